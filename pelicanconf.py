@@ -1,0 +1,110 @@
+"""Preview settings: what `make build` and `make serve` use.
+
+Everything a page needs to know about languages, URLs and hosts lives here once;
+publishconf.py changes only what differs for the public site.
+"""
+
+AUTHOR = "Haihui"
+SITENAME = "Haihui"
+SITEURL = ""
+# Absolute origin for canonical URLs, hreflang, Open Graph, feeds and sitemap.
+# Links inside pages stay root-relative so the preview works on any port.
+SITE_ORIGIN = "http://127.0.0.1:8000"
+
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+
+# ---------------------------------------------------------------- languages
+DEFAULT_LANG = "en"
+# Order matters: it is the order of the language switcher and hreflang links.
+LANGUAGES = {
+    "en": {"name": "English", "html_lang": "en", "locale": "en", "prefix": ""},
+    "zh": {"name": "中文", "html_lang": "zh-Hans", "locale": "zh_Hans_CN", "prefix": "zh/"},
+}
+# Gettext catalogs of the theme (theme/translations/<locale>/LC_MESSAGES/messages.po).
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+# ---------------------------------------------------------------- content
+ARTICLE_PATHS = ["stories"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+ARTICLE_TRANSLATION_ID = "slug"
+PAGE_TRANSLATION_ID = "slug"
+# A story is `<slug>.<lang>.md`; Pelican must not guess slugs from Chinese titles.
+SLUGIFY_SOURCE = "basename"
+DEFAULT_CATEGORY = "stories"
+SUMMARY_MAX_LENGTH = 40
+DEFAULT_PAGINATION = False
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+
+# ---------------------------------------------------------------- URLs
+# Every URL pattern of the site, in one place. `{prefix}` is the language's
+# prefix from LANGUAGES ("" for English, "zh/" for Chinese).
+ARTICLE_URL = "stories/{slug}/"
+ARTICLE_SAVE_AS = "stories/{slug}/index.html"
+ARTICLE_LANG_URL = "{lang}/stories/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/stories/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+CAMPAIGN_URL = "{prefix}campaigns/{slug}/"
+LISTING_URLS = {
+    "index": "{prefix}",
+    "stories": "{prefix}stories/",
+    "campaigns": "{prefix}campaigns/",
+}
+FEED_URL = "{prefix}feeds/stories.atom.xml"
+SITEMAP_URL = "sitemap.xml"
+PAGINATED_TEMPLATES = {"stories": 24}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# This site has no tag, category, author or date archives: stories are
+# reached by campaign and by the per-language listings our plugin writes.
+DIRECT_TEMPLATES = []
+TAG_SAVE_AS = TAGS_SAVE_AS = ""
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+# Feeds are written per language by haihui_i18n (FEED_URL above).
+FEED_ALL_ATOM = FEED_ALL_RSS = FEED_ATOM = FEED_RSS = None
+CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+
+# ---------------------------------------------------------------- plugins
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["haihui_checks", "haihui_i18n"]
+# Preview builds warn about what a publish build refuses.
+STRICT_PUBLISH = False
+
+# ---------------------------------------------------------------- organisation
+# Published contact for sponsorships, donations and collaborations.
+CONTACT = {
+    "name": "Rachel Jia",
+    "phone": "+86 28 8537 3997",
+    "email": "jiaruting@haihuichina.org",
+}
+# Shown in the footer only when the site is hosted in mainland China.
+ICP_NUMBER = ""
+
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False

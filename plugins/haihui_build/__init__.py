@@ -1,0 +1,62 @@
+"""How the site is built: into a fresh folder, then swapped into place.
+
+Not a Pelican plugin: tasks.py and the tests call it. Pelican writes into a
+staging folder beside the output; only a build that succeeded replaces the
+output, in two renames, so a failed build never damages the last good one.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_pelican(settings_file: str, output: Path, *, extra: dict | None = None,
+                content: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run Pelican once; returns the finished process with its output captured."""
+    command = [sys.executable, "-m", "pelican", str(content or "content"),
+               "-s", settings_file, "-o", str(output)]
+    for key, value in (extra or {}).items():
+        command += ["-e", f"{key}={value}"]
+    # A wide terminal keeps Pelican's log messages on one line each.
+    env = dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def build_and_swap(settings_file: str, output: Path, *, extra: dict | None = None,
+                   content: Path | None = None, cwd: Path = ROOT,
+                   verify=None) -> subprocess.CompletedProcess:
+    """Build into a staging folder; replace `output` only if the build (and `verify`) pass.
+
+    verify(staging) may return a list of problems; any problem keeps the old output.
+    """
+    output = Path(cwd, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    try:
+        result = run_pelican(settings_file, staging, extra=extra, content=content, cwd=cwd)
+        if result.returncode == 0 and verify is not None:
+            problems = verify(staging)
+            if problems:
+                result = subprocess.CompletedProcess(
+                    result.args, 1, result.stdout,
+                    result.stderr + "\n".join(str(p) for p in problems) + "\n")
+        if result.returncode == 0:
+            replace_dir(staging, output)
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put `new` where `target` is, in two renames on the same filesystem."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

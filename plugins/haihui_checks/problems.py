@@ -1,0 +1,46 @@
+"""A problem found in content: where it is, what is wrong, how to fix it."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+    fix: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        label = "" if self.severity == ERROR else "warning: "
+        return f"{self.path}:{self.line}: {label}{self.message}; {self.fix}"
+
+
+class ContentError(Exception):
+    """Content is wrong in a way staff can fix; carries every problem found.
+
+    Pelican's command line exits with `exitcode`; the plugin strips the
+    traceback from the log, because the message is the whole story.
+    """
+
+    exitcode = 1
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        lines = [f"{count} problem{'s' if count != 1 else ''} in the content:"]
+        lines += [f"  {p}" for p in self.problems]
+        lines.append("Nothing was written: the last good build in output/ is unchanged.")
+        super().__init__("\n".join(lines))
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Path as staff see it in the repository (relative when possible)."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,17 @@
+"""Public build: what `make publish` uses. Only what differs from preview."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+# The public address of the site; set SITEURL in the deploy environment if the
+# site moves (the default is the domain of Haihui's published e-mail address).
+SITEURL = os.environ.get("SITEURL", "https://haihuichina.org").rstrip("/")
+SITE_ORIGIN = SITEURL
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True
+# Refuse what a preview only warns about: single-language stories not marked
+# as such, sample checkout links, Stripe test links, missing alt text.
+STRICT_PUBLISH = True

@@ -1,0 +1,67 @@
+"""Shared fixtures: the site is built once per test run, into a temporary folder."""
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from haihui_build import ROOT, run_pelican
+
+PROJECT_PARTS = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
+
+
+class BuiltSite:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, url: str) -> Path:
+        url = url.lstrip("/")
+        return self.root / (url + "index.html" if url == "" or url.endswith("/") else url)
+
+    def exists(self, url: str) -> bool:
+        return self.path(url).is_file()
+
+    def soup(self, url: str) -> BeautifulSoup:
+        return BeautifulSoup(self.path(url).read_text("utf-8"), "lxml")
+
+    def html_pages(self) -> list[str]:
+        return sorted(
+            "/" + str(p.relative_to(self.root)).removesuffix("index.html")
+            for p in self.root.rglob("*.html")
+        )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> BuiltSite:
+    """The real content, built with the preview settings."""
+    output = tmp_path_factory.mktemp("site")
+    result = run_pelican("pelicanconf.py", output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return BuiltSite(output)
+
+
+def copy_project(destination: Path) -> Path:
+    """A throw-away copy of the project to break on purpose."""
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below `folder`, by relative path."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
