@@ -14,10 +14,16 @@ class Problem:
     message: str
     fix: str
     severity: str = ERROR
+    # The same in Chinese, for staff who read Chinese first.
+    message_zh: str = ""
+    fix_zh: str = ""
 
     def __str__(self) -> str:
         label = "" if self.severity == ERROR else "warning: "
-        return f"{self.path}:{self.line}: {label}{self.message}; {self.fix}"
+        text = f"{self.path}:{self.line}: {label}{self.message}; {self.fix}"
+        if self.message_zh:
+            text += f"\n    {self.message_zh}；{self.fix_zh}"
+        return text
 
 
 class ContentError(Exception):
