@@ -56,7 +56,7 @@ def break_duplicate_slug(project):
 CASES = {
     "missing title": (break_missing_title, [STORY, "'Title'", "add a line such as 'Title:"]),
     "unknown language": (break_unknown_lang, [STORY, "Lang: 'fr'", "write one of: en, zh"]),
-    "date that is not a date": (break_date, [STORY, "Date: 'sometime in 2026' is not a date", "YYYY-MM-DD"]),
+    "date that is not a date": (break_date, [STORY, "Date: 'sometime in 2026-10-12' is not a date", "YYYY-MM-DD"]),
     "duplicate slug and language": (break_duplicate_slug, [
         "jibuguoguo-copy.en.md", "already has Slug 'jibuguoguo' in language 'en'", "another Slug"]),
 }
