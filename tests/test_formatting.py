@@ -25,3 +25,10 @@ def test_money_from_fen(fen, en, zh):
 def test_money_refuses_anything_but_integer_fen():
     with pytest.raises(TypeError):
         format_fen(10.5, "en")
+
+
+def test_a_line_break_between_chinese_characters_is_not_a_space():
+    from haihui_i18n import join_cjk_lines
+
+    assert join_cjk_lines("<p>留守\n母亲，\n她</p>") == "<p>留守母亲，她</p>"
+    assert join_cjk_lines("<p>Left\nbehind 1000 元\nmothers</p>") == "<p>Left\nbehind 1000 元\nmothers</p>"

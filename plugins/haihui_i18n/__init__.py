@@ -7,6 +7,7 @@ and the gettext catalog picked per page from the page's language.
 """
 
 import logging
+import re
 from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -112,6 +113,23 @@ def install_i18n(generator: Generator):
             "current_url": _current_url,
         }
     )
+
+
+# ------------------------------------------------------------ Chinese line breaks
+
+# A line break in Markdown becomes a space in HTML; between two Chinese
+# characters that space is visible and wrong, so staff may wrap lines freely.
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_BREAK_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+
+
+def join_cjk_lines(html: str) -> str:
+    return _BREAK_BETWEEN_CJK.sub("", html)
+
+
+def tidy_chinese_text(content):
+    if getattr(content, "_content", None):
+        content._content = join_cjk_lines(content._content)
 
 
 # ------------------------------------------------------------ campaigns
@@ -228,5 +246,6 @@ def get_generators(pelican):
 def register():
     signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(place_campaigns)
+    signals.content_object_init.connect(tidy_chinese_text)
     signals.all_generators_finalized.connect(index_site)
     signals.get_generators.connect(get_generators)
