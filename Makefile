@@ -6,14 +6,24 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.requirements-installed
 
 TASKS := build rebuild regenerate serve livereload preview publish check \
-         new-story stripe-sync bench test translations audit
+         new-story stripe-sync bench bench-images test translations audit
 
 .PHONY: $(TASKS) venv clean
 
+# Options go through ARGS, e.g. make new-story ARGS="--slug ayi --campaign left-behind-mothers"
 $(TASKS): $(READY)
-	$(BIN)/invoke $@
+	$(BIN)/invoke $@ $(ARGS)
 
 venv: $(READY)
+
+# The Nu HTML Checker (tests) and Lighthouse (audit) come from npm, pinned in
+# package-lock.json; without npm the validator tests are skipped (never in CI).
+NODE_READY := node_modules/.package-lock.json
+test audit: $(NODE_READY)
+
+$(NODE_READY): package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: install Node.js to run the HTML validator tests and make audit"; fi
 
 $(READY): requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'

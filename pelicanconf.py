@@ -92,7 +92,7 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 # ---------------------------------------------------------------- plugins
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["haihui_checks", "haihui_i18n"]
+PLUGINS = ["haihui_checks", "haihui_i18n", "haihui_tiers", "haihui_images"]
 # Preview builds warn about what a publish build refuses.
 STRICT_PUBLISH = False
 
@@ -105,6 +105,38 @@ CONTACT = {
 }
 # Shown in the footer only when the site is hosted in mainland China.
 ICP_NUMBER = ""
+
+# ---------------------------------------------------------------- giving
+# The one source of every amount on the site, and the checkout links per tier
+# (paths inside PATH; Pelican reads neither as a page). See README, "Tiers".
+FUND_USE_FILE = "data/fund-use.yaml"
+CHECKOUT_LINKS_FILE = "data/checkout-links.yaml"
+# The summary as open data, beside the fund-use page (both languages link here).
+FUND_USE_DATA_FILES = {"csv": "fund-use/fund-use.csv", "json": "fund-use/fund-use.json"}
+# Every checkout URL must be https on one of its channel's hosts, or the build
+# fails: a tampered link would send donations elsewhere.
+CHECKOUT_CHANNELS = {
+    "stripe": {"hosts": ["buy.stripe.com", "donate.stripe.com"]},
+    # The appeal's page on a fundraising platform designated by the Ministry of Civil Affairs.
+    "platform": {
+        "hosts": ["gongyi.qq.com", "ssl.gongyi.qq.com"],
+        "names": {"en": "Tencent Gongyi", "zh": "腾讯公益"},
+    },
+}
+# What China's Charity Law asks an appeal page to show, beside the checkout links.
+FUNDRAISING_DISCLOSURE = {
+    "organisation": {"en": "Haihui (海惠)", "zh": "海惠"},
+    "qualification": {
+        "en": "Holds a public-fundraising qualification (sample wording: staff to confirm)",
+        "zh": "具有公开募捐资格（示例表述，待工作人员确认）",
+    },
+    "record_number": "SAMPLE-0000-0000",
+    # The national disclosure platform (慈善中国) where the record number can be looked up.
+    "lookup_url": "https://cishan.chinanpo.gov.cn/",
+    # Values still to be confirmed: pages mark them as samples and a publish
+    # build refuses them. Remove each name once its real value is written above.
+    "samples": ["qualification", "record_number"],
+}
 
 LOAD_CONTENT_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False

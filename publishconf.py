@@ -7,8 +7,9 @@ sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403
 
 # The public address of the site; set SITEURL in the deploy environment if the
-# site moves (the default is the domain of Haihui's published e-mail address).
-SITEURL = os.environ.get("SITEURL", "https://haihuichina.org").rstrip("/")
+# site moves (the default is the domain of Haihui's published e-mail address;
+# an empty SITEURL, as a CI step may pass, means the default too).
+SITEURL = (os.environ.get("SITEURL") or "https://haihuichina.org").rstrip("/")
 SITE_ORIGIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True

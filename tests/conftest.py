@@ -1,6 +1,7 @@
 """Shared fixtures: the site is built once per test run, into a temporary folder."""
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -65,3 +66,40 @@ def tree_digest(folder: Path) -> dict[str, str]:
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+# ---------------------------------------------------------------- outside tools
+# The one place that decides what happens when a tool the quality gates drive
+# (Debian's Chromium, Java and the Nu HTML Checker) is missing: a skip that says
+# how to install it on a staff laptop, a failure in CI (CI=true), where .ci/run
+# installs everything.
+CHROMIUM = Path("/usr/bin/chromium")
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def require_tool(present: bool, missing: str, how: str) -> None:
+    """Skip (or, in CI, fail) the calling test when a tool is absent."""
+    if present:
+        return
+    message = f"{missing}; {how}"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{message} (CI=true: a missing tool is a failure, not a skip)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    require_tool(CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK),
+                 f"Chromium is not installed at {CHROMIUM}",
+                 "install Debian's package: `sudo apt-get install chromium`")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    java = shutil.which("java")
+    require_tool(java is not None, "Java is not installed (the Nu HTML Checker needs it)",
+                 "install Debian's package: `sudo apt-get install default-jre-headless`")
+    require_tool(VNU_JAR.is_file(), f"the Nu HTML Checker is missing ({VNU_JAR.relative_to(ROOT)})",
+                 "run `npm ci` in the project folder (`make test` does it when npm is installed)")
+    return [java, "-jar", str(VNU_JAR)]

@@ -168,3 +168,8 @@ def test_sitemap_lists_every_page_with_its_alternates(site):
 def test_one_copy_of_static_files(site):
     css = [p for p in site.root.rglob("main.css")]
     assert len(css) == 1
+
+
+def test_robots_txt_points_at_the_sitemap(site):
+    lines = site.path("robots.txt").read_text("utf-8").splitlines()
+    assert f"Sitemap: {ORIGIN}/sitemap.xml" in lines

@@ -60,3 +60,32 @@ def replace_dir(new: Path, target: Path) -> None:
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def settings_value(settings_file: str, key: str, *, cwd: Path = ROOT, extra: dict | None = None):
+    """One value of a settings file, read the way Pelican reads it.
+
+    In a child process: publishconf.py imports pelicanconf by name, and a
+    project copy (the tests') must not get the module of another folder.
+    """
+    import json
+
+    code = ("import json, sys; from pelican.settings import read_settings; "
+            "s = read_settings(sys.argv[1], override=json.loads(sys.argv[2])); "
+            "print(json.dumps(s.get(sys.argv[3]), default=str))")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-c", code, settings_file, json.dumps(extra or {}), key],
+                          cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def publish_site(output: Path, *, settings_file: str = "publishconf.py", cwd: Path = ROOT,
+                 extra: dict | None = None) -> subprocess.CompletedProcess:
+    """The public build: build into a fresh folder, check every link of the result,
+    and only then replace `output` (the content checks run inside Pelican)."""
+    from .linkcheck import check_built_site
+
+    origins = [settings_value(settings_file, key, cwd=cwd, extra=extra) or ""
+               for key in ("SITEURL", "SITE_ORIGIN")]
+    return build_and_swap(settings_file, output, extra=extra, cwd=cwd,
+                          verify=lambda staging: check_built_site(staging, origins))

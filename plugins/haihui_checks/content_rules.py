@@ -8,19 +8,23 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import consent_rules, image_rules
 from .frontmatter import FrontMatter, parse_front_matter
+from .links import check_links
+from .placeholders import check_placeholders, is_placeholder, placeholder_lines, placeholder_problem
 from .problems import ERROR, WARNING, Problem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YES_NO = {"yes": True, "true": True, "no": False, "false": False}
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S")
 
-# A field check returns None when the value is fine, or (what is wrong, how to fix it).
-FieldCheck = Callable[[str, "Rules"], tuple[str, str] | None]
+# A field check returns None when the value is fine, or (what is wrong, how to fix it),
+# optionally followed by the same two in Chinese: (what, fix, what_zh, fix_zh).
+FieldCheck = Callable[[str, "Rules"], tuple[str, ...] | None]
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,9 @@ class Field:
     check: FieldCheck
     required: bool = True
     example: str = ""
+    # `invoke new-story` writes every required field, and optional ones marked
+    # here (e.g. what a publish build requires), as placeholders to fill in.
+    in_new_story: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,16 @@ class Rules:
     languages: tuple[str, ...]
     strict: bool  # a publish build: warnings about completeness become errors
     templates: frozenset[str]
+    # What links in the text may point at (links.py); project.py reads them from
+    # the disk. None skips that part of the link check (plain-text tests).
+    content_root: str = "content"  # the content folder as staff see it
+    content_files: frozenset[str] | None = None  # every file below it, e.g. "images/a.jpg"
+    static_paths: tuple[str, ...] = ()  # folders copied as they are (STATIC_PATHS)
+    site_urls: frozenset[str] | None = None  # every address a build writes, e.g. "zh/about/"
+    source_urls: tuple[tuple[str, str], ...] = ()  # (source path, its address)
+    # All settings, for checks other plugins add that read their own data files
+    # (haihui_tiers: content/data/*.yaml). Empty: no project (plain-text tests).
+    settings: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass
@@ -59,7 +76,7 @@ class Source:
 
 def text(value: str, rules: Rules):
     if not value.strip():
-        return "is empty", "write a value after the colon"
+        return "is empty", "write a value after the colon", "是空的", "请在冒号后面填写内容"
     return None
 
 
@@ -68,6 +85,8 @@ def slug(value: str, rules: Rules):
         return (
             f"'{value}' is not a valid slug",
             "use lower-case letters a-z, digits and hyphens only, e.g. 'jibuguoguo'",
+            f"“{value}”不是有效的 Slug（网址名）",
+            "只能用小写字母 a-z、数字和连字符，例如“jibuguoguo”",
         )
     return None
 
@@ -75,7 +94,8 @@ def slug(value: str, rules: Rules):
 def language(value: str, rules: Rules):
     if value not in rules.languages:
         known = ", ".join(rules.languages)
-        return f"'{value}' is not a language of this site", f"write one of: {known}"
+        return (f"'{value}' is not a language of this site", f"write one of: {known}",
+                f"“{value}”不是本网站的语言", f"请填写以下之一：{known}")
     return None
 
 
@@ -90,32 +110,37 @@ def parse_date(value: str) -> datetime | None:
 
 def date(value: str, rules: Rules):
     if parse_date(value) is None:
-        return f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-28"
+        return (f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-28",
+                f"“{value}”不是日期", "请按 YYYY-MM-DD 的格式填写，例如 2026-11-28")
     return None
 
 
 def yes_no(value: str, rules: Rules):
     if value.strip().lower() not in YES_NO:
-        return f"'{value}' is neither yes nor no", "write yes or no"
+        return (f"'{value}' is neither yes nor no", "write yes or no",
+                f"“{value}”既不是 yes 也不是 no", "请填写 yes 或 no")
     return None
 
 
 def status(value: str, rules: Rules):
     if value not in {"published", "draft", "hidden"}:
-        return f"'{value}' is not a status", "write published, draft or hidden"
+        return (f"'{value}' is not a status", "write published, draft or hidden",
+                f"“{value}”不是有效的状态", "请填写 published（发布）、draft（草稿）或 hidden（隐藏）")
     return None
 
 
 def whole_number(value: str, rules: Rules):
     if not value.strip().isdigit():
-        return f"'{value}' is not a whole number", "write a number such as 1, 2 or 3"
+        return (f"'{value}' is not a whole number", "write a number such as 1, 2 or 3",
+                f"“{value}”不是整数", "请填写 1、2、3 这样的数字")
     return None
 
 
 def template(value: str, rules: Rules):
     if value not in rules.templates:
         known = ", ".join(sorted(rules.templates))
-        return f"there is no template '{value}' in the theme", f"use one of: {known}"
+        return (f"there is no template '{value}' in the theme", f"use one of: {known}",
+                f"主题里没有名为“{value}”的模板", f"请使用以下之一：{known}")
     return None
 
 
@@ -133,8 +158,18 @@ STORY_FIELDS = {
     "date": Field(date, example="Date: 2026-11-28"),
     "summary": Field(text, example="Summary: One sentence that says what the story is about."),
     "campaign": Field(slug, example="Campaign: left-behind-mothers"),
-    "person": Field(text, example="Person: Jibuguoguo"),
+    "person": Field(text, example="Person: Jibuguoguo"),  # the name as she agreed to show it
     "person_note": Field(text, required=False),
+    # Her informed consent, the place and the hero picture (consent_rules.py, image_rules.py).
+    "consent": Field(consent_rules.consent, example="Consent: given 2026-11-28"),
+    "consent_languages": Field(consent_rules.consent_languages, example="Consent_languages: en, zh"),
+    "photos": Field(yes_no, example="Photos: no"),
+    "consent_form": Field(consent_rules.form_reference,
+                          example="Consent_form: Chengdu office, consent binder 2026, no. 14"),
+    "location": Field(consent_rules.county_level, required=False),
+    "image": Field(image_rules.image_path, example="Image: images/illustrations/jibuguoguo.png"),
+    # Required in a publish build (image_rules.check_images), so new stories have it.
+    "image_alt": Field(text, required=False, in_new_story=True),
 }
 PAGE_FIELDS = {
     **COMMON_FIELDS,
@@ -143,6 +178,9 @@ PAGE_FIELDS = {
     # Pages with a Nav_order appear in the main navigation, in that order.
     "nav_order": Field(whole_number, required=False),
     "nav_title": Field(text, required=False),
+    # Only for pages with a fixed address, such as the 404 page (Save_as: 404.html).
+    "save_as": Field(text, required=False),
+    "url": Field(text, required=False),
 }
 FIELDS = {"story": STORY_FIELDS, "page": PAGE_FIELDS}
 
@@ -154,23 +192,35 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
         yield Problem(
             source.path, line, f"the header line '{content.strip()}' is not 'Key: value'",
             "write each field as 'Key: value' and leave one blank line before the text",
+            message_zh=f"文件开头字段区的这一行“{content.strip()}”不是“Key: value”的格式",
+            fix_zh="每个字段写成“Key: value”一行，字段区和正文之间空一行",
         )
     for key, value in front.values.items():
         if key not in fields:
             close = difflib.get_close_matches(key, fields, n=1)
             hint = f"did you mean '{close[0].capitalize()}'?" if close else (
                 "remove it, or check the spelling against the staff guide")
-            yield Problem(source.path, front.line_of(key), f"unknown field '{key.capitalize()}'", hint)
+            hint_zh = f"是不是想写“{close[0].capitalize()}”？" if close else (
+                "请删除这一行，或对照员工指南（docs/staff-guide.zh.md）检查拼写")
+            yield Problem(source.path, front.line_of(key), f"unknown field '{key.capitalize()}'", hint,
+                          message_zh=f"未知字段“{key.capitalize()}”", fix_zh=hint_zh)
+            continue
+        if is_placeholder(value):
+            yield placeholder_problem(source.path, front.line_of(key), key.capitalize(), value)
             continue
         wrong = fields[key].check(value, rules)
         if wrong:
-            what, fix = wrong
-            yield Problem(source.path, front.line_of(key), f"{key.capitalize()}: {what}", fix)
+            what, fix, *zh = wrong
+            what_zh, fix_zh = zh if len(zh) == 2 else ("", "")
+            yield Problem(source.path, front.line_of(key), f"{key.capitalize()}: {what}", fix,
+                          message_zh=f"{key.capitalize()}：{what_zh}" if what_zh else "", fix_zh=fix_zh)
     for key, spec in fields.items():
         if spec.required and key not in front.values:
             yield Problem(
                 source.path, 1, f"the required field '{key.capitalize()}' is missing",
                 f"add a line such as '{spec.example}' to the header at the top of the file",
+                message_zh=f"缺少必填字段“{key.capitalize()}”",
+                fix_zh=f"在文件开头的字段区加一行，例如“{spec.example}”",
             )
 
 
@@ -190,6 +240,8 @@ def check_pairs(sources: list[Source], rules: Rules) -> Iterable[Problem]:
                     duplicate.path, duplicate.front.line_of("slug"),
                     f"{same[0].path} already has Slug '{slug_value}' in language '{lang}'",
                     "give one of the two files another Slug, or another Lang if it is the translation",
+                    message_zh=f"{same[0].path} 已经用了 Slug“{slug_value}”和语言“{lang}”",
+                    fix_zh="请给两个文件之一换一个 Slug；如果它是译文，请改它的 Lang",
                 )
         missing = [lang for lang in rules.languages if lang not in by_lang]
         on_purpose = any(
@@ -204,6 +256,9 @@ def check_pairs(sources: list[Source], rules: Rules) -> Iterable[Problem]:
                 f"add the translation as {Path(first.path).name.split('.')[0]}.{missing[0]}.md "
                 "with the same Slug, or add 'Single_language: yes' if that is on purpose",
                 ERROR if rules.strict else WARNING,
+                message_zh=f"“{slug_value}”没有 {'、'.join(missing)} 版本，所以只会在一种语言里列出",
+                fix_zh=f"请添加译文 {Path(first.path).name.split('.')[0]}.{missing[0]}.md（Slug 相同）；"
+                "如果有意只用一种语言，请在字段区加上“Single_language: yes”",
             )
 
 
@@ -217,6 +272,8 @@ def check_campaign_links(sources: list[Source], rules: Rules) -> Iterable[Proble
                 source.path, source.front.line_of("campaign"),
                 f"Campaign: there is no campaign page with Slug '{campaign}'",
                 f"use the Slug of a campaign page (known: {known})",
+                message_zh=f"Campaign：没有 Slug 为“{campaign}”的项目页面",
+                fix_zh=f"请填写一个项目页面的 Slug（现有：{'、'.join(sorted(campaigns)) or '暂无'}）",
             )
 
 
@@ -224,6 +281,10 @@ def check_campaign_links(sources: list[Source], rules: Rules) -> Iterable[Proble
 SOURCE_CHECKS: list[Callable[[list[Source], Rules], Iterable[Problem]]] = [
     check_pairs,
     check_campaign_links,
+    check_placeholders,
+    check_links,
+    consent_rules.check_consent,
+    image_rules.check_images,
 ]
 
 
@@ -234,8 +295,15 @@ def load_sources(files: Iterable[tuple[str, str, str]]) -> list[Source]:
 
 def check_sources(sources: list[Source], rules: Rules) -> list[Problem]:
     problems: list[Problem] = []
+    # A story whose consent is withdrawn is not built, in any language: nothing
+    # about it may hold up the takedown (or appear in a preview's list of problems).
+    down = consent_rules.withdrawn_slugs(sources)
+    sources = [s for s in sources if not (s.kind == "story" and s.slug in down)]
     for source in sources:
         problems.extend(check_fields(source, rules))
+    # A header line still holding its placeholder is reported once, as such:
+    # what other checks make of the placeholder text is noise.
+    unfilled = placeholder_lines(sources)
     for check in SOURCE_CHECKS:
-        problems.extend(check(sources, rules))
+        problems.extend(p for p in check(sources, rules) if (p.path, p.line) not in unfilled)
     return sorted(problems)

@@ -1,18 +1,62 @@
 """Find the content of a project on disk and run every check over it."""
 
+import importlib
 from pathlib import Path
 
-from .content_rules import Rules, check_sources, load_sources
+from .content_rules import Rules, Source, check_sources, load_sources
+from .consent_rules import withdrawn_slugs
+from .links import content_url
 from .problems import Problem, display_path
 
 
-def rules_from_settings(settings: dict) -> Rules:
+def _files_below(folder: Path) -> list[str]:
+    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+
+
+def site_addresses(settings: dict, sources: list[Source]) -> tuple[frozenset[str], tuple]:
+    """Every address a build writes that a link may name, and each source's own address."""
+    languages = settings["LANGUAGES"]
+    urls = set()
+    for pattern in settings.get("LISTING_URLS", {}).values():
+        urls |= {pattern.format(prefix=spec["prefix"]) for spec in languages.values()}
+    if settings.get("FEED_URL"):
+        urls |= {settings["FEED_URL"].format(prefix=spec["prefix"]) for spec in languages.values()}
+    if settings.get("SITEMAP_URL"):
+        urls.add(settings["SITEMAP_URL"])
+    theme_static = settings.get("THEME_STATIC_DIR", "theme").strip("/")
+    urls |= {f"{theme_static}/{f}" for f in _files_below(Path(settings["THEME"]) / "static")}
+    content = Path(settings["PATH"])
+    for folder in settings.get("STATIC_PATHS", []):
+        if (content / folder).is_file():
+            urls.add(folder)
+        urls |= {f"{folder.strip('/')}/{f}" for f in _files_below(content / folder)}
+    own = []
+    taken_down = withdrawn_slugs(sources)  # not built, so not an address a link may name
+    for source in sources:
+        if source.kind == "story" and source.slug in taken_down:
+            continue
+        url = content_url(source.kind, source.front.values, settings)
+        if url is not None:
+            urls.add(url)
+            own.append((source.path, url))
+    return frozenset(urls), tuple(own)
+
+
+def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> Rules:
     templates_dir = Path(settings["THEME"]) / "templates"
     templates = frozenset(p.stem for p in templates_dir.glob("*.html"))
+    content = Path(settings["PATH"])
+    site_urls, source_urls = site_addresses(settings, sources) if sources is not None else (None, ())
     return Rules(
         languages=tuple(settings["LANGUAGES"]),
         strict=bool(settings.get("STRICT_PUBLISH")),
         templates=templates,
+        content_root=display_path(content, Path.cwd()),
+        content_files=frozenset(_files_below(content)) if content.is_dir() else None,
+        static_paths=tuple(settings.get("STATIC_PATHS", [])),
+        site_urls=site_urls,
+        source_urls=source_urls,
+        settings=settings,
     )
 
 
@@ -27,5 +71,16 @@ def markdown_files(settings: dict) -> list[tuple[str, str, str]]:
     return found
 
 
+def load_plugin_checks(settings: dict) -> None:
+    """Import the site's plugins: each appends its own checks to SOURCE_CHECKS on import.
+
+    A build has imported them already; `invoke check` runs without Pelican.
+    """
+    for name in settings.get("PLUGINS", []):
+        importlib.import_module(name)
+
+
 def check_project(settings: dict) -> list[Problem]:
-    return check_sources(load_sources(markdown_files(settings)), rules_from_settings(settings))
+    load_plugin_checks(settings)
+    sources = load_sources(markdown_files(settings))
+    return check_sources(sources, rules_from_settings(settings, sources))

@@ -8,6 +8,7 @@ and the gettext catalog picked per page from the page's language.
 
 import logging
 import re
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -43,8 +44,14 @@ def page_lang(ctx) -> str:
     return ctx.get("page_lang") or ctx["DEFAULT_LANG"]
 
 
+@cache
+def _catalog(theme: str, lang: str):
+    return load_translations(str(Path(theme) / "translations"), lang)
+
+
 def _translations(ctx):
-    return load_translations(str(Path(ctx["THEME"]) / "translations"), page_lang(ctx))
+    # Called for every string of every page: look the catalog up by (theme, language).
+    return _catalog(ctx["THEME"], page_lang(ctx))
 
 
 @pass_context
@@ -77,7 +84,13 @@ def _alternates(ctx):
     if ctx.get("page_alternates"):
         return ctx["page_alternates"]
     item = ctx.get("article") or ctx.get("page")
-    return alternates_of(item, ctx["LANGUAGES"]) if item is not None else []
+    if item is None:
+        return []
+    # A page asks several times (head, switcher); Pelican works out a URL anew on each access.
+    cached = getattr(item, "_haihui_alternates", None)
+    if cached is None:
+        cached = item._haihui_alternates = alternates_of(item, ctx["LANGUAGES"])
+    return cached
 
 
 @pass_context
@@ -237,6 +250,8 @@ class ListingsGenerator(Generator):
         path = Path(self.output_path) / settings["SITEMAP_URL"]
         ET.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)
         logger.info('Writing "%s"', path)
+        robots = Path(self.output_path) / "robots.txt"
+        robots.write_text(f"User-agent: *\nAllow: /\nSitemap: {origin}{settings['SITEMAP_URL']}\n", "utf-8")
 
 
 def get_generators(pelican):

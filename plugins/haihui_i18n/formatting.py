@@ -1,6 +1,7 @@
 """Dates and money for a page's language. Money is integer fen until here."""
 
 from datetime import date, datetime
+from functools import cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -12,6 +13,12 @@ def format_day(value: date | datetime, locale: str) -> str:
     """28 November 2026 / 2026年11月28日."""
     if isinstance(value, datetime):
         value = value.date()
+    return _long_date(value, locale)
+
+
+@cache
+def _long_date(value: date, locale: str) -> str:
+    # Every listing shows every story's date: Babel's formatting is worth remembering.
     return format_date(value, format="long", locale=locale)
 
 

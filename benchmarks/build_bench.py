@@ -1,0 +1,257 @@
+"""Build time of this site against bare Pelican, on the same synthetic stories.
+
+    .venv/bin/python benchmarks/build_bench.py --n 500 --runs 3   (or: invoke bench)
+
+In a temporary folder it writes N synthetic bilingual stories (N per language,
+2N files, about 600 words each, some with headings, lists and links) beside a
+copy of the real content (pages, data, images: everything but the real
+stories). Each synthetic story's header is the header of a real story
+(content/stories/jibuguoguo.<lang>.md) with only Title, Slug, Date and Summary
+replaced, so fields that the checks require are there as they are added.
+
+Then it builds those files, alternately (ours, bare, ours, bare, ...), each
+build a fresh `python -m pelican` process writing into an empty folder:
+
+- ours: pelicanconf.py with this project's theme and plugins, as `make build`;
+- bare: Pelican's defaults (default theme, no plugins), except the content
+  paths, and a stand-in for each template the pages name that the default
+  theme lacks (it extends the default page.html), without which Pelican
+  could not render the same files.
+
+It prints the median, min and max wall time of each side and, as its last
+line, `ratio <ours/bare>` with two decimals. A failed build stops it loudly.
+"""
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+TEMPLATE_STORY = CONTENT / "stories" / "jibuguoguo"  # .en.md and .zh.md
+LANGS = ("en", "zh")
+WORDS_PER_STORY = 600
+REPLACED = ("title", "slug", "date", "summary")
+# Short codes that embed tiers in Markdown (our plugin renders them): a
+# synthetic body never copies them, since bare Pelican would print them raw.
+SHORT_CODE = re.compile(r"^\s*(\[\[|\{\{|\{%|\[%).*(\]\]|\}\}|%\}|%\])\s*$")
+
+EN_WORDS = (
+    "mother village mountain pigsty piglet family harvest potato corn market school "
+    "children training coordinator breeding vaccine neighbour season winter spring road "
+    "house field water community gift pass share learn grow build sell save plan help "
+    "together morning evening year month week first next every small strong careful "
+    "warm long quiet proud new old the a of and to in with for on from that this her "
+    "their our is was will has had she they we it as at by after before because"
+).split()
+ZH_WORDS = (
+    "母亲 村子 山区 猪圈 猪仔 家庭 收成 土豆 玉米 市场 学校 孩子 培训 防疫员 养殖 疫苗 "
+    "邻居 季节 冬天 春天 道路 房子 田地 清水 社区 礼物 传递 分享 学习 成长 修建 出售 "
+    "储蓄 计划 帮助 一起 早上 傍晚 今年 每月 每周 第一次 下一步 每一位 小小的 坚强 "
+    "细心 温暖 长久 安静 自豪 新的 老人 我们 她们 他们 已经 正在 将会 因为 所以 但是 "
+    "然后 如今 还有 以及 关于 通过 为了 虽然 可以 应该 一直 终于 慢慢 认真 努力 希望"
+).split()
+EN_HEADINGS = ("Receiving the gift", "A new pigsty", "Learning together", "Passing it on",
+               "At the market", "What comes next")
+ZH_HEADINGS = ("接过礼物", "新的猪圈", "一起学习", "传递下去", "赶集的日子", "接下来")
+LINKS = ("https://example.org/haihui/report", "https://example.org/daliang-mountains",
+         "https://example.org/passing-on-the-gift")
+
+
+# ------------------------------------------------------------ the synthetic site
+
+def split_header(text: str) -> tuple[list[str], str]:
+    """Header lines (up to the first blank line) and the rest."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if not line.strip():
+            return lines[:number], "\n".join(lines[number + 1:])
+    return lines, ""
+
+
+def derive_header(template_lines: list[str], values: dict[str, str]) -> str:
+    """The real header with Title, Slug, Date and Summary replaced (continuation lines too)."""
+    out, skipping = [], False
+    for line in template_lines:
+        if skipping and re.match(r"^[ ]{4,}\S", line):
+            continue  # continuation of a replaced value
+        skipping = False
+        key = line.split(":", 1)[0].strip().lower() if ":" in line else ""
+        if key in values:
+            out.append(f"{line.split(':', 1)[0]}: {values.pop(key)}")
+            skipping = True
+        else:
+            out.append(line)
+    out += [f"{key.capitalize()}: {value}" for key, value in values.items()]  # absent in the template
+    return "\n".join(out)
+
+
+def sentence(rng: random.Random, lang: str, words: int) -> str:
+    vocab = EN_WORDS if lang == "en" else ZH_WORDS
+    picked = [rng.choice(vocab) for _ in range(words)]
+    if lang == "en":
+        return " ".join(picked).capitalize() + "."
+    return "".join(picked) + "。"
+
+
+def body(rng: random.Random, lang: str, number: int, n: int) -> str:
+    """About WORDS_PER_STORY words (a Chinese word: one of ZH_WORDS).
+
+    Every 2nd story has headings, every 3rd a list, every 4th links (out, and to another story).
+    """
+    blocks, words = [], 0
+    headings = EN_HEADINGS if lang == "en" else ZH_HEADINGS
+    joiner = " " if lang == "en" else ""
+    while words < WORDS_PER_STORY:
+        if number % 2 == 0 and len(blocks) % 4 == 1:
+            blocks.append(f"## {rng.choice(headings)}")
+        if number % 3 == 0 and len(blocks) == 3:
+            lengths = [rng.randint(4, 9) for _ in range(4)]
+            blocks.append("\n".join(f"- {sentence(rng, lang, k)}" for k in lengths))
+            words += sum(lengths)
+        lengths = [rng.randint(8, 16) for _ in range(rng.randint(4, 6))]
+        paragraph = [sentence(rng, lang, k) for k in lengths]
+        words += sum(lengths)
+        if number % 4 == 0 and len(blocks) in (2, 6):
+            other = number % n + 1
+            paragraph.append(f"[{'read more' if lang == 'en' else '延伸阅读'}]({rng.choice(LINKS)})")
+            paragraph.append(f"[{'another story' if lang == 'en' else '另一个故事'}]"
+                             f"({{filename}}bench-{other:05d}.{lang}.md)")
+        blocks.append(joiner.join(paragraph))
+    return "\n\n".join(blocks) + "\n"
+
+
+def story_date(template_header: list[str], number: int, n: int) -> str:
+    """The real story's day, one minute (or second) apart: orders the listings and
+    keeps any rule that relates the date to other header fields (consent...) satisfied."""
+    value = next((line.split(":", 1)[1].strip() for line in template_header
+                  if line.lower().startswith("date:")), "2026-01-01")
+    day = datetime.strptime(value[:10], "%Y-%m-%d")
+    if n <= 1440:
+        return f"{day:%Y-%m-%d} {number // 60 % 24:02d}:{number % 60:02d}"
+    return f"{day:%Y-%m-%d} {number // 3600 % 24:02d}:{number // 60 % 60:02d}:{number % 60:02d}"
+
+
+def make_site(folder: Path, n: int) -> Path:
+    """content/ with the real pages, data and images, and 2n synthetic stories."""
+    content = folder / "content"
+    content.mkdir(parents=True)
+    for part in CONTENT.iterdir():
+        if part.name == "stories":
+            continue
+        if part.is_dir():
+            shutil.copytree(part, content / part.name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(part, content / part.name)
+    stories = content / "stories"
+    stories.mkdir()
+    rng = random.Random(2026)
+    for lang in LANGS:
+        header, _ = split_header(TEMPLATE_STORY.with_suffix(f".{lang}.md").read_text("utf-8"))
+        for number in range(1, n + 1):
+            if lang == "en":
+                title = f"Story {number}: a mother of the Daliang Mountains"
+                summary = f"How mother number {number} raised her piglets and passed on the gift."
+            else:
+                title = f"故事 {number}：大凉山的一位母亲"
+                summary = f"第 {number} 位母亲怎样养大猪仔，又把礼物传递下去。"
+            text = derive_header(header, {
+                "title": title, "slug": f"bench-{number:05d}",
+                "date": story_date(header, number, n), "summary": summary,
+            })
+            lines = [line for line in body(rng, lang, number, n).splitlines()
+                     if not SHORT_CODE.match(line)]
+            (stories / f"bench-{number:05d}.{lang}.md").write_text(
+                text + "\n\n" + "\n".join(lines) + "\n", "utf-8")
+    return content
+
+
+def bare_settings(folder: Path, content: Path) -> Path:
+    """Pelican's defaults, but for the paths and templates needed to read the same files."""
+    names = set()
+    for md in (content / "pages").rglob("*.md"):
+        for line in split_header(md.read_text("utf-8"))[0]:
+            if line.lower().startswith("template:"):
+                names.add(line.split(":", 1)[1].strip())
+    overrides = folder / "bare-templates"
+    overrides.mkdir()
+    for name in names:
+        # Pelican fails on a page whose template the theme lacks; render it as a plain page.
+        (overrides / f"{name}.html").write_text('{% extends "page.html" %}\n', "utf-8")
+    settings = folder / "bare_settings.py"
+    settings.write_text(
+        f"PATH = {str(content)!r}\n"
+        "ARTICLE_PATHS = ['stories']\n"
+        "PAGE_PATHS = ['pages']\n"
+        "ARTICLE_TRANSLATION_ID = 'slug'\n"
+        "PAGE_TRANSLATION_ID = 'slug'\n"
+        "PLUGINS = []\n"
+        f"THEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]\n",
+        "utf-8",
+    )
+    return settings
+
+
+# ------------------------------------------------------------ timing
+
+def build(name: str, settings: Path, content: Path, folder: Path, expect: str) -> float:
+    """Wall time of one `python -m pelican` build into an empty folder; stops on failure."""
+    output = Path(tempfile.mkdtemp(prefix=f"out-{name}-", dir=folder))
+    command = [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output)]
+    env = dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1")
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0 or not (output / expect).is_file():
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        why = (f"exit status {result.returncode}" if result.returncode
+               else f"{expect} was not written")
+        sys.exit(f"\nThe {name} build failed ({why}); command: {' '.join(command)}")
+    shutil.rmtree(output, ignore_errors=True)
+    return elapsed
+
+
+def describe(times: list[float]) -> str:
+    return (f"median {statistics.median(times):6.2f} s   "
+            f"min {min(times):6.2f} s   max {max(times):6.2f} s")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=500, help="stories per language (default 500)")
+    parser.add_argument("--runs", type=int, default=3, help="builds per side (default 3)")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.runs < 1:
+        parser.error("--n and --runs must be at least 1")
+
+    with tempfile.TemporaryDirectory(prefix="haihui-bench-") as tmp:
+        folder = Path(tmp)
+        content = make_site(folder, args.n)
+        bare = bare_settings(folder, content)
+        ours = ROOT / "pelicanconf.py"
+        print(f"{2 * args.n} synthetic stories ({args.n} per language) "
+              f"plus the real pages; {args.runs} build(s) per side, interleaved", flush=True)
+        times: dict[str, list[float]] = {"ours": [], "bare": []}
+        for run in range(1, args.runs + 1):
+            times["ours"].append(build("ours", ours, content, folder, "stories/bench-00001/index.html"))
+            times["bare"].append(build("bare", bare, content, folder, "bench-00001.html"))
+            print(f"run {run}: ours {times['ours'][-1]:.2f} s, bare {times['bare'][-1]:.2f} s",
+                  flush=True)
+    print(f"ours (pelicanconf.py, theme, plugins): {describe(times['ours'])}")
+    print(f"bare (default theme, no plugins):      {describe(times['bare'])}")
+    print(f"ratio {statistics.median(times['ours']) / statistics.median(times['bare']):.2f}")
+
+
+if __name__ == "__main__":
+    main()

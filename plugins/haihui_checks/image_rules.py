@@ -1,0 +1,277 @@
+"""Pictures in stories and pages: where they are, their alt text, and consent to photos.
+
+A story's hero picture is named in its header, relative to the content folder:
+
+    Image: images/illustrations/jibuguoguo.png
+    Image_alt: A drawing of a mother carrying a black piglet down a mountain path
+
+Pictures in the text are Markdown images: `![alt text]({static}/images/photos/a.jpg)`.
+Every raster picture is published only through haihui_images (re-encoded,
+metadata stripped); the original file is never copied to the site.
+
+Pictures under images/illustrations/ were drawn, not photographed; every other
+picture counts as a photo, which a story with `Photos: no` may not show.
+"""
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .placeholders import body_lines
+from .problems import ERROR, WARNING, Problem
+
+ILLUSTRATIONS = "images/illustrations/"
+# What haihui_images re-encodes; other files (SVG drawings) are published as they are.
+RASTER = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
+UNREADABLE = frozenset({".heic", ".heif"})  # iPhone originals: Pillow cannot open them
+
+EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+PLACEHOLDER = re.compile(r"^[{|](?:static|attach|filename)[}|]")
+MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
+REFERENCE_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\](?:\[(?P<ref>[^\]]*)\])?(?!\()")
+REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[(?P<ref>[^\]]+)\]:\s*<?(?P<target>[^\s>]+)")
+MARKDOWN_LINK = re.compile(r"(?<![!\]])\[[^\]]*\]\(\s*<?(?P<target>[^)\s>]+)")
+HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+HTML_ATTR = re.compile(r"([a-zA-Z-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+# How to tell that alt text is written in a page's language: (pattern, name, name in Chinese).
+ALT_SCRIPTS = {"zh": (CJK, "Chinese", "中文"), "en": (LATIN, "English", "英文")}
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """One picture a story or page shows."""
+
+    target: str  # as written in the file
+    path: str | None  # in the content folder, e.g. "images/photos/a.jpg"; None: another site's
+    alt: str
+    line: int
+    hero: bool = False
+    outside: bool = False  # points above the content folder
+
+    @property
+    def raster(self) -> bool:
+        return self.path is not None and PurePosixPath(self.path).suffix.lower() in RASTER
+
+    @property
+    def illustration(self) -> bool:
+        return self.path is not None and self.path.startswith(ILLUSTRATIONS)
+
+
+def attributes(tag: str) -> dict[str, str]:
+    """Attributes of one HTML tag, as written (entities not decoded)."""
+    return {m[1].lower(): m[2] if m[2] is not None else m[3] for m in HTML_ATTR.finditer(tag)}
+
+
+def resolve(target: str, here: str, page_url: str | None) -> tuple[str | None, bool]:
+    """(path in the content folder or None for another site's, outside the content folder?).
+
+    `here` is the linking file inside the content folder ("stories/a.en.md");
+    `{static}` paths resolve as Pelican resolves them, plain addresses as a
+    browser does from the page's address (the original would be at the same
+    address in the content folder, as STATIC_SAVE_AS keeps it).
+    """
+    if EXTERNAL.match(target):
+        return None, False
+    path = unquote(urlsplit(target).path)
+    placeholder = PLACEHOLDER.match(path)
+    if placeholder:
+        path = path[placeholder.end():]
+        joined = path[1:] if path.startswith("/") else posixpath.join(posixpath.dirname(here), path)
+    elif path.startswith("/"):
+        joined = path[1:]
+    else:
+        joined = urljoin("/" + (page_url or posixpath.dirname(here) + "/"), path).lstrip("/")
+    normal = posixpath.normpath(joined) if joined else ""
+    if normal.startswith("../") or normal == "..":
+        return normal, True
+    return normal, False
+
+
+def hero_path(value: str) -> str:
+    """`Image:` is a path in the content folder; `{static}` and a leading / are accepted."""
+    value = value.strip()
+    placeholder = PLACEHOLDER.match(value)
+    if placeholder:
+        value = value[placeholder.end():]
+    return posixpath.normpath(value.lstrip("/"))
+
+
+def image_refs(source, here: str, page_url: str | None) -> list[ImageRef]:
+    """Every picture of a source: the hero in its header, then those in its text."""
+    values = source.front.values
+    refs = []
+    if values.get("image"):
+        path = hero_path(values["image"])
+        refs.append(ImageRef(values["image"], path, values.get("image_alt", ""),
+                             source.front.line_of("image"), hero=True, outside=path.startswith("..")))
+    lines = list(body_lines(source.text, source.front.body_line))
+    definitions = {}
+    for _, line in lines:
+        match = REFERENCE_DEFINITION.match(line)
+        if match:
+            definitions[match["ref"].lower()] = match["target"]
+
+    def add(target, alt, number):
+        path, outside = resolve(target, here, page_url)
+        refs.append(ImageRef(target, path, alt, number, outside=outside))
+
+    for number, line in lines:
+        for match in MARKDOWN_IMAGE.finditer(line):
+            add(match["target"], match["alt"], number)
+        for match in REFERENCE_IMAGE.finditer(line):
+            target = definitions.get((match["ref"] or match["alt"]).lower())
+            if target:
+                add(target, match["alt"], number)
+        for tag in HTML_IMG.findall(line):
+            attrs = attributes(tag)
+            if attrs.get("src"):
+                add(attrs["src"], attrs.get("alt", ""), number)
+    return refs
+
+
+def linked_originals(source, here: str, page_url: str | None) -> Iterable[tuple[int, str, str]]:
+    """(line, target, path) of plain links (not images) to a raster picture in the content folder."""
+    for number, line in body_lines(source.text, source.front.body_line):
+        for match in MARKDOWN_LINK.finditer(line):
+            path, outside = resolve(match["target"], here, page_url)
+            if path and not outside and PurePosixPath(path).suffix.lower() in RASTER:
+                yield number, match["target"], path
+
+
+# ------------------------------------------------------------ field check
+
+def image_path(value: str, rules):
+    path = hero_path(value)
+    suffix = PurePosixPath(path).suffix.lower()
+    if EXTERNAL.match(value.strip()) or path.startswith(".."):
+        return (
+            f"'{value}' is not a file in the content folder",
+            "put the picture in content/images/ and write its path from there, "
+            "e.g. 'Image: images/photos/jibuguoguo-2026.jpg'",
+            f"“{value}”不是 content 文件夹里的文件",
+            "请把图片放进 content/images/，并写出从那里开始的路径，例如“Image: images/photos/jibuguoguo-2026.jpg”",
+        )
+    if suffix in UNREADABLE:
+        return _unreadable(value)
+    if suffix not in RASTER:
+        return (
+            f"'{value}' is not a picture this site can publish",
+            "use a JPEG, PNG or WebP file",
+            f"“{value}”不是本网站能发布的图片格式", "请使用 JPEG、PNG 或 WebP 文件",
+        )
+    if rules.content_files is not None and path not in rules.content_files:
+        return (
+            f"there is no file {rules.content_root}/{path}",
+            "check the spelling, or put the picture there",
+            f"找不到文件 {rules.content_root}/{path}", "请检查拼写，或把图片放到这个位置",
+        )
+    return None
+
+
+def _unreadable(target: str):
+    return (
+        f"'{target}' is a HEIC picture, which the site cannot read",
+        "export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible, "
+        "or share it as JPEG) and use the .jpg file",
+        f"“{target}”是 HEIC 格式，网站无法读取",
+        "请导出为 JPEG（iPhone：设置 > 相机 > 格式 > 兼容性最佳，或以 JPEG 方式分享），然后使用 .jpg 文件",
+    )
+
+
+# ------------------------------------------------------------ source check
+
+def _here(source, rules) -> str:
+    pure = PurePosixPath(source.path.replace("\\", "/"))
+    try:
+        return str(pure.relative_to(rules.content_root))
+    except ValueError:
+        return str(pure)
+
+
+def check_images(sources, rules) -> Iterable[Problem]:
+    """Alt text in the page's language, pictures on this site, no photo without consent."""
+    page_urls = dict(rules.source_urls)
+    for source in sources:  # withdrawn stories are left out by check_sources
+        here = _here(source, rules)
+        page_url = page_urls.get(source.path)
+        no_photos = source.kind == "story" and source.front.values.get(
+            "photos", "").strip().lower() in ("no", "false")
+        for ref in image_refs(source, here, page_url):
+            yield from _check_ref(source, ref, rules, no_photos)
+        for line, target, path in linked_originals(source, here, page_url):
+            yield Problem(
+                source.path, line,
+                f"the link '{target}' leads to the original picture {path}, which is never published "
+                "(it may hold the GPS position where it was taken)",
+                f"show it as a picture instead: ![what it shows]({target})",
+                message_zh=f"链接“{target}”指向原始图片 {path}；原图从不发布（里面可能有拍摄地点的 GPS 坐标）",
+                fix_zh=f"请改为插入图片：![图片内容说明]({target})",
+            )
+
+
+def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Problem]:
+    where = "Image_alt" if ref.hero else "the alt text"
+    shown = ref.path or ref.target
+    if not ref.hero:  # the hero's path is checked as a field
+        if ref.path is None:
+            yield Problem(
+                source.path, ref.line,
+                f"the picture '{ref.target}' is on another site",
+                "save it in content/images/ and show it with ![alt text]({static}/images/<name>): "
+                "this site loads nothing from other hosts",
+                message_zh=f"图片“{ref.target}”在别的网站上",
+                fix_zh="请把它保存到 content/images/，用 ![替代文字]({static}/images/<文件名>) 插入；本网站不从其他网站加载任何内容",
+            )
+            return
+        if ref.outside:
+            yield Problem(source.path, ref.line, f"the picture '{ref.target}' is outside the content folder",
+                          "put it in content/images/ and link it with {static}/images/<name>",
+                          message_zh=f"图片“{ref.target}”不在 content 文件夹里",
+                          fix_zh="请把它放进 content/images/，用 {static}/images/<文件名> 插入")
+            return
+        if PurePosixPath(ref.path).suffix.lower() in UNREADABLE:
+            what, fix, what_zh, fix_zh = _unreadable(ref.target)
+            yield Problem(source.path, ref.line, what, fix, message_zh=what_zh, fix_zh=fix_zh)
+            return
+        if (ref.raster and not PLACEHOLDER.match(ref.target) and rules.content_files is not None
+                and ref.path not in rules.content_files):
+            yield Problem(source.path, ref.line,
+                          f"the picture '{ref.target}' is not in the content folder ({ref.path})",
+                          "check the path, or write it as {static}/images/<name>",
+                          message_zh=f"图片“{ref.target}”不在 content 文件夹里（{ref.path}）",
+                          fix_zh="请检查路径，或写成 {static}/images/<文件名>")
+    severity = ERROR if rules.strict else WARNING
+    script = ALT_SCRIPTS.get(source.lang)
+    if not ref.alt.strip():
+        how = "add 'Image_alt: <what it shows>' below Image:" if ref.hero else (
+            "write it between the brackets: ![what the picture shows](...)")
+        how_zh = "请在 Image: 下面加一行“Image_alt: 图片内容说明”" if ref.hero else (
+            "请写在方括号里：![图片内容说明](...)")
+        yield Problem(
+            source.path, ref.line, f"the picture {shown} has no alt text",
+            f"{how}, in the language of this page, for people who cannot see it",
+            severity, message_zh=f"图片 {shown} 没有替代文字（alt）",
+            fix_zh=f"{how_zh}，用本页面的语言，写给看不见图片的人",
+        )
+    elif script and not script[0].search(ref.alt):
+        yield Problem(
+            source.path, ref.line, f"{where} of {shown} is not in {script[1]}, the language of this page",
+            f"write the alt text in {script[1]}",
+            severity, message_zh=f"{shown} 的替代文字不是本页面的语言（{script[2]}）",
+            fix_zh=f"请用{script[2]}写替代文字",
+        )
+    if no_photos and ref.path and not ref.outside and not ref.illustration:
+        yield Problem(
+            source.path, ref.line,
+            f"Photos: no, but {shown} is a photo (only pictures in {ILLUSTRATIONS} count as drawings)",
+            "remove the photo, use an illustration instead, or record her consent to photos "
+            "with 'Photos: yes'",
+            message_zh=f"Photos: no（本人不同意使用照片），但 {shown} 是照片（只有 {ILLUSTRATIONS} 里的图片算插图）",
+            fix_zh="请删除这张照片或换成插图；如本人同意使用照片，请改为“Photos: yes”",
+        )

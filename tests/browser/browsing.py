@@ -1,0 +1,96 @@
+"""What the browser tests share: the site's pages by template, viewports, a recorded tab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from pelican.settings import read_settings
+
+from haihui_build import ROOT
+
+SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
+LANGS = SETTINGS["LANGUAGES"]
+HOST = "127.0.0.1"
+
+# The flags this machine's Chromium needs: no background traffic to Google's
+# hosts, no sandbox as root. Playwright adds --headless and a fresh, empty
+# --user-data-dir of its own for every launch.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# A budget Android phone (360 CSS px wide, 2 device pixels per CSS pixel) and a laptop.
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+              "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1},
+}
+
+
+def _story_slug() -> str:
+    return sorted(p.name.split(".")[0] for p in (ROOT / "content/stories").glob("*.en.md"))[0]
+
+
+def template_url(template: str, lang: str) -> str:
+    """Root-relative URL of one page built with `template`, in `lang`."""
+    prefix = LANGS[lang]["prefix"]
+    lang_part = "" if lang == SETTINGS["DEFAULT_LANG"] else f"{lang}/"
+    urls = {
+        "home": SETTINGS["LISTING_URLS"]["index"].format(prefix=prefix),
+        "story": f"{lang_part}stories/{_story_slug()}/",
+        "campaign": SETTINGS["CAMPAIGN_URL"].format(prefix=prefix, slug="left-behind-mothers"),
+        "page": f"{lang_part}about/",
+        "stories": SETTINGS["LISTING_URLS"]["stories"].format(prefix=prefix),
+        "campaigns": SETTINGS["LISTING_URLS"]["campaigns"].format(prefix=prefix),
+        "fund-use": f"{lang_part}fund-use/",
+        "partner": f"{lang_part}partner/",
+        "thank-you": f"{lang_part}thank-you/",
+    }
+    return "/" + urls[template]
+
+
+TEMPLATES = ["home", "story", "campaign", "page", "stories", "campaigns", "fund-use", "partner", "thank-you"]
+TEMPLATE_PAGES = [(t, lang) for t in TEMPLATES for lang in LANGS]
+
+# Findings the tests want shown at the end of the run (moderate axe findings,
+# page weights): section title -> lines.
+SUMMARY: dict[str, list[str]] = {}
+
+
+
+@dataclass
+class Visit:
+    """One browser tab with everything it did written down."""
+    page: object
+    base_url: str
+    requests: list = field(default_factory=list)       # (resource type, url)
+    responses: list = field(default_factory=list)      # playwright Response objects
+    console_errors: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+
+    def goto(self, url: str, settle: str = "networkidle"):
+        """Open `url`; wait until the network is quiet (or only for `load`, where that is enough)."""
+        response = self.page.goto(self.base_url + url)
+        self.page.wait_for_load_state(settle)
+        return response
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.page.url).path
+
+    def foreign_requests(self) -> list[str]:
+        return [url for _, url in self.requests
+                if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).hostname != HOST]
+
+    def horizontal_overflow(self) -> int:
+        """CSS pixels the page is wider than the window (0: no sideways scrolling)."""
+        return self.page.evaluate(
+            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+            " - document.documentElement.clientWidth")
+
+    def assert_clean(self):
+        assert not self.foreign_requests(), f"requests left {HOST}: {self.foreign_requests()}"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+        assert not self.failures, f"failed requests: {self.failures}"

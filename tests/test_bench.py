@@ -1,0 +1,45 @@
+"""The build benchmark (`invoke bench`) still runs: a tiny run, not a timing assertion."""
+
+import re
+import subprocess
+import sys
+
+from haihui_build import ROOT
+
+
+def test_benchmark_builds_both_sides_and_ends_with_the_ratio():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "build_bench.py"), "--n", "3", "--runs", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert re.fullmatch(r"ratio \d+\.\d\d", lines[-1]), lines[-1]
+    assert any(line.startswith("ours ") and "median" in line for line in lines), result.stdout
+    assert any(line.startswith("bare ") and "median" in line for line in lines), result.stdout
+
+
+def keys(header_lines):
+    return [m[1].lower() for line in header_lines if (m := re.match(r"([A-Za-z0-9_-]+):", line))]
+
+
+def test_synthetic_stories_copy_the_real_header_and_replace_four_fields(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import build_bench
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    content = build_bench.make_site(tmp_path, 4)
+    for lang in build_bench.LANGS:
+        real, _ = build_bench.split_header(
+            (ROOT / "content" / "stories" / f"jibuguoguo.{lang}.md").read_text("utf-8"))
+        made, body = build_bench.split_header(
+            (content / "stories" / f"bench-00004.{lang}.md").read_text("utf-8"))
+        assert keys(made) == keys(real)
+        changed = set(keys(set(made) - set(real)))
+        assert changed <= {"title", "slug", "date", "summary"}
+        assert "Slug: bench-00004" in made
+        assert len(body.split()) >= 500 if lang == "en" else len(body) >= 1000
+        if lang == "zh":
+            assert re.search(r"[\u4e00-\u9fff]{20}", body)
+    assert (content / "pages").is_dir()

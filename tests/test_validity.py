@@ -1,0 +1,209 @@
+"""Validity of what the build writes: HTML, internal links, Atom feeds, sitemap.
+
+- Every HTML page (and the CSS and SVG beside them) passes the Nu HTML Checker
+  (npm `vnu-jar`, run with the machine's Java) with zero errors.
+- No internal link, anchor or image points at nothing: every reference in every
+  page, feed and sitemap that stays on this site resolves to a built file, and
+  every #fragment to an id on the target page.
+- Each Atom feed has what RFC 4287 requires; sitemap.xml passes the sitemap 0.9
+  schema (tests/data/sitemap-0.9.xsd, with the xhtml:link alternates).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from lxml import etree
+from pelican.settings import read_settings
+
+from haihui_build import ROOT
+
+SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
+ORIGIN = SETTINGS["SITE_ORIGIN"].rstrip("/")
+DATA = Path(__file__).parent / "data"
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+# ---------------------------------------------------------------- HTML
+def test_every_page_is_valid_html_per_the_nu_checker(site, vnu_command):
+    files = sorted(str(p) for pattern in ("*.html", "*.css", "*.svg") for p in site.root.rglob(pattern))
+    assert any(f.endswith(".html") for f in files)
+    result = subprocess.run(
+        [*vnu_command, "--errors-only", "--format", "json", "--also-check-css", "--also-check-svg", *files],
+        capture_output=True, text=True, timeout=300)
+    report = json.loads(result.stderr or result.stdout)
+    errors = [m for m in report["messages"] if m["type"] in ("error", "non-document-error")]
+    lines = [f"{m.get('url', '').removeprefix('file:' + str(site.root))}:{m.get('lastLine', '?')}: "
+             f"{m['message']}" for m in errors]
+    assert not errors, f"{len(errors)} error(s) from the Nu HTML Checker:\n" + "\n".join(lines)
+
+
+# ---------------------------------------------------------------- links
+def page_url(site, path: Path) -> str:
+    url = "/" + str(path.relative_to(site.root))
+    return url.removesuffix("index.html")
+
+
+@cache
+def ids_in(path: Path) -> frozenset[str]:
+    soup = BeautifulSoup(path.read_text("utf-8"), "lxml")
+    return frozenset([t["id"] for t in soup.find_all(id=True)]
+                     + [a["name"] for a in soup.find_all("a", attrs={"name": True})])
+
+
+def references(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """(what, reference) of everything a page links to or loads."""
+    found = []
+    for tag, attr in (("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("source", "src"),
+                      ("video", "src"), ("video", "poster"), ("audio", "src"), ("iframe", "src"),
+                      ("script", "src"), ("form", "action")):
+        found += [(f"<{tag} {attr}>", t[attr]) for t in soup.find_all(tag, attrs={attr: True})]
+    for tag in soup.find_all(["img", "source"], attrs={"srcset": True}):
+        found += [(f"<{tag.name} srcset>", part.strip().split()[0])
+                  for part in tag["srcset"].split(",") if part.strip()]
+    for meta in soup.find_all("meta", attrs={"property": re.compile(r"^og:(url|image)$")}):
+        found.append((f"<meta {meta['property']}>", meta["content"]))
+    return found
+
+
+def broken(site, base: str, reference: str) -> str | None:
+    """Why `reference` (found on `base`) leads nowhere on this site, or None."""
+    reference = reference.strip()
+    if reference.startswith(ORIGIN + "/") or reference == ORIGIN:
+        reference = reference[len(ORIGIN):] or "/"
+    parts = urlsplit(urljoin("http://site.invalid" + base, reference))
+    if parts.hostname != "site.invalid":
+        return None                     # mailto:, tel:, another host: not ours to resolve
+    path = site.root / unquote(parts.path).lstrip("/")
+    if parts.path.endswith("/") or path.is_dir():
+        path = path / "index.html"
+    if not path.is_file():
+        return "no such file"
+    if parts.fragment and path.suffix == ".html" and unquote(parts.fragment) not in ids_in(path):
+        return f"no id {parts.fragment!r} on {parts.path}"
+    return None
+
+
+def test_no_broken_internal_link_anchor_or_image(site):
+    problems = []
+    pages = sorted(site.root.rglob("*.html"))
+    assert pages
+    for path in pages:
+        base = page_url(site, path)
+        for what, reference in references(BeautifulSoup(path.read_text("utf-8"), "lxml")):
+            if not reference.strip():
+                problems.append(f"{base}: empty {what}")
+            elif why := broken(site, base, reference):
+                problems.append(f"{base}: {what} {reference}: {why}")
+    for path in [*site.root.rglob("*.atom.xml"), site.root / "sitemap.xml"]:
+        tree = etree.parse(str(path))
+        base = page_url(site, path)
+        refs = [e.get("href") for e in tree.iter("{*}link") if e.get("href")]
+        refs += [e.text for e in tree.iter("{*}loc")]
+        for reference in refs:
+            if why := broken(site, base, reference):
+                problems.append(f"{base}: {reference}: {why}")
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- feeds
+def atom_problems(feed) -> list[str]:
+    """What RFC 4287 section 4.1 requires of a feed and its entries, and is missing."""
+    problems = []
+
+    def one(parent, name, where):
+        found = parent.findall(ATOM + name)
+        if len(found) != 1:
+            problems.append(f"{where} has {len(found)} atom:{name}, needs exactly one")
+            return None
+        return found[0]
+
+    def check_construct(parent, where):
+        id_ = one(parent, "id", where)
+        if id_ is not None and not urlsplit((id_.text or "").strip()).scheme:
+            problems.append(f"{where}: atom:id {id_.text!r} is not an absolute IRI")
+        title = one(parent, "title", where)
+        if title is not None and not "".join(title.itertext()).strip():
+            problems.append(f"{where}: empty atom:title")
+        updated = one(parent, "updated", where)
+        if updated is not None and not RFC3339.fullmatch((updated.text or "").strip()):
+            problems.append(f"{where}: atom:updated {updated.text!r} is not an RFC 3339 date-time")
+        for author in parent.findall(ATOM + "author"):
+            if author.find(ATOM + "name") is None or not (author.find(ATOM + "name").text or "").strip():
+                problems.append(f"{where}: atom:author without atom:name")
+        return id_
+
+    if feed.tag != ATOM + "feed":
+        return [f"root element is {feed.tag}, not atom:feed"]
+    check_construct(feed, "feed")
+    if not [link for link in feed.findall(ATOM + "link") if link.get("rel") == "self"]:
+        problems.append("feed has no atom:link rel=self")
+    feed_has_author = feed.find(ATOM + "author") is not None
+    ids = []
+    for n, entry in enumerate(feed.findall(ATOM + "entry"), 1):
+        where = f"entry {n}"
+        id_ = check_construct(entry, where)
+        if id_ is not None:
+            ids.append(id_.text)
+        alternates = [link for link in entry.findall(ATOM + "link")
+                      if link.get("rel", "alternate") == "alternate"]
+        if not alternates or not all(link.get("href") for link in alternates):
+            problems.append(f"{where} has no atom:link rel=alternate with an href")
+        if not feed_has_author and entry.find(ATOM + "author") is None:
+            problems.append(f"{where} has no atom:author and neither has the feed")
+        if entry.find(ATOM + "content") is None and entry.find(ATOM + "summary") is None:
+            problems.append(f"{where} has neither atom:content nor atom:summary")
+    if len(set(ids)) != len(ids):
+        problems.append("two entries share an atom:id")
+    return problems
+
+
+def feeds() -> list[str]:
+    return [SETTINGS["FEED_URL"].format(prefix=spec["prefix"]) for spec in SETTINGS["LANGUAGES"].values()]
+
+
+@pytest.mark.parametrize("feed_url", feeds())
+def test_atom_feed_has_every_element_rfc_4287_requires(site, feed_url):
+    root = etree.parse(str(site.path(feed_url))).getroot()
+    assert root.findall(ATOM + "entry"), f"{feed_url} has no entries"
+    problems = atom_problems(root)
+    assert not problems, f"{feed_url}:\n" + "\n".join(problems)
+
+
+def test_the_atom_check_rejects_a_feed_missing_required_elements():
+    bad = etree.fromstring(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><updated>yesterday</updated>'
+        '<entry><title>e</title><id>tag:x,2026:1</id><updated>2026-01-01T00:00:00Z</updated></entry></feed>')
+    problems = "\n".join(atom_problems(bad))
+    for expected in ("feed has 0 atom:id", "not an RFC 3339", "rel=self", "no atom:link rel=alternate",
+                     "no atom:author", "neither atom:content"):
+        assert expected in problems
+
+
+# ---------------------------------------------------------------- sitemap
+@cache
+def sitemap_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(DATA / "sitemap-0.9.xsd")))
+
+
+def test_sitemap_is_valid_against_the_sitemap_schema(site):
+    schema = sitemap_schema()
+    tree = etree.parse(str(site.path("sitemap.xml")))
+    assert schema.validate(tree), "\n".join(str(e) for e in schema.error_log)
+    assert len(tree.getroot()) > 0
+
+
+def test_the_sitemap_schema_rejects_a_broken_sitemap():
+    bad = etree.fromstring(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+        '<url><lastmod>2026-13-45</lastmod><loc>http://127.0.0.1:8000/</loc>'
+        '<xhtml:link rel="alternate" href="http://127.0.0.1:8000/zh/"/></url></urlset>')
+    assert not sitemap_schema().validate(bad)
