@@ -130,7 +130,8 @@ def main() -> None:
             walls, cpus = [w for w, _ in runs], [c for _, c in runs]
             print(f"  {label:34} {statistics.median(walls):6.2f} s ({min(walls):.2f}-{max(walls):.2f})"
                   f"   CPU {statistics.median(cpus):6.2f} s")
-        per_photo = (statistics.median(c for _, c in first) - statistics.median(c for _, c in without)) / args.n
+        baseline = statistics.median(c for _, c in without)
+        per_photo = (statistics.median(c for _, c in first) - baseline) / args.n
         print(f"  CPU per new photo: {per_photo:.2f} s; published files: {published / 1e6:.1f} MB "
               f"for {args.n} photos (every width, WebP and JPEG)")
 

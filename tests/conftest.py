@@ -60,6 +60,14 @@ def project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+def built_copy(folder: Path) -> Path:
+    """A copy of the project with a good preview build in its output/."""
+    project = copy_project(folder / "project")
+    result = run_pelican("pelicanconf.py", project / "output", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """SHA-256 of every file below `folder`, by relative path."""
     return {

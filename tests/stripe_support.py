@@ -11,45 +11,24 @@ from pathlib import Path
 import requests
 import stripe
 from haihui_build import ROOT
+from haihui_tiers.tiers import CustomAmount, Tier
 from haihui_stripe.gateway import StripeGateway
 from haihui_stripe.sync import LINKS_FILE, load_settings, main
 
 TEST_KEY = "sk_test_51HaihuiFakeKeyForTests0000Qz7w"
 
 
-@dataclass(frozen=True)
-class CustomAmount:
-    minimum_fen: int
-    preset_fen: int
-    maximum_fen: int
-
-
-@dataclass(frozen=True)
-class Tier:
-    """The fields of haihui_tiers.tiers.Tier that the sync reads."""
-
-    id: str
-    campaign: str
-    names: dict
-    descriptions: dict
-    currency: str
-    interval: str
-    amount_fen: int | None
-    custom_amount: CustomAmount | None = None
-    breakdown: tuple = ()
-
-
 CAMPAIGN = "left-behind-mothers"
 SAMPLE_TIERS = (
     Tier("mothers-start", CAMPAIGN, {"en": "A mother's start", "zh": "一位母亲的起步"},
          {"en": "Piglets, a pigsty grant, training and vet care.", "zh": "猪仔、猪圈补助、培训和兽医服务。"},
-         "CNY", "one_time", 450000),
+         "CNY", "one_time", 450000, None, ()),
     Tier("monthly", CAMPAIGN, {"en": "Monthly friend", "zh": "每月之友"},
          {"en": "Every month, toward the next mother's start.", "zh": "每月支持下一位母亲。"},
-         "CNY", "month", 10000),
+         "CNY", "month", 10000, None, ()),
     Tier("any-amount", CAMPAIGN, {"en": "Your amount", "zh": "自定金额"},
          {"en": "Give what you choose.", "zh": "随心捐赠。"},
-         "CNY", "one_time", None, CustomAmount(1000, 20000, 10_000_000)),
+         "CNY", "one_time", None, CustomAmount(1000, 20000, 10_000_000), ()),
 )
 
 

@@ -4,17 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, tree_digest
+from conftest import built_copy, tree_digest
 from haihui_build import build_and_swap, run_pelican
 
 
 @pytest.fixture(scope="module")
 def good_build(tmp_path_factory):
-    """A project copy with a good build in output/, made once for this module."""
-    project = copy_project(tmp_path_factory.mktemp("good") / "project")
-    result = run_pelican("pelicanconf.py", project / "output", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project
+    return built_copy(tmp_path_factory.mktemp("good"))
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ RULES = Rules(languages=("en", "zh"), strict=False, templates=frozenset({"page",
               content_root="content", content_files=FILES)
 STRICT = Rules(languages=RULES.languages, strict=True, templates=RULES.templates,
                content_root="content", content_files=FILES)
-CAMPAIGNS = [(f"content/pages/c.{lang}.md", "page", f"Title: C\nSlug: c\nLang: {lang}\nTemplate: campaign\n\nText")
-             for lang in ("en", "zh")]
+CAMPAIGNS = [(f"content/pages/c.{lang}.md", "page",
+              f"Title: C\nSlug: c\nLang: {lang}\nTemplate: campaign\n\nText") for lang in ("en", "zh")]
 ALT = {"en": "A drawing of black piglets", "zh": "一幅黑猪仔的插图"}
 
 
@@ -108,11 +108,12 @@ def test_alt_text_missing_or_in_another_language_warns_in_preview_and_fails_publ
     zh = story("zh", body=body)
     found = severities(story("en"), zh)
     assert ("warning", "the picture images/illustrations/s.png has no alt text") in found
-    assert ("warning", "the alt text of images/illustrations/s.png is not in Chinese, the language of this page"
-            ) in found
+    assert ("warning", "the alt text of images/illustrations/s.png is not in Chinese, "
+            "the language of this page") in found
     assert {s for s, _ in severities(story("en"), zh, rules=STRICT)} == {"error"}
     (hero,) = problems(story("en"), story("zh", Image_alt=None))
-    assert "content/stories/s.zh.md:12: warning: the picture images/illustrations/s.png has no alt text" in hero
+    assert ("content/stories/s.zh.md:12: warning: the picture images/illustrations/s.png "
+            "has no alt text") in hero
     assert "Image_alt" in hero
 
 

@@ -391,15 +391,25 @@ def test_the_built_site_has_no_broken_link(site):
 # ---------------------------------------------------------------- preview banner
 
 def test_preview_shows_warnings_on_the_site_and_publish_never_does(live):
+    from bs4 import BeautifulSoup
+
     (live / "content/stories/adiniuniu.zh.md").unlink()
     preview = run_pelican("pelicanconf.py", live / "preview", cwd=live)
     assert preview.returncode == 0, preview.stderr
-    for url, words in (("index.html", r"the checker found \d+ thing\(s\) to fix"),
-                       ("zh/index.html", r"检查程序发现 \d+ 处"),
-                       ("stories/jibuguoguo/index.html", r"adiniuniu\S* has no translation in zh")):
-        html = (live / "preview" / url).read_text("utf-8")
-        assert 'class="check-banner"' in html and re.search(words, html), url
-        assert "content/stories/adiniuniu.en.md:" in html
+
+    def soup(url):
+        return BeautifulSoup((live / "preview" / url).read_text("utf-8"), "lxml")
+
+    for url, words, report in (("index.html", r"the checker found \d+ thing\(s\) to fix", "/preview-problems/"),
+                               ("zh/index.html", r"检查程序发现 \d+ 处", "/zh/preview-problems/"),
+                               ("stories/jibuguoguo/index.html", r"the checker found", "/preview-problems/")):
+        banner = soup(url).select_one("aside.check-banner")
+        assert banner is not None and re.search(words, banner.get_text()), url
+        assert banner.find("a")["href"] == report
+    for report, words in (("preview-problems/index.html", "adiniuniu' has no translation in zh"),
+                          ("zh/preview-problems/index.html", "adiniuniu")):
+        listed = soup(report).select_one("main ul.check-report").get_text()
+        assert "content/stories/adiniuniu.en.md:" in listed and words in listed, report
     # make preview: the public settings, warnings only, banner included.
     make_preview = invoke(live, "preview")
     assert make_preview.returncode == 0, make_preview.stderr

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import copy_project, tree_digest
+from conftest import built_copy, tree_digest
 from haihui_build import ROOT, run_pelican
 
 DATA = "content/data/fund-use.yaml"
@@ -21,11 +21,7 @@ STORY = "content/stories/jibuguoguo.en.md"
 
 @pytest.fixture(scope="module")
 def good_build(tmp_path_factory):
-    """A project copy with a good preview build in output/, made once for this module."""
-    project = copy_project(tmp_path_factory.mktemp("tiers") / "project")
-    result = run_pelican("pelicanconf.py", project / "output", cwd=project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+    return built_copy(tmp_path_factory.mktemp("tiers"))
 
 
 @pytest.fixture

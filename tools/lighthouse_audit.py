@@ -96,6 +96,11 @@ def main() -> int:
     pages = ([(url.strip("/").replace("/", "-") or "home", url) for url in args.pages.split(",") if url]
              or default_pages())
 
+    if shutil.which("fc-list") and not subprocess.run(["fc-list", ":lang=zh"], capture_output=True,
+                                                      text=True).stdout.strip():
+        print("Warning: no Chinese font is installed, so Chromium lays out Chinese pages slowly and the\n"
+              "scores of /zh/ pages come out too low (Debian: sudo apt-get install fonts-noto-cjk).",
+              file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="haihui-audit-") as tmp:
         handler = functools.partial(GzipHandler, directory=tmp)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

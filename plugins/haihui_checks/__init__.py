@@ -7,10 +7,8 @@ leaves the last good build intact.
 
 import logging
 
-from jinja2 import pass_context
-from markupsafe import Markup
 from pelican import signals
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, Generator
 
 from .problems import ERROR, ContentError
 from .project import check_project
@@ -28,36 +26,31 @@ def validate_before_reading(generator):
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
         raise ContentError(errors)
-    # Preview builds show the warnings on every page too (base.html), for staff
-    # who never look at the terminal; a publish build never does.
+    # Preview builds show the warnings on the site too (a notice on every page,
+    # the list on CHECK_REPORT_URL), for staff who never look at the terminal;
+    # a publish build never does.
     strict = bool(generator.settings.get("STRICT_PUBLISH"))
     generator.context["CHECK_PROBLEMS"] = [] if strict else problems
 
 
-def check_banner_renderer():
-    """check_banner(lang): the preview's list of problems (partials/check-banner.html).
+class CheckReportGenerator(Generator):
+    """Preview builds with warnings: one page per language listing them all.
 
-    The list is the same on every page of a language; rendered again for every
-    page, a preview build would grow with stories times problems. So it is
-    rendered once per language (and list of problems), then reused.
+    Every other page shows only a short notice linking here, so a preview
+    does not grow with pages times problems.
     """
-    rendered = {}
 
-    @pass_context
-    def check_banner(ctx, lang):
-        problems = ctx.get("CHECK_PROBLEMS")
-        cached = rendered.get(lang)
-        if cached is None or cached[0] is not problems:
-            template = ctx.environment.get_template("partials/check-banner.html")
-            cached = rendered[lang] = (problems, Markup(template.render(dict(ctx.get_all(), lang=lang))))
-        return cached[1]
-
-    return check_banner
+    def generate_output(self, writer):
+        if not self.context.get("CHECK_PROBLEMS"):
+            return
+        for lang, spec in self.settings["LANGUAGES"].items():
+            url = self.settings["CHECK_REPORT_URL"].format(prefix=spec["prefix"])
+            writer.write_file(f"{url}index.html", self.get_template("check-report"), self.context,
+                              page_lang=lang, page_url=url)
 
 
-def install_check_banner(generator):
-    if hasattr(generator, "env"):
-        generator.env.globals["check_banner"] = check_banner_renderer()
+def get_generators(pelican):
+    return CheckReportGenerator
 
 
 class _NoTracebackForContentErrors(logging.Filter):
@@ -72,4 +65,4 @@ class _NoTracebackForContentErrors(logging.Filter):
 def register():
     logging.getLogger("pelican").addFilter(_NoTracebackForContentErrors())
     signals.generator_init.connect(validate_before_reading)
-    signals.generator_init.connect(install_check_banner)
+    signals.get_generators.connect(get_generators)

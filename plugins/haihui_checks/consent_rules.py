@@ -27,7 +27,7 @@ from datetime import date
 
 from .problems import ERROR, WARNING, Problem
 
-GIVEN, WITHDRAWN = "given", "withdrawn"
+WITHDRAWN = "withdrawn"
 CONSENT = re.compile(r"^(?P<state>given|withdrawn)\s+(?P<day>\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 SAMPLE_FORM = re.compile(r"^\s*sample\b", re.IGNORECASE)
 # The form is kept on paper or in a records system; the site never links it.

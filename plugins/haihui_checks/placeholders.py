@@ -8,6 +8,7 @@ from the scaffold cannot go out half-written. Text inside HTML comments
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .problems import Problem
 
@@ -47,8 +48,18 @@ def placeholder_problem(path: str, line: int, field: str = "", value: str = "") 
     )
 
 
-def body_lines(text: str, first_line: int) -> Iterable[tuple[int, str]]:
+def body_lines(text: str, first_line: int) -> tuple[tuple[int, str], ...]:
     """(line number, text) of the body, without HTML comments, fenced code and inline code."""
+    # Three checks read every body (placeholders, links, pictures): split it once.
+    return _body_lines(text, first_line)
+
+
+@lru_cache(maxsize=4096)
+def _body_lines(text: str, first_line: int) -> tuple[tuple[int, str], ...]:
+    return tuple(_visible_lines(text, first_line))
+
+
+def _visible_lines(text: str, first_line: int) -> Iterable[tuple[int, str]]:
     lines = text.splitlines()
     in_comment = in_fence = False
     for number in range(first_line, len(lines) + 1):

@@ -1,5 +1,6 @@
 """A problem found in content: where it is, what is wrong, how to fix it."""
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,5 @@ class ContentError(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """Path as staff see it in the repository (relative when possible)."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return str(path) if relative.startswith("..") else relative

@@ -20,6 +20,7 @@ from pelican.generators import Generator
 from .catalogs import load_translations
 from .formatting import format_day, format_fen
 from .site_index import (
+    NavItem,
     alternates_of,
     by_language,
     listing_alternates,
@@ -84,12 +85,15 @@ def _alternates(ctx):
     if ctx.get("page_alternates"):
         return ctx["page_alternates"]
     item = ctx.get("article") or ctx.get("page")
-    if item is None:
-        return []
-    # A page asks several times (head, switcher); Pelican works out a URL anew on each access.
+    return item_alternates(item, ctx["LANGUAGES"]) if item is not None else []
+
+
+def item_alternates(item, languages: dict):
+    """alternates_of(item), worked out once per item: a page asks several times
+    (head, switcher), the sitemap once more, and Pelican computes a URL anew on each access."""
     cached = getattr(item, "_haihui_alternates", None)
     if cached is None:
-        cached = item._haihui_alternates = alternates_of(item, ctx["LANGUAGES"])
+        cached = item._haihui_alternates = alternates_of(item, languages)
     return cached
 
 
@@ -177,6 +181,12 @@ def index_site(generators):
         [p for p in pages if getattr(p, "template", None) == "campaign"], languages
     )
     context["pages_by_lang"] = by_language(pages, languages)
+    # The main navigation, worked out once: Pelican computes a URL anew on every access.
+    context["nav_by_lang"] = {
+        lang: [NavItem(p.nav_title if hasattr(p, "nav_title") else p.title, p.url)
+               for p in sorted((p for p in items if hasattr(p, "nav_order")), key=lambda p: int(p.nav_order))]
+        for lang, items in context["pages_by_lang"].items()
+    }
 
 
 # ------------------------------------------------------------ listings, feeds, sitemap
@@ -245,7 +255,7 @@ class ListingsGenerator(Generator):
                 add(alternate.url, listing_alternates(settings, listing))
         for items in chain(self.context["stories_by_lang"].values(), self.context["pages_by_lang"].values()):
             for item in items:
-                add(item.url, alternates_of(item, languages),
+                add(item.url, item_alternates(item, languages),
                     getattr(item, "modified", None) or getattr(item, "date", None))
         path = Path(self.output_path) / settings["SITEMAP_URL"]
         ET.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)

@@ -12,6 +12,12 @@ class Alternate:
     url: str  # site-relative, e.g. "zh/stories/adiniuniu/"
 
 
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+
+
 def lang_prefix(languages: dict, lang: str) -> str:
     return languages[lang]["prefix"]
 

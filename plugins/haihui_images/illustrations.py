@@ -67,7 +67,8 @@ def _pig(draw, x, y, size, facing=1):
     snout_x = head_x + int(s * 0.3) if facing > 0 else head_x - s // 20
     draw.ellipse([snout_x, y + int(s * 0.22), snout_x + s // 8, y + int(s * 0.34)], fill=PIG_SNOUT)
     ear_x = head_x + s // 10
-    draw.polygon([(ear_x, y + s // 6), (ear_x + s // 14, y + s // 30), (ear_x + s // 6, y + s // 6)], fill=PIG)
+    ear = [(ear_x, y + s // 6), (ear_x + s // 14, y + s // 30), (ear_x + s // 6, y + s // 6)]
+    draw.polygon(ear, fill=PIG)
     tail_x = x - s // 10 if facing > 0 else x + s - s // 40
     draw.arc([tail_x, y + s // 10, tail_x + s // 8, y + s // 4], 90, 360, fill=PIG, width=3 * SCALE)
     for leg in (0.18, 0.38, 0.62, 0.8):

@@ -102,8 +102,8 @@ def check_checkout_links(path: Path, tiers: list[Tier], channels: dict, language
     try:
         source = read_yaml(path) if path.exists() else YamlSource({"tiers": {}}, None)
     except YamlSyntaxError as error:
-        return shown, [Problem(shown_path(path), error.line,
-                               f"not valid YAML ({error})", "check the indentation and the colons on this line",
+        return shown, [Problem(shown_path(path), error.line, f"not valid YAML ({error})",
+                               "check the indentation and the colons on this line",
                                message_zh=f"不是有效的 YAML（{error}）", fix_zh="请检查这一行的缩进和冒号")]
     try:
         links = CheckoutLinksFile.model_validate(source.data or {"tiers": {}})
@@ -137,11 +137,11 @@ def check_checkout_links(path: Path, tiers: list[Tier], channels: dict, language
                                         f"use the language codes: {', '.join(languages)}",
                                         f"“{lang}”不是本网站的语言", f"请使用语言代码：{', '.join(languages)}"))
                 continue
-            candidates.append((loc, lang, CheckoutLink("stripe", link.url, test_mode=is_stripe_test_mode(link)),
-                               _stale(link, tier)))
+            shown_link = CheckoutLink("stripe", link.url, test_mode=is_stripe_test_mode(link))
+            candidates.append((loc, lang, shown_link, _stale(link, tier)))
         if entry.platform is not None:
-            candidates.append((("tiers", tier_id, "platform"), "",
-                               CheckoutLink("platform", entry.platform.url, sample=entry.platform.sample), []))
+            shown_link = CheckoutLink("platform", entry.platform.url, sample=entry.platform.sample)
+            candidates.append((("tiers", tier_id, "platform"), "", shown_link, []))
         for loc, lang, link, changed in candidates:
             if link.channel not in channels:
                 continue

@@ -134,7 +134,8 @@ def _account_findings(name: str, name_zh: str, account: Account) -> Iterable[Fin
     added = sum(c.amount_fen for c in account.categories.values())
     if added != account.total_fen:
         yield ((name, "total_fen"),
-               f"the {name} categories add up to {yuan(added)}, not the stated total {yuan(account.total_fen)}",
+               f"the {name} categories add up to {yuan(added)}, "
+               f"not the stated total {yuan(account.total_fen)}",
                "correct total_fen or the category amounts so that they agree",
                f"{name_zh}各类别合计 {yuan_zh(added)}，与所写总额 {yuan_zh(account.total_fen)} 不符",
                "请改正 total_fen 或各类别金额，使两者一致")
@@ -143,7 +144,8 @@ def _account_findings(name: str, name_zh: str, account: Account) -> Iterable[Fin
 def _language_findings(loc: Loc, texts: dict[str, str], languages: tuple[str, ...]) -> Iterable[Finding]:
     for lang in languages:
         if lang not in texts:
-            yield (loc, f"has no text in '{lang}'", f"add a line '{lang}: ...' with the text in that language",
+            yield (loc, f"has no text in '{lang}'",
+                   f"add a line '{lang}: ...' with the text in that language",
                    f"缺少“{lang}”语言的文字", f"请加一行“{lang}: ...”，写上该语言的文字")
     for lang in texts:
         if languages and lang not in languages:
@@ -176,7 +178,8 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
             yield (here + ("campaign",), f"there is no campaign '{tier.campaign}' under campaigns", hint,
                    f"campaigns 下没有项目“{tier.campaign}”", hint_zh)
         if tier.currency is not None and tier.currency != fund_use.currency:
-            yield (here + ("currency",), f"'{tier.currency}' is not the summary's currency {fund_use.currency}",
+            yield (here + ("currency",),
+                   f"'{tier.currency}' is not the summary's currency {fund_use.currency}",
                    f"every amount is in {fund_use.currency} fen: remove this line, or convert the amounts",
                    f"“{tier.currency}”不是本摘要的币种 {fund_use.currency}",
                    f"所有金额都以 {fund_use.currency} 的“分”计：请删除这一行，或换算金额")
@@ -216,7 +219,8 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
         cycle = _expansion_cycle(tiers, tier_id)
         if cycle:
             chain = " -> ".join(cycle)
-            yield (here + ("items",), f"includes itself ({chain})", "remove the tier: item that closes the loop",
+            yield (here + ("items",), f"includes itself ({chain})",
+                   "remove the tier: item that closes the loop",
                    f"包含了它自己（{chain}）", "请删除形成循环的那一项 tier:")
 
 
@@ -241,7 +245,8 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
         if unit.currency is not None and unit.currency != fund_use.currency:
             findings.append((("unit_costs", unit_id, "currency"),
                              f"'{unit.currency}' is not the summary's currency {fund_use.currency}",
-                             f"every amount is in {fund_use.currency} fen: remove this line, or convert the amount",
+                             f"every amount is in {fund_use.currency} fen: "
+                             "remove this line, or convert the amount",
                              f"“{unit.currency}”不是本摘要的币种 {fund_use.currency}",
                              f"所有金额都以 {fund_use.currency} 的“分”计：请删除这一行，或换算金额"))
     for slug, campaign in fund_use.campaigns.items():

@@ -77,7 +77,8 @@ def csv_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> 
 def json_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> bytes:
     def account(view):
         return {"total_fen": view.total_fen, "categories": [
-            {"id": r.id, "names": r.names, "amount_fen": r.amount_fen, "share_percent": percent_text(r.share_tenths)}
+            {"id": r.id, "names": r.names, "amount_fen": r.amount_fen,
+             "share_percent": percent_text(r.share_tenths)}
             for r in view.rows]}
 
     document = {

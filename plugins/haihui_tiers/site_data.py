@@ -46,7 +46,7 @@ def _settings_line(key: str) -> int:
 
 
 def disclosure_problems(settings: dict) -> list[Problem]:
-    """Sample values in the Charity Law disclosure: shown (marked) in a preview, refused in a publish build."""
+    """Sample values in the Charity Law disclosure: marked in a preview, refused in a publish build."""
     samples = settings["FUNDRAISING_DISCLOSURE"].get("samples", [])
     if not samples:
         return []

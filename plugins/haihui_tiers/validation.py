@@ -60,7 +60,8 @@ def _wording(error: dict, model: type[BaseModel]) -> tuple[str, str, str, str]:
     if kind in {"int_type", "int_from_float", "int_parsing"}:
         if is_fen:
             return (f"{value!r} is not a whole number of fen",
-                    "write the amount in fen as a whole number (1 yuan = 100 fen), e.g. 100000 for 1,000 yuan",
+                    "write the amount in fen as a whole number (1 yuan = 100 fen), "
+                    "e.g. 100000 for 1,000 yuan",
                     f"{value!r} 不是整数（以分为单位）",
                     "金额以“分”为单位、写成整数（1 元 = 100 分），例如 1,000 元写成 100000")
         return (f"{value!r} is not a whole number", "write a whole number such as 1, 20 or 200",
@@ -78,7 +79,8 @@ def _wording(error: dict, model: type[BaseModel]) -> tuple[str, str, str, str]:
         return (f"{value!r} is not allowed here", f"write one of: {expected}",
                 f"这里不能填 {value!r}", f"请填写以下之一：{expected}")
     if kind == "string_pattern_mismatch":
-        return (f"{value!r} is not a valid id", "use lower-case letters a-z, digits and hyphens, e.g. 'mothers-start'",
+        return (f"{value!r} is not a valid id",
+                "use lower-case letters a-z, digits and hyphens, e.g. 'mothers-start'",
                 f"{value!r} 不是有效的标识", "只能用小写字母 a-z、数字和连字符，例如“mothers-start”")
     if kind in {"string_too_short", "string_type"}:
         return ("is empty or not text", "write the text in quotes, e.g. \"A pigsty\"",

@@ -68,9 +68,9 @@ def check_tier_card(card, tier: str, expected: dict[str, str]) -> list[str]:
     shown = {}
     for i in range(links.count()):
         link = links.nth(i)
-        shown[link.get_attribute("data-checkout")] = link.get_attribute("href")
+        shown[link.get_attribute("data-checkout")] = href = link.get_attribute("href")
         if not link.is_visible():
-            problems.append(f"{tier}: checkout link {shown} is not visible")
+            problems.append(f"{tier}: checkout link {href} is not visible")
     if expected:
         for channel, url in expected.items():
             if shown.get(channel) != url:

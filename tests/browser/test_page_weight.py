@@ -66,6 +66,30 @@ def story_urls() -> list[str]:
 
 
 @pytest.mark.parametrize("url", story_urls())
+def test_story_photos_keep_their_place_while_they_load(open_tab, url):
+    """No jump when a photo arrives: its box is the same size before and after it loads."""
+    tab = open_tab("phone")
+    held = []   # image requests, answered only once the page's layout has been measured
+    tab.page.route("**/*", lambda route: held.append(route) if route.request.resource_type == "image"
+                   else route.fallback())   # on to the context's guard against other hosts
+    tab.page.goto(tab.base_url + url, wait_until="domcontentloaded")
+    boxes = "() => [...document.querySelectorAll('main img')].map(i => [i.currentSrc || i.src, " \
+            "Math.round(i.getBoundingClientRect().width), Math.round(i.getBoundingClientRect().height)])"
+    # Laid out with its stylesheets and fonts, as a visitor sees it while the photos are on their way.
+    tab.page.wait_for_function("[...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet)"
+                               " && document.fonts.status === 'loaded'")
+    before = tab.page.evaluate(boxes)
+    while held:
+        held.pop().fallback()
+    tab.page.wait_for_load_state("networkidle")
+    after = tab.page.evaluate(boxes)
+    moved = [f"{a[0]}: {b[1]}x{b[2]} while loading, {a[1]}x{a[2]} loaded"
+             for b, a in zip(before, after) if abs(a[1] - b[1]) > 1 or abs(a[2] - b[2]) > 1]
+    assert not moved, "photos that push the page about as they load:\n" + "\n".join(moved)
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("url", story_urls())
 def test_largest_photo_a_phone_downloads_for_a_story_is_at_most_120_kb(open_tab, url):
     tab = open_tab("phone")
     tab.goto(url)
