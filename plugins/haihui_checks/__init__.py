@@ -11,7 +11,8 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
 from .problems import ERROR, ContentError
-from .project import check_project
+from .content_rules import load_sources
+from .project import check_project, markdown_files
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +20,9 @@ logger = logging.getLogger(__name__)
 def validate_before_reading(generator):
     if not isinstance(generator, ArticlesGenerator):
         return
-    problems = check_project(generator.settings)
+    # Read once per build; the pictures plugin reuses them (same run, same context).
+    sources = generator.context["content_sources"] = load_sources(markdown_files(generator.settings))
+    problems = check_project(generator.settings, sources)
     for problem in problems:
         if problem.severity != ERROR:
             logger.warning("%s", problem)

@@ -80,7 +80,9 @@ def load_plugin_checks(settings: dict) -> None:
         importlib.import_module(name)
 
 
-def check_project(settings: dict) -> list[Problem]:
+def check_project(settings: dict, sources: list[Source] | None = None) -> list[Problem]:
+    """Every problem in the content; `sources` when the caller has read them already."""
     load_plugin_checks(settings)
-    sources = load_sources(markdown_files(settings))
+    if sources is None:
+        sources = load_sources(markdown_files(settings))
     return check_sources(sources, rules_from_settings(settings, sources))

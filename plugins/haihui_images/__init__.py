@@ -90,7 +90,7 @@ def prepare_pictures(generator):
     _prepared = None
     settings = generator.settings
     content = Path(settings["PATH"])
-    sources = load_sources(markdown_files(settings))
+    sources = generator.context.get("content_sources") or load_sources(markdown_files(settings))
     withdrawn = withdrawn_slugs(sources)
     uses = defaultdict(list)  # path in the content folder -> [(source, ref)]
     for source in sources:
