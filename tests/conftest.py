@@ -60,6 +60,13 @@ def project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Make a mistake on purpose: replace the first `old` in a file (which must be there)."""
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
 def built_copy(folder: Path) -> Path:
     """A copy of the project with a good preview build in its output/."""
     project = copy_project(folder / "project")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import built_copy, tree_digest
+from conftest import built_copy, edit, tree_digest
 from haihui_build import build_and_swap, run_pelican
 
 
@@ -20,12 +20,6 @@ def broken(good_build, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(good_build, project)
     return project
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 STORY = "content/stories/jibuguoguo.en.md"

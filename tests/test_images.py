@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import ExifTags, Image, ImageCms
 
-from conftest import copy_project, tree_digest
+from conftest import copy_project, edit, tree_digest
 from haihui_build import run_pelican
 from haihui_images.encode import ImageSettings
 
@@ -59,12 +59,6 @@ def metadata_of(image: Image.Image) -> dict:
         "tags": dict(exif), "gps": dict(exif.get_ifd(ExifTags.IFD.GPSInfo)),
         **{key: image.info[key] for key in ("icc_profile", "xmp", "exif", "comment") if key in image.info},
     }
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def build(project: Path, settings="pelicanconf.py", **extra):

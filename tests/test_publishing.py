@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_project, tree_digest
+from conftest import copy_project, edit, tree_digest
 from haihui_build import ROOT, run_pelican
 from haihui_build.linkcheck import check_built_site
 from haihui_checks.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
@@ -43,12 +43,6 @@ def staff_copy(destination: Path) -> Path:
     project = copy_project(destination)
     shutil.copy2(ROOT / "tasks.py", project / "tasks.py")
     return project
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def line_of(path: Path, fragment: str) -> int:

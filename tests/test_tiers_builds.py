@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import built_copy, tree_digest
+from conftest import built_copy, edit, tree_digest
 from haihui_build import ROOT, run_pelican
 
 DATA = "content/data/fund-use.yaml"
@@ -35,12 +35,6 @@ def plain(result) -> str:
     """Pelican's log as one line of text: its console wraps long messages and adds the logger's file."""
     lines = (result.stdout + result.stderr).splitlines()
     return " ".join(" ".join(re.sub(r"\s{2,}[\w.]+\.py:\d+\s*$", "", line).split()) for line in lines)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def line_of(path: Path, fragment: str) -> int:
