@@ -24,7 +24,7 @@ sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
 from haihui_stripe.sync import FUND_USE_FILE, main  # noqa: E402
 from stripe_fake import FakeStripe  # noqa: E402
 
-KEY = "sk_test_benchmark0000000000"
+KEY = "sk_test_bench_mark_0000"
 
 
 def run(fake: FakeStripe, root: Path) -> Counter:

@@ -14,7 +14,7 @@ request was carried out), and every request is recorded for counting.
 
 Staff can rehearse against it:
     .venv/bin/python tests/stripe_fake.py --port 12111
-    STRIPE_API_KEY=sk_test_rehearsal .venv/bin/invoke stripe-sync --api-base http://127.0.0.1:12111
+    STRIPE_API_KEY=sk_test_local_fake .venv/bin/invoke stripe-sync --api-base http://127.0.0.1:12111
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from haihui_tiers.tiers import CustomAmount, Tier
 from haihui_stripe.gateway import StripeGateway
 from haihui_stripe.sync import LINKS_FILE, load_settings, main
 
-TEST_KEY = "sk_test_51HaihuiFakeKeyForTests0000Qz7w"
+TEST_KEY = "sk_test_51_haihui_fake_key_Qz7w"
 
 
 CAMPAIGN = "left-behind-mothers"

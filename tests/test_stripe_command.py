@@ -85,7 +85,7 @@ def test_invoke_stripe_sync_links_every_real_tier_and_a_rerun_writes_nothing(sta
 
 def test_invoke_stripe_sync_refuses_a_live_key_without_live(staff_project):
     with FakeStripe(keys={TEST_KEY: None}) as fake:
-        result = invoke(staff_project, "--api-base", fake.url, key="rk_live_51HaihuiLive000000abcz")
+        result = invoke(staff_project, "--api-base", fake.url, key="rk_live_51_haihui_live_abcz")
         assert result.returncode == 2
         assert "--live" in result.stderr
         assert fake.requests == []

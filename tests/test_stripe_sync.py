@@ -419,7 +419,7 @@ def test_an_amount_change_that_dies_anywhere_converges(fake, harness, writes_bef
 # ---------------------------------------------------------------- Stripe's errors
 
 def test_a_missing_permission_names_the_tier_and_what_stripe_said(tmp_path):
-    restricted = "rk_test_51HaihuiRestricted0000wxyz"
+    restricted = "rk_test_51_haihui_restricted_wxyz"
     with FakeStripe(keys={restricted: {"products", "prices"}}) as server:
         harness = Harness(server, tmp_path / "project")
         result = harness.run(key=restricted)
@@ -442,7 +442,7 @@ def test_an_invalid_currency_names_the_tier_and_what_stripe_said(fake, harness):
 # ---------------------------------------------------------------- the key
 
 def test_a_live_key_without_live_is_refused_before_any_request(fake, harness):
-    live_key = "rk_live_51HaihuiLiveKey000000qrst"
+    live_key = "rk_live_51_haihui_live_key_qrst"
     result = harness.run(key=live_key)
     assert result.code == 2
     assert "--live" in result.err
@@ -454,7 +454,7 @@ def test_a_live_key_without_live_is_refused_before_any_request(fake, harness):
 def test_live_and_test_must_agree_and_a_live_key_goes_only_to_stripe(fake, harness):
     result = harness.run(live=True)
     assert result.code == 2 and "test key" in result.err
-    result = harness.run(key="sk_live_51HaihuiLiveKey000000qrst", live=True)
+    result = harness.run(key="sk_live_51_haihui_live_key_qrst", live=True)
     assert result.code == 2 and "only ever sent to Stripe" in result.err
     assert fake.requests == []
     assert "qrst" not in result.text
@@ -474,7 +474,7 @@ def test_a_missing_or_unusable_key_is_refused_before_any_request(fake, harness, 
 
 
 def test_no_part_of_the_key_is_ever_printed_or_written(fake, harness, tmp_path):
-    wrong = "sk_test_51HaihuiWrongKey0000000lmno"
+    wrong = "sk_test_51_haihui_wrong_key_lmno"
     result = harness.run(key=wrong)
     assert result.code == 1
     assert "Invalid API Key provided" in result.err  # Stripe's words, with its masked key removed
