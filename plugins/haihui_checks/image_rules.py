@@ -122,6 +122,8 @@ def image_refs(source, here: str, page_url: str | None) -> list[ImageRef]:
         refs.append(ImageRef(target, path, alt, number, outside=outside))
 
     for number, line in lines:
+        if "![" not in line and "<img" not in line.lower():
+            continue  # no picture on this line
         for match in MARKDOWN_IMAGE.finditer(line):
             add(match["target"], match["alt"], number)
         for match in REFERENCE_IMAGE.finditer(line):
@@ -138,6 +140,8 @@ def image_refs(source, here: str, page_url: str | None) -> list[ImageRef]:
 def linked_originals(source, here: str, page_url: str | None) -> Iterable[tuple[int, str, str]]:
     """(line, target, path) of plain links (not images) to a raster picture in the content folder."""
     for number, line in body_lines(source.text, source.front.body_line):
+        if "](" not in line:
+            continue
         for match in MARKDOWN_LINK.finditer(line):
             path, outside = resolve(match["target"], here, page_url)
             if path and not outside and PurePosixPath(path).suffix.lower() in RASTER:

@@ -28,6 +28,8 @@ MARKDOWN_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)")
 REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>[^\s>]+)")
 HTML_ATTRIBUTE = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']")
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+# Every pattern above needs one of these in the line.
+LINK_MARKERS = ("](", "]:", "=", "{", "|")
 PICTURES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
 
 
@@ -164,6 +166,8 @@ def check_links(sources, rules) -> Iterable[Problem]:
     for source in sources:
         here = relative_to_content(source.path, rules.content_root)
         for number, line in body_lines(source.text, source.front.body_line):
+            if not any(marker in line for marker in LINK_MARKERS):
+                continue  # most lines are prose: skip the regular expressions
             if rules.content_files is not None:
                 for match in REFERENCE.finditer(line):
                     what, target = match["what"], match["target"]
