@@ -75,6 +75,20 @@ def built_copy(folder: Path) -> Path:
     return project
 
 
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory) -> Path:
+    """A project copy with a good preview build in output/, made once per test module."""
+    return built_copy(tmp_path_factory.mktemp("good"))
+
+
+@pytest.fixture
+def broken(good_build, tmp_path) -> Path:
+    """A throw-away copy of `good_build`, output/ included, to break on purpose."""
+    project = tmp_path / "project"
+    shutil.copytree(good_build, project)
+    return project
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """SHA-256 of every file below `folder`, by relative path."""
     return {

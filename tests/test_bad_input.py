@@ -4,22 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import built_copy, edit, tree_digest
+from conftest import edit, tree_digest
 from haihui_build import build_and_swap, run_pelican
-
-
-@pytest.fixture(scope="module")
-def good_build(tmp_path_factory):
-    return built_copy(tmp_path_factory.mktemp("good"))
-
-
-@pytest.fixture
-def broken(good_build, tmp_path):
-    import shutil
-
-    project = tmp_path / "project"
-    shutil.copytree(good_build, project)
-    return project
 
 
 STORY = "content/stories/jibuguoguo.en.md"

@@ -255,21 +255,6 @@ def test_withdrawn_consent_takes_the_story_down_everywhere(tmp_path):
     assert b"adiniuniu" in sitemap, "the other story stays"
 
 
-@pytest.fixture(scope="module")
-def good_build(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("good") / "project")
-    result = build(project)
-    assert result.returncode == 0, messages(result)
-    return project
-
-
-@pytest.fixture
-def broken(good_build, tmp_path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(good_build, project)
-    return project
-
-
 def fails_and_keeps_output(project: Path, settings: str, expected: list[str]) -> str:
     before = tree_digest(project / "output")
     result = build(project, settings)

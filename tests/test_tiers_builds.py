@@ -11,24 +11,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import built_copy, edit, tree_digest
+from conftest import edit, tree_digest
 from haihui_build import ROOT, run_pelican
 
 DATA = "content/data/fund-use.yaml"
 LINKS = "content/data/checkout-links.yaml"
 STORY = "content/stories/jibuguoguo.en.md"
-
-
-@pytest.fixture(scope="module")
-def good_build(tmp_path_factory):
-    return built_copy(tmp_path_factory.mktemp("tiers"))
-
-
-@pytest.fixture
-def copy(good_build, tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(good_build, project)
-    return project
 
 
 def plain(result) -> str:
@@ -153,40 +141,40 @@ MISTAKES = {
 
 
 @pytest.mark.parametrize("case", list(MISTAKES))
-def test_a_mistake_in_the_tiers_data_stops_the_build_and_keeps_output(copy, case):
+def test_a_mistake_in_the_tiers_data_stops_the_build_and_keeps_output(broken, case):
     make_mistake, path, fragment, expected = MISTAKES[case]
-    before = tree_digest(copy / "output")
-    make_mistake(copy)
-    result = run_pelican("pelicanconf.py", copy / "output", cwd=copy)
+    before = tree_digest(broken / "output")
+    make_mistake(broken)
+    result = run_pelican("pelicanconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     assert result.returncode != 0
-    where = f"{path}:{line_of(copy / path, fragment)}:" if fragment else f"{path}:"
+    where = f"{path}:{line_of(broken / path, fragment)}:" if fragment else f"{path}:"
     for text in [where, *expected]:
         assert text in messages, f"{text!r} not in:\n{messages}"
     assert "Traceback" not in messages
-    assert tree_digest(copy / "output") == before
+    assert tree_digest(broken / "output") == before
 
 
-def test_the_checker_finds_a_short_code_mistake_without_building(copy):
-    shutil.copy2(ROOT / "tasks.py", copy / "tasks.py")
-    unknown_tier_in_a_story(copy)
-    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=copy, capture_output=True, text=True)
+def test_the_checker_finds_a_short_code_mistake_without_building(broken):
+    shutil.copy2(ROOT / "tasks.py", broken / "tasks.py")
+    unknown_tier_in_a_story(broken)
+    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=broken, capture_output=True, text=True)
     assert result.returncode != 0
-    assert f"{STORY}:{line_of(copy / STORY, '[tiers:')}: '[tiers: mothers-start, pigsty, monthly]'" in result.stdout
+    assert f"{STORY}:{line_of(broken / STORY, '[tiers:')}: '[tiers: mothers-start, pigsty, monthly]'" in result.stdout
 
 
 # ---------------------------------------------------------------- preview shows, publish refuses
 
-def test_publish_refuses_sample_links_and_output_is_intact(copy):
-    confirm_disclosure(copy)
-    set_links(copy, real_links(copy, pigsty={"platform": {"url": "https://gongyi.qq.com/x", "sample": True}}))
-    before = tree_digest(copy / "output")
-    result = run_pelican("publishconf.py", copy / "output", cwd=copy)
+def test_publish_refuses_sample_links_and_output_is_intact(broken):
+    confirm_disclosure(broken)
+    set_links(broken, real_links(broken, pigsty={"platform": {"url": "https://gongyi.qq.com/x", "sample": True}}))
+    before = tree_digest(broken / "output")
+    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     assert result.returncode != 0 and "Traceback" not in messages
     assert "sample links, which a publish build refuses: tiers.pigsty.platform" in messages
     assert "tiers.mothers-start.platform" not in messages
-    assert tree_digest(copy / "output") == before
+    assert tree_digest(broken / "output") == before
 
 
 def stripe_test_links():
@@ -195,61 +183,61 @@ def stripe_test_links():
                        for lang in ("en", "zh")}}
 
 
-def test_a_stripe_test_link_is_shown_in_preview(copy):
-    set_links(copy, real_links(copy, pigsty=stripe_test_links()))
-    result = run_pelican("pelicanconf.py", copy / "output", cwd=copy)
+def test_a_stripe_test_link_is_shown_in_preview(broken):
+    set_links(broken, real_links(broken, pigsty=stripe_test_links()))
+    result = run_pelican("pelicanconf.py", broken / "output", cwd=broken)
     assert result.returncode == 0, result.stderr
     for url in ("campaigns/left-behind-mothers", "zh/campaigns/left-behind-mothers"):
-        card = soup(copy, url).select_one("[data-tier='pigsty']")
+        card = soup(broken, url).select_one("[data-tier='pigsty']")
         link = card.select_one("[data-checkout='stripe']")
         assert link["href"].startswith("https://buy.stripe.com/test_")
         assert link.find_next_sibling(class_="tag") is not None  # marked as test mode
 
 
-def test_publish_refuses_a_stripe_test_link(copy):
-    confirm_disclosure(copy)
-    set_links(copy, real_links(copy, pigsty=stripe_test_links()))
-    result = run_pelican("publishconf.py", copy / "output", cwd=copy)
+def test_publish_refuses_a_stripe_test_link(broken):
+    confirm_disclosure(broken)
+    set_links(broken, real_links(broken, pigsty=stripe_test_links()))
+    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     assert result.returncode != 0 and "Traceback" not in messages
     assert "Stripe test-mode links, which take no real payment: tiers.pigsty.stripe.en; tiers.pigsty.stripe.zh" \
         in messages
 
 
-def test_publish_lists_exactly_the_tiers_without_a_link(copy):
-    confirm_disclosure(copy)
-    links = real_links(copy)
+def test_publish_lists_exactly_the_tiers_without_a_link(broken):
+    confirm_disclosure(broken)
+    links = real_links(broken)
     del links["village-cohort"], links["any-amount"]
-    set_links(copy, links)
-    result = run_pelican("publishconf.py", copy / "output", cwd=copy)
+    set_links(broken, links)
+    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     assert result.returncode != 0 and "Traceback" not in messages
     assert ("tiers with no checkout link that a publish build accepts: village-cohort (en); village-cohort (zh); "
             "any-amount (en); any-amount (zh);") in messages
 
 
-def test_publish_refuses_sample_disclosure_values(copy):
-    set_links(copy, real_links(copy))
-    result = run_pelican("publishconf.py", copy / "output", cwd=copy)
+def test_publish_refuses_sample_disclosure_values(broken):
+    set_links(broken, real_links(broken))
+    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     assert result.returncode != 0 and "Traceback" not in messages
     assert "FUNDRAISING_DISCLOSURE still has sample values (qualification, record_number)" in messages
 
 
-def test_complete_tiers_data_raises_no_publish_objection(copy):
-    confirm_disclosure(copy)
-    set_links(copy, real_links(copy))
-    result = run_pelican("publishconf.py", copy / "output", cwd=copy)
+def test_complete_tiers_data_raises_no_publish_objection(broken):
+    confirm_disclosure(broken)
+    set_links(broken, real_links(broken))
+    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     for mine in ("checkout-links.yaml", "fund-use.yaml", "FUNDRAISING_DISCLOSURE"):
         assert mine not in messages, messages
 
 
-def test_without_any_link_every_tier_offers_to_sponsor_by_mail(copy):
-    (copy / LINKS).unlink()
-    result = run_pelican("pelicanconf.py", copy / "output", cwd=copy)
+def test_without_any_link_every_tier_offers_to_sponsor_by_mail(broken):
+    (broken / LINKS).unlink()
+    result = run_pelican("pelicanconf.py", broken / "output", cwd=broken)
     assert result.returncode == 0, result.stderr
-    page = soup(copy, "zh/campaigns/left-behind-mothers")
+    page = soup(broken, "zh/campaigns/left-behind-mothers")
     tiers = page.select("[data-tier]")
     assert tiers and not page.select("[data-checkout]")
     assert [t["data-tier"] for t in tiers] == [t.select_one("[data-sponsor-contact]")["data-sponsor-contact"]
@@ -270,13 +258,13 @@ def amounts_by_page(output: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def test_changing_one_unit_cost_changes_every_page_that_shows_it(copy):
-    before = amounts_by_page(copy / "output")
-    csv_before = (copy / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
-    edit(copy / DATA, "    amount_fen: 60000 ", "    amount_fen: 65000 ")  # a piglet: +50 yuan
-    result = run_pelican("pelicanconf.py", copy / "output", cwd=copy)
+def test_changing_one_unit_cost_changes_every_page_that_shows_it(broken):
+    before = amounts_by_page(broken / "output")
+    csv_before = (broken / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
+    edit(broken / DATA, "    amount_fen: 60000 ", "    amount_fen: 65000 ")  # a piglet: +50 yuan
+    result = run_pelican("pelicanconf.py", broken / "output", cwd=broken)
     assert result.returncode == 0, result.stderr
-    after = amounts_by_page(copy / "output")
+    after = amounts_by_page(broken / "output")
     assert after.keys() == before.keys() and len(after) >= 10
     changed_pages = set()
     for page, tiers in after.items():
@@ -289,5 +277,5 @@ def test_changing_one_unit_cost_changes_every_page_that_shows_it(copy):
     assert {"campaigns/left-behind-mothers/index.html", "zh/campaigns/left-behind-mothers/index.html",
             "stories/jibuguoguo/index.html", "zh/stories/adiniuniu/index.html", "partner/index.html",
             "zh/fund-use/index.html"} <= changed_pages
-    csv_after = (copy / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
+    csv_after = (broken / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
     assert ",unit_cost,piglet," in csv_after and "65000" in csv_after and csv_after != csv_before

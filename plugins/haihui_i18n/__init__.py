@@ -8,7 +8,6 @@ and the gettext catalog picked per page from the page's language.
 
 import logging
 import re
-from functools import cache
 from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -45,14 +44,8 @@ def page_lang(ctx) -> str:
     return ctx.get("page_lang") or ctx["DEFAULT_LANG"]
 
 
-@cache
-def _catalog(theme: str, lang: str):
-    return load_translations(str(Path(theme) / "translations"), lang)
-
-
 def _translations(ctx):
-    # Called for every string of every page: look the catalog up by (theme, language).
-    return _catalog(ctx["THEME"], page_lang(ctx))
+    return load_translations(ctx["THEME"], page_lang(ctx))
 
 
 @pass_context
@@ -220,7 +213,7 @@ class ListingsGenerator(Generator):
     def _write_feed(self, writer, lang, stories):
         settings = self.settings
         path = settings["FEED_URL"].format(prefix=settings["LANGUAGES"][lang]["prefix"])
-        translations = load_translations(str(Path(settings["THEME"]) / "translations"), lang)
+        translations = load_translations(settings["THEME"], lang)
         feed_context = dict(
             self.context,
             SITEURL=settings["SITE_ORIGIN"],

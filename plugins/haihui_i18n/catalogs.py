@@ -13,8 +13,9 @@ from babel.support import NullTranslations, Translations
 
 
 @cache
-def load_translations(translations_dir: str, locale: str) -> NullTranslations:
-    po = Path(translations_dir) / locale / "LC_MESSAGES" / "messages.po"
+def load_translations(theme: str, locale: str) -> NullTranslations:
+    """The theme's catalog for a language; cached, since every string of every page asks."""
+    po = Path(theme) / "translations" / locale / "LC_MESSAGES" / "messages.po"
     if not po.exists():
         return NullTranslations()
     with po.open("rb") as f:
