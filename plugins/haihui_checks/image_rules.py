@@ -17,9 +17,9 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .paths import relative_to_content, suffix
 from .placeholders import body_lines
 from .problems import ERROR, WARNING, Problem
 
@@ -56,7 +56,7 @@ class ImageRef:
 
     @property
     def raster(self) -> bool:
-        return self.path is not None and PurePosixPath(self.path).suffix.lower() in RASTER
+        return self.path is not None and suffix(self.path) in RASTER
 
     @property
     def illustration(self) -> bool:
@@ -110,10 +110,12 @@ def image_refs(source, here: str, page_url: str | None) -> list[ImageRef]:
         path = hero_path(values["image"])
         refs.append(ImageRef(values["image"], path, values.get("image_alt", ""),
                              source.front.line_of("image"), hero=True, outside=path.startswith("..")))
-    lines = list(body_lines(source.text, source.front.body_line))
+    if "![" not in source.text and "<img" not in source.text.lower():
+        return refs  # no picture in the text
+    lines = body_lines(source.text, source.front.body_line)
     definitions = {}
     for _, line in lines:
-        match = REFERENCE_DEFINITION.match(line)
+        match = "]:" in line and REFERENCE_DEFINITION.match(line)
         if match:
             definitions[match["ref"].lower()] = match["target"]
 
@@ -144,7 +146,7 @@ def linked_originals(source, here: str, page_url: str | None) -> Iterable[tuple[
             continue
         for match in MARKDOWN_LINK.finditer(line):
             path, outside = resolve(match["target"], here, page_url)
-            if path and not outside and PurePosixPath(path).suffix.lower() in RASTER:
+            if path and not outside and suffix(path) in RASTER:
                 yield number, match["target"], path
 
 
@@ -152,7 +154,7 @@ def linked_originals(source, here: str, page_url: str | None) -> Iterable[tuple[
 
 def image_path(value: str, rules):
     path = hero_path(value)
-    suffix = PurePosixPath(path).suffix.lower()
+    extension = suffix(path)
     if EXTERNAL.match(value.strip()) or path.startswith(".."):
         return (
             f"'{value}' is not a file in the content folder",
@@ -161,9 +163,9 @@ def image_path(value: str, rules):
             f"“{value}”不是 content 文件夹里的文件",
             "请把图片放进 content/images/，并写出从那里开始的路径，例如“Image: images/photos/jibuguoguo-2026.jpg”",
         )
-    if suffix in UNREADABLE:
+    if extension in UNREADABLE:
         return _unreadable(value)
-    if suffix not in RASTER:
+    if extension not in RASTER:
         return (
             f"'{value}' is not a picture this site can publish",
             "use a JPEG, PNG or WebP file",
@@ -190,19 +192,11 @@ def _unreadable(target: str):
 
 # ------------------------------------------------------------ source check
 
-def _here(source, rules) -> str:
-    pure = PurePosixPath(source.path.replace("\\", "/"))
-    try:
-        return str(pure.relative_to(rules.content_root))
-    except ValueError:
-        return str(pure)
-
-
 def check_images(sources, rules) -> Iterable[Problem]:
     """Alt text in the page's language, pictures on this site, no photo without consent."""
     page_urls = dict(rules.source_urls)
     for source in sources:  # withdrawn stories are left out by check_sources
-        here = _here(source, rules)
+        here = relative_to_content(source.path, rules.content_root)
         page_url = page_urls.get(source.path)
         no_photos = source.kind == "story" and source.front.values.get(
             "photos", "").strip().lower() in ("no", "false")
@@ -239,7 +233,7 @@ def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Proble
                           message_zh=f"图片“{ref.target}”不在 content 文件夹里",
                           fix_zh="请把它放进 content/images/，用 {static}/images/<文件名> 插入")
             return
-        if PurePosixPath(ref.path).suffix.lower() in UNREADABLE:
+        if suffix(ref.path) in UNREADABLE:
             what, fix, what_zh, fix_zh = _unreadable(ref.target)
             yield Problem(source.path, ref.line, what, fix, message_zh=what_zh, fix_zh=fix_zh)
             return

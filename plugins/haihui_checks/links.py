@@ -17,9 +17,9 @@ import difflib
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .paths import relative_to_content, suffix
 from .placeholders import body_lines
 from .problems import WARNING, Problem
 
@@ -28,18 +28,12 @@ MARKDOWN_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)")
 REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>[^\s>]+)")
 HTML_ATTRIBUTE = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']")
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
-# Every pattern above needs one of these in the line.
-LINK_MARKERS = ("](", "]:", "=", "{", "|")
 PICTURES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
 
 
-def relative_to_content(path: str, content_root: str) -> str:
-    """`content/stories/x.en.md` -> `stories/x.en.md` (paths as staff see them)."""
-    pure = PurePosixPath(path.replace("\\", "/"))
-    try:
-        return str(pure.relative_to(content_root)) if content_root else str(pure)
-    except ValueError:
-        return str(pure)
+def may_link(line: str) -> bool:
+    """Every pattern above needs one of these in the line (most lines are prose)."""
+    return "](" in line or "]:" in line or "=" in line or "{" in line or "|" in line
 
 
 def content_url(kind: str, values: Mapping[str, str], settings: Mapping) -> str | None:
@@ -166,8 +160,8 @@ def check_links(sources, rules) -> Iterable[Problem]:
     for source in sources:
         here = relative_to_content(source.path, rules.content_root)
         for number, line in body_lines(source.text, source.front.body_line):
-            if not any(marker in line for marker in LINK_MARKERS):
-                continue  # most lines are prose: skip the regular expressions
+            if not may_link(line):
+                continue
             if rules.content_files is not None:
                 for match in REFERENCE.finditer(line):
                     what, target = match["what"], match["target"]
@@ -182,7 +176,7 @@ def check_links(sources, rules) -> Iterable[Problem]:
             for target in _targets(line):
                 if not target or target.startswith(("#", "{", "|", "mailto:")) or EXTERNAL.match(target):
                     continue
-                if PurePosixPath(urlsplit(target).path).suffix.lower() in PICTURES:
+                if suffix(urlsplit(target).path) in PICTURES:
                     continue  # pictures: image_rules.py checks them (and their alt text)
                 if not target.startswith("/"):
                     base = source_urls.get(source.path)

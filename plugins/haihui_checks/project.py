@@ -1,6 +1,8 @@
 """Find the content of a project on disk and run every check over it."""
 
+import glob
 import importlib
+import os
 from pathlib import Path
 
 from .content_rules import Rules, Source, check_sources, load_sources
@@ -63,11 +65,16 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
 def markdown_files(settings: dict) -> list[tuple[str, str, str]]:
     """(displayed path, kind, text) of every story and page."""
     root = Path(settings["PATH"])
+    shown_root = display_path(root, Path.cwd())
     found = []
     for kind, key in (("story", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for folder in settings[key]:
-            for path in sorted((root / folder).rglob("*.md")):
-                found.append((display_path(path, Path.cwd()), kind, path.read_text("utf-8")))
+            # Strings, not Path objects: a thousand stories made pathlib a measurable part of a build.
+            names = glob.glob("**/*.md", root_dir=root / folder, recursive=True, include_hidden=True)
+            for name in sorted(names, key=lambda name: name.split(os.sep)):
+                relative = f"{folder.strip('/')}/{name}".replace(os.sep, "/")
+                text = (root / folder / name).read_text("utf-8")
+                found.append((relative if shown_root == "." else f"{shown_root}/{relative}", kind, text))
     return found
 
 

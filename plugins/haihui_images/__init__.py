@@ -41,6 +41,7 @@ from haihui_checks.image_rules import (
     resolve,
 )
 from haihui_checks.links import content_url
+from haihui_checks.paths import relative_to_content
 from haihui_checks.problems import ContentError, Problem, display_path
 from haihui_checks.project import markdown_files
 
@@ -92,14 +93,20 @@ def prepare_pictures(generator):
     content = Path(settings["PATH"])
     sources = generator.context.get("content_sources") or load_sources(markdown_files(settings))
     withdrawn = withdrawn_slugs(sources)
+    content_root = display_path(content, Path.cwd())  # as the sources' paths are shown
     uses = defaultdict(list)  # path in the content folder -> [(source, ref)]
+    is_file = {}  # path -> bool: many stories may show the same picture
     for source in sources:
         if source.kind == "story" and source.slug in withdrawn:
             continue
-        here = Path(source.path).resolve().relative_to(content.resolve()).as_posix()
+        here = relative_to_content(source.path, content_root)
         page_url = content_url(source.kind, source.front.values, settings)
         for ref in image_refs(source, here, page_url):
-            if ref.raster and not ref.outside and (content / ref.path).is_file():
+            if not ref.raster or ref.outside:
+                continue
+            if ref.path not in is_file:
+                is_file[ref.path] = (content / ref.path).is_file()
+            if is_file[ref.path]:
                 uses[ref.path].append((source, ref))
     cache = ImageCache(_cache_root(settings), ImageSettings())
     results, stats = process([content / path for path in uses], cache, progress_stream=sys.stderr)
@@ -140,9 +147,6 @@ def attach_pictures(content):
     """`hero` for a story; every picture in the text becomes a `<picture>`."""
     if _prepared is None or not isinstance(content, (Article, Page)):
         return
-    kind = "story" if isinstance(content, Article) else "page"
-    here = PurePosixPath(content.relative_source_path).as_posix()
-    page_url = content_url(kind, content.metadata, content.settings)
     image = content.metadata.get("image")
     entry = _prepared.entries.get(hero_path(image)) if image else None
     if entry is not None:
@@ -156,6 +160,9 @@ def attach_pictures(content):
             illustration=hero_path(image).startswith(ILLUSTRATIONS),
         )
     if content._content and "<img" in content._content:
+        kind = "story" if isinstance(content, Article) else "page"
+        here = PurePosixPath(content.relative_source_path).as_posix()
+        page_url = content_url(kind, content.metadata, content.settings)
         content._content = HTML_IMG.sub(lambda match: _replace_img(match[0], here, page_url),
                                         content._content)
 

@@ -7,6 +7,7 @@ pictures below the hero load only when scrolled near (`loading="lazy"`).
 """
 
 import html
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -29,6 +30,7 @@ def output_name(folder: str, entry: Entry, file: str) -> str:
     return f"{folder}/{entry.key[:16]}-{file}"
 
 
+@lru_cache(maxsize=4096)  # a pure function, and many stories may share a picture
 def picture(entry: Entry, *, siteurl: str, folder: str, alt_html: str, sizes: str, lazy: bool,
             extra_html: str = "") -> Markup:
     """alt_html is already escaped (as Markdown wrote it); extra_html: more <img> attributes."""

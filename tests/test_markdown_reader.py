@@ -1,0 +1,69 @@
+"""haihui_markdown keeps one Markdown parser per build: pages must come out as
+Pelican's own reader makes them, and nothing of one file may reach the next."""
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pelican.readers import MarkdownReader
+from pelican.settings import read_settings
+
+from haihui_build import ROOT
+from haihui_markdown import ReusingMarkdownReader
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return read_settings(str(ROOT / "pelicanconf.py"))
+
+
+def test_every_real_story_and_page_reads_as_with_pelicans_own_reader(settings):
+    files = sorted((ROOT / "content").rglob("*.md"))
+    assert len(files) >= 10
+    pelican, reusing = MarkdownReader(settings), ReusingMarkdownReader(settings)
+    for path in files:  # one reusing reader for all of them, in a row, as in a build
+        content, metadata = reusing.read(str(path))
+        expected_content, expected_metadata = pelican.read(str(path))
+        assert content == expected_content, path
+        assert metadata == expected_metadata, path
+
+
+def write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, "utf-8")
+    return str(path)
+
+
+def test_nothing_of_one_file_reaches_the_next(settings, tmp_path):
+    first = write(tmp_path, "first.md", (
+        "Title: First\nSummary: The *first* one\nCampaign: left-behind-mothers\n\n"
+        "See [the report][report] and the WHO note.[^1]\n\n"
+        "[report]: https://example.org/report\n"
+        "*[WHO]: World Health Organization\n\n"
+        "[^1]: A first footnote.\n"))
+    second = write(tmp_path, "second.md", (
+        "Title: Second\n\n"
+        "Again [the report][report], the WHO, and a note.[^1]\n\n"
+        "[^1]: The second file's own footnote.\n"))
+    reader = ReusingMarkdownReader(settings)
+    reader.read(first)
+    content, metadata = reader.read(second)
+    html = BeautifulSoup(content, "lxml")
+
+    assert metadata["title"] == "Second"
+    assert "summary" not in metadata and "campaign" not in metadata  # the first file's header
+    assert html.find("a", href="https://example.org/report") is None  # its link definitions
+    assert html.find("abbr") is None  # its abbreviations
+    notes = html.select("div.footnote li")
+    assert [li.get_text(" ", strip=True).rstrip(" ↩").strip() for li in notes] == [
+        "The second file's own footnote."]
+
+
+def test_a_summary_in_the_header_is_still_markdown_and_holds_no_header(settings, tmp_path):
+    path = write(tmp_path, "story.md", "Title: A story\nSummary: Piglets *and* a pigsty\n\nText.\n")
+    reader = ReusingMarkdownReader(settings)
+    for _ in range(2):  # the second read goes through the kept instances
+        content, metadata = reader.read(path)
+        assert str(metadata["summary"]) == "<p>Piglets <em>and</em> a pigsty</p>"
+        assert metadata["title"] == "A story"
+        assert BeautifulSoup(content, "lxml").get_text(strip=True) == "Text."
