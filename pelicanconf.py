@@ -73,6 +73,8 @@ SITEMAP_URL = "sitemap.xml"
 # Preview builds only: every problem `make check` reports, one page per language.
 CHECK_REPORT_URL = "{prefix}preview-problems/"
 PAGINATED_TEMPLATES = {"stories": 24}
+# A campaign page shows its newest stories and links to the listing for the rest.
+CAMPAIGN_STORIES_SHOWN = 6
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
