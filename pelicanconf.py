@@ -97,7 +97,7 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 # ---------------------------------------------------------------- plugins
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["haihui_checks", "haihui_markdown", "haihui_i18n", "haihui_tiers", "haihui_images"]
+PLUGINS = ["haihui_checks", "haihui_speed", "haihui_i18n", "haihui_tiers", "haihui_images"]
 # Preview builds warn about what a publish build refuses.
 STRICT_PUBLISH = False
 

@@ -219,9 +219,9 @@ def translations(c):
     print("Now fill every empty msgstr in theme/translations/zh/LC_MESSAGES/messages.po.")
 
 
-@task(help={"n": "stories per language (default 500)", "runs": "timed builds per side (default 3)",
+@task(help={"n": "stories per language (default 500)", "runs": "timed builds per side (default 5)",
             "warmup": "untimed builds per side first (default 1)"})
-def bench(c, n=500, runs=3, warmup=1):
+def bench(c, n=500, runs=5, warmup=1):
     """Build time of this site against bare Pelican on the same synthetic stories."""
     c.run(f"{sys.executable} benchmarks/build_bench.py --n {n} --runs {runs} --warmup {warmup}", pty=False)
 

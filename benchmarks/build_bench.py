@@ -1,6 +1,6 @@
 """Build time of this site against bare Pelican, on the same synthetic stories.
 
-    .venv/bin/python benchmarks/build_bench.py --n 500 --runs 3   (or: invoke bench)
+    .venv/bin/python benchmarks/build_bench.py --n 500 --runs 5   (or: invoke bench)
 
 In a temporary folder it writes N synthetic bilingual stories (N per language,
 2N files, about 600 words each, some with headings, lists, links and quotes)
@@ -255,7 +255,7 @@ def describe(times: list[float]) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=500, help="stories per language (default 500)")
-    parser.add_argument("--runs", type=int, default=3, help="builds per side (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="timed builds per side (default 5)")
     parser.add_argument("--warmup", type=int, default=1,
                         help="untimed builds per side first (default 1)")
     args = parser.parse_args(argv)

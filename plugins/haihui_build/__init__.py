@@ -23,7 +23,7 @@ def run_pelican(settings_file: str, output: Path, *, extra: dict | None = None,
     for key, value in (extra or {}).items():
         command += ["-e", f"{key}={value}"]
     # A wide terminal keeps Pelican's log messages on one line each.
-    env = dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, COLUMNS="200")
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
 
 

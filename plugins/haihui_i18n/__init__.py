@@ -157,18 +157,6 @@ def place_campaigns(content):
 
 # ------------------------------------------------------------ shared index
 
-def freeze_urls(generators):
-    """Each story's and page's URL and file name, worked out once.
-
-    Pelican formats them anew from the metadata on every access, and a build
-    asks thousands of times (listings, switchers, alternates, the sitemap).
-    Once every generator has read its content they can no longer change.
-    """
-    context = generators[0].context  # one context, shared by every generator
-    for item in context.get("generated_content", {}).values():
-        item.override_url, item.override_save_as = item.url, item.save_as
-
-
 def index_site(generators):
     """Per-language lists every template may use, put in the shared context."""
     articles_gen = next(g for g in generators if hasattr(g, "articles"))
@@ -277,6 +265,5 @@ def register():
     signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(place_campaigns)
     signals.content_object_init.connect(tidy_chinese_text)
-    signals.all_generators_finalized.connect(freeze_urls)
     signals.all_generators_finalized.connect(index_site)
     signals.get_generators.connect(get_generators)

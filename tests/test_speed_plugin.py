@@ -1,5 +1,8 @@
-"""haihui_markdown keeps one Markdown parser per build: pages must come out as
-Pelican's own reader makes them, and nothing of one file may reach the next."""
+"""haihui_speed does work once that Pelican repeats; the site must not notice.
+
+One Markdown parser per build: pages come out as Pelican's own reader makes
+them, and nothing of one file reaches the next. Compiled templates kept
+between builds: an edited template shows in the next build."""
 
 from pathlib import Path
 
@@ -8,8 +11,9 @@ from bs4 import BeautifulSoup
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
-from haihui_build import ROOT
-from haihui_markdown import ReusingMarkdownReader
+from conftest import copy_project, edit
+from haihui_build import ROOT, run_pelican
+from haihui_speed.markdown_reader import ReusingMarkdownReader
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +71,17 @@ def test_a_summary_in_the_header_is_still_markdown_and_holds_no_header(settings,
         assert str(metadata["summary"]) == "<p>Piglets <em>and</em> a pigsty</p>"
         assert metadata["title"] == "A story"
         assert BeautifulSoup(content, "lxml").get_text(strip=True) == "Text."
+
+
+def test_an_edited_template_shows_in_the_next_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    first = run_pelican("pelicanconf.py", project / "output", cwd=project)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert list((project / ".cache" / "jinja").iterdir())  # the compiled templates were kept
+
+    edit(project / "theme" / "templates" / "partials" / "footer.html",
+         '<footer class="site-footer">', '<footer class="site-footer" data-edited="yes">')
+    second = run_pelican("pelicanconf.py", project / "output", cwd=project)
+    assert second.returncode == 0, second.stdout + second.stderr
+    footer = BeautifulSoup((project / "output" / "index.html").read_text("utf-8"), "lxml").find("footer")
+    assert footer.get("data-edited") == "yes"
