@@ -184,6 +184,11 @@ def test_the_fund_use_page_accounts_for_every_yuan(site, lang):
         assert len(svg.select("rect.chart__bar")) == len(rows)
         widths = [float(r["width"]) for r in svg.select("rect.chart__bar")]
         assert widths.index(max(widths)) == amounts.index(max(amounts))
+        # Every label is there in full, and no line of it runs past the chart's edge.
+        labels = svg.select("text.chart__label")
+        assert ["".join(label.get_text().split()) for label in labels] == [
+            "".join(row.names[lang].split()) for row in view.rows]
+        assert len(svg.select("text.chart__label tspan")) >= len(rows)
     assert {r["data-tier"] for r in soup.select("main table [data-tier]")} == set(TIERS)
 
 

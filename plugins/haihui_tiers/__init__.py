@@ -16,6 +16,7 @@ from pelican.generators import Generator
 from haihui_checks.content_rules import SOURCE_CHECKS
 from haihui_checks.problems import ERROR, ContentError
 
+from .chart import bar_chart
 from .short_codes import replace_short_codes
 from .site_data import SiteTiers, check_tiers, load_site_tiers
 
@@ -32,6 +33,7 @@ def template_context(site: SiteTiers) -> dict:
         "tiers": site.tiers,
         "checkout_links": site.links,
         "fund_use_files": site.files,
+        "bar_chart": bar_chart,
     }
 
 
