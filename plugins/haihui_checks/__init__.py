@@ -3,9 +3,14 @@
 The checks run when the first generator of a build is created, which is
 before Pelican cleans or writes the output folder, so a content mistake
 leaves the last good build intact.
+
+Comments in Markdown (`<!-- ... -->`) are notes for staff, such as the
+new-story guide, which says it never shows on the page: they are removed from
+every story and page, so none reaches the published HTML either.
 """
 
 import logging
+import re
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
@@ -15,6 +20,15 @@ from .content_rules import load_sources
 from .project import check_project, markdown_files
 
 logger = logging.getLogger(__name__)
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def drop_comments(content):
+    text = getattr(content, "_content", None)
+    if text and "<!--" in text:
+        content._content = _COMMENT.sub("", text)
 
 
 def validate_before_reading(generator):
@@ -68,4 +82,5 @@ class _NoTracebackForContentErrors(logging.Filter):
 def register():
     logging.getLogger("pelican").addFilter(_NoTracebackForContentErrors())
     signals.generator_init.connect(validate_before_reading)
+    signals.content_object_init.connect(drop_comments)
     signals.get_generators.connect(get_generators)
