@@ -73,7 +73,9 @@ SITEMAP_URL = "sitemap.xml"
 # Preview builds only: every problem `make check` reports, one page per language.
 CHECK_REPORT_URL = "{prefix}preview-problems/"
 PAGINATED_TEMPLATES = {"stories": 24}
-# A campaign page shows its newest stories and links to the listing for the rest.
+# The home page and a campaign page show the newest stories and link to the
+# listing for the rest.
+HOME_STORIES_SHOWN = 3
 CAMPAIGN_STORIES_SHOWN = 6
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -144,4 +146,7 @@ FUNDRAISING_DISCLOSURE = {
 }
 
 LOAD_CONTENT_CACHE = False
-DELETE_OUTPUT_DIRECTORY = False
+# Every build starts from an empty folder, previews too: `make serve` rebuilds
+# straight into output/, and a withdrawn story must not linger there. The
+# checks run before Pelican empties it, so a content mistake leaves it alone.
+DELETE_OUTPUT_DIRECTORY = True

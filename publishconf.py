@@ -12,7 +12,6 @@ from pelicanconf import *  # noqa: E402,F403
 SITEURL = (os.environ.get("SITEURL") or "https://haihuichina.org").rstrip("/")
 SITE_ORIGIN = SITEURL
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True
 # Refuse what a preview only warns about: single-language stories not marked
 # as such, sample checkout links, Stripe test links, missing alt text.
 STRICT_PUBLISH = True

@@ -230,7 +230,8 @@ def test_a_new_shoot_is_encoded_with_a_progress_line(rebuilt):
 
 # ---------------------------------------------------------------- consent
 
-def test_withdrawn_consent_takes_the_story_down_everywhere(tmp_path):
+@pytest.mark.parametrize("settings", ["publishconf.py", "pelicanconf.py"])
+def test_withdrawn_consent_takes_the_story_down_everywhere(tmp_path, settings):
     project = copy_project(tmp_path / "project")
     first = build(project)
     assert first.returncode == 0, messages(first)
@@ -239,9 +240,10 @@ def test_withdrawn_consent_takes_the_story_down_everywhere(tmp_path):
     hero_files = {Path(url).name.split("-")[0] for url in srcset(hero).values()}
     # Withdrawn in one language file: the story comes down in both.
     edit(project / STORY_EN, "Consent: given 2026-10-12", "Consent: withdrawn 2026-12-01")
-    # The public settings (warnings only, so that sample data elsewhere does not stop it),
-    # built over the previous output: a publish build starts from a clean folder.
-    result = build(project, "publishconf.py", STRICT_PUBLISH="false")
+    # Built over the previous output, as `make publish` builds (warnings only here, so
+    # that sample data elsewhere does not stop it) and as `make serve` rebuilds: both
+    # start from a clean folder, so nothing of her is left in either.
+    result = build(project, settings, STRICT_PUBLISH="false")
     assert result.returncode == 0, messages(result)
     output = project / "output"
     wanted = [b"jibuguoguo", TITLES["en"].encode(), TITLES["zh"].encode(), "吉布果果".encode()]

@@ -12,6 +12,7 @@ from haihui_build import ROOT, run_pelican
 EXTRA = 30  # synthetic stories per language, beside the two real ones
 LISTING_PAGE = 24  # PAGINATED_TEMPLATES in pelicanconf.py
 CAMPAIGN_SHOWN = 6  # CAMPAIGN_STORIES_SHOWN
+HOME_SHOWN = 3  # HOME_STORIES_SHOWN
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,11 @@ def test_a_campaign_page_shows_its_newest_stories_and_links_to_the_rest(many, pr
     more = section.find_all("a")[-1]
     assert more["href"].endswith(f"{prefix}stories/")
     assert more.get_text(strip=True) == ("All stories" if prefix == "/" else "全部故事")
+
+
+@pytest.mark.parametrize("prefix", ["/", "/zh/"])
+def test_the_home_page_shows_the_newest_stories_and_links_to_all(many, prefix):
+    home = many.soup(prefix)
+    section = home.find("section", attrs={"aria-labelledby": "stories-heading"})
+    assert card_links(section) == card_links(many.soup(f"{prefix}stories/"))[:HOME_SHOWN]
+    assert section.find_all("a")[-1]["href"].endswith(f"{prefix}stories/")

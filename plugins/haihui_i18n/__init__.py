@@ -194,7 +194,7 @@ class ListingsGenerator(Generator):
             stories = context["stories_by_lang"][lang]
             campaigns = context["campaigns_by_lang"][lang]
             for listing, template, extra in (
-                ("index", "index", {"stories": stories[:3]}),
+                ("index", "index", {"stories": stories[:settings["HOME_STORIES_SHOWN"]]}),
                 ("stories", "stories", {"articles": stories}),
                 ("campaigns", "campaigns", {}),
             ):
