@@ -122,10 +122,13 @@ def _check_content(settings_file: str, again: str) -> int:
     """Print every problem of the content (English, then Chinese); return the number of errors."""
     from pelican.settings import read_settings
 
-    from haihui_checks.problems import ERROR
+    from haihui_checks.problems import ERROR, ContentError
     from haihui_checks.project import check_project
 
-    problems = check_project(read_settings(settings_file))
+    try:
+        problems = check_project(read_settings(settings_file))
+    except ContentError as error:  # files the checks cannot read at all (not UTF-8, not .md)
+        problems = error.problems
     for problem in problems:
         print(problem)
     errors = sum(p.severity == ERROR for p in problems)

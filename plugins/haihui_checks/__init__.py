@@ -15,9 +15,9 @@ import re
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
+from . import consent_gate
 from .problems import ERROR, ContentError
-from .content_rules import load_sources
-from .project import check_project, markdown_files
+from .project import check_project
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +34,8 @@ def drop_comments(content):
 def validate_before_reading(generator):
     if not isinstance(generator, ArticlesGenerator):
         return
-    # Read once per build; the pictures plugin reuses them (same run, same context).
-    sources = generator.context["content_sources"] = load_sources(markdown_files(generator.settings))
-    problems = check_project(generator.settings, sources)
+    # Read once per build, as Pelican will read it; the gate and the pictures reuse it.
+    problems = check_project(generator.settings, consent_gate.sources_for_build(generator))
     for problem in problems:
         if problem.severity != ERROR:
             logger.warning("%s", problem)
@@ -82,5 +81,6 @@ class _NoTracebackForContentErrors(logging.Filter):
 def register():
     logging.getLogger("pelican").addFilter(_NoTracebackForContentErrors())
     signals.generator_init.connect(validate_before_reading)
+    consent_gate.register()  # after the checks: their report is the fuller one
     signals.content_object_init.connect(drop_comments)
     signals.get_generators.connect(get_generators)

@@ -25,13 +25,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from .frontmatter import normalised_lines
 from .problems import ERROR, WARNING, Problem
 
 WITHDRAWN = "withdrawn"
 CONSENT = re.compile(r"^(?P<state>given|withdrawn)\s+(?P<day>\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 SAMPLE_FORM = re.compile(r"^\s*sample\b", re.IGNORECASE)
 # The form is kept on paper or in a records system; the site never links it.
-FORM_ITSELF = re.compile(r"://|^www\.|\.(pdf|jpe?g|png|heic|tiff?|docx?|odt)\b", re.IGNORECASE)
+# A link in any spelling (with or without https://, a cloud drive's address, a
+# share code) or a file name is the form itself, or the way to it: refused.
+FORM_ITSELF = re.compile(
+    r"://|\bwww\.|[\\/]|@"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|io|me|cc|co|top|info|app|link|ly|gl|hk|tw)\b"
+    r"|\.[a-z][a-z0-9]{1,4}\s*$|\.(?:pdf|jpe?g|jfif|png|gif|webp|avif|heic|heif|tiff?|bmp|docx?|odt|xlsx?|zip|rar)\b",
+    re.IGNORECASE)
+# Words that say "withdrawn" however a record is written: withdrawal wins even over a typo.
+WITHDRAWAL_WORDS = re.compile(r"withdr[ae]w|撤回|撤销|撤消", re.IGNORECASE)
 
 # Places below county level (township, village, street, house): the story
 # must not lead anyone to the house of a vulnerable woman.
@@ -55,15 +64,58 @@ def consent_of(values: dict) -> tuple[str, date] | None:
 
 
 def is_withdrawn(source) -> bool:
+    """A story whose consent is withdrawn, however the header says it.
+
+    Fails closed: any Consent line that says withdrawn (the first, a second
+    one, a continuation, a misspelt record such as "Consent: withdrawn on 1
+    Dec", or a Consent line Markdown would read as text after a broken header
+    line) takes the story down.
+    """
     if source.kind != "story":
         return False
-    record = consent_of(source.front.values)
-    return record is not None and record[0] == WITHDRAWN
+    front = source.front
+    if any(WITHDRAWAL_WORDS.search(value) for _, value in front.all_values.get("consent", ())):
+        return True
+    if not WITHDRAWAL_WORDS.search(source.text):
+        return False
+    for line in header_lines(source.text):
+        key, colon, value = line.partition(":")
+        if colon and key.strip().lower() == "consent" and WITHDRAWAL_WORDS.search(value):
+            return True
+    return False
+
+
+def header_lines(text: str) -> list[str]:
+    """The lines up to the first blank one: where staff write the header."""
+    lines = []
+    for line in normalised_lines(text):
+        if not line.strip():
+            break
+        lines.append(line)
+    return lines
 
 
 def withdrawn_slugs(sources) -> frozenset[str]:
     """Stories taken down: withdrawn in any of their language files."""
     return frozenset(s.slug for s in sources if is_withdrawn(s) and s.slug)
+
+
+def taken_down(sources) -> list:
+    """Every file of a story taken down: withdrawn itself, or a translation of one that is."""
+    down = withdrawn_slugs(sources)
+    return [s for s in sources
+            if s.kind == "story" and (is_withdrawn(s) or (s.slug and s.slug in down))]
+
+
+def ignored_while_down(source, problems: Iterable[Problem]) -> Iterable[Problem]:
+    """A taken-down story's own mistakes, as warnings: nothing may hold up the takedown."""
+    for problem in problems:
+        yield Problem(
+            problem.path, problem.line,
+            f"{problem.message} (ignored: the story is taken down, Consent: withdrawn)", problem.fix,
+            WARNING, message_zh=f"{problem.message_zh}（已忽略：故事已撤下，Consent: withdrawn）"
+            if problem.message_zh else "", fix_zh=problem.fix_zh,
+        )
 
 
 def listed_languages(value: str) -> list[str]:
@@ -73,7 +125,16 @@ def listed_languages(value: str) -> list[str]:
 # ------------------------------------------------------------ field checks
 
 def consent(value: str, rules):
-    if consent_of({"consent": value}) is None:
+    record = consent_of({"consent": value})
+    if record is not None and record[0] != WITHDRAWN and record[1] > rules.today:
+        return (
+            f"'{value}' is dated in the future",
+            "write the day she actually gave consent (today or earlier); record consent only once "
+            "it is given",
+            f"“{value}”的日期在将来",
+            "请写本人实际同意的日期（今天或更早）；在本人同意之后才记录",
+        )
+    if record is None:
         return (
             f"'{value}' is not a consent record",
             "write 'given' and the day she gave consent, e.g. 'Consent: given 2026-11-28'; "

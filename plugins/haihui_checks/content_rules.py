@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date as Day
 from datetime import datetime
 from pathlib import Path
 
@@ -44,6 +45,8 @@ class Rules:
     languages: tuple[str, ...]
     strict: bool  # a publish build: warnings about completeness become errors
     templates: frozenset[str]
+    # The day of the build, in the site's time zone: consent cannot be dated after it.
+    today: Day = field(default_factory=Day.today)
     # What links in the text may point at (links.py); project.py reads them from
     # the disk. None skips that part of the link check (plain-text tests).
     content_root: str = "content"  # the content folder as staff see it
@@ -51,6 +54,8 @@ class Rules:
     static_paths: tuple[str, ...] = ()  # folders copied as they are (STATIC_PATHS)
     site_urls: frozenset[str] | None = None  # every address a build writes, e.g. "zh/about/"
     source_urls: tuple[tuple[str, str], ...] = ()  # (source path, its address)
+    # Files ("stories/a.en.md") and addresses ("stories/a/") of stories taken down.
+    taken_down: frozenset[str] = frozenset()
     # All settings, for checks other plugins add that read their own data files
     # (haihui_tiers: content/data/*.yaml). Empty: no project (plain-text tests).
     settings: dict = field(default_factory=dict, compare=False, hash=False)
@@ -99,12 +104,17 @@ def language(value: str, rules: Rules):
     return None
 
 
+# Feeds and the sitemap need a four-digit year (RFC 3339); no story of Haihui's is older.
+EARLIEST_YEAR = 1900
+
+
 def parse_date(value: str) -> datetime | None:
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(value.strip(), fmt)
+            day = datetime.strptime(value.strip(), fmt)
         except ValueError:
             continue
+        return day if day.year >= EARLIEST_YEAR else None
     return None
 
 
@@ -214,6 +224,7 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
             what_zh, fix_zh = zh if len(zh) == 2 else ("", "")
             yield Problem(source.path, front.line_of(key), f"{key.capitalize()}: {what}", fix,
                           message_zh=f"{key.capitalize()}：{what_zh}" if what_zh else "", fix_zh=fix_zh)
+    yield from _repeated_fields(source, rules)
     for key, spec in fields.items():
         if spec.required and key not in front.values:
             yield Problem(
@@ -222,6 +233,34 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
                 message_zh=f"缺少必填字段“{key.capitalize()}”",
                 fix_zh=f"在文件开头的字段区加一行，例如“{spec.example}”",
             )
+
+
+def _repeated_fields(source: Source, rules: Rules) -> Iterable[Problem]:
+    """A field written twice, or continued on an indented line, is a list to Pelican: refused."""
+    front = source.front
+    for key, line in front.repeated():
+        label = key.capitalize()
+        yield Problem(
+            source.path, line,
+            f"{label} is written twice (first on line {front.line_of(key)}); Pelican would not "
+            "publish the value you see",
+            f"keep one '{label}:' line and delete the other",
+            message_zh=f"{label} 写了两次（第一次在第 {front.line_of(key)} 行）；网站不会按你看到的值发布",
+            fix_zh=f"只保留一行“{label}:”，删除另一行",
+        )
+    formatted = {f.lower() for f in rules.settings.get("FORMATTED_FIELDS", ["summary"])}
+    for key, line in front.continuations:
+        if key in formatted:
+            continue  # Summary may run over several lines
+        label = key.capitalize()
+        yield Problem(
+            source.path, line,
+            f"this indented line continues {label}, which Pelican would turn into a list",
+            f"write {label} on one line (line {front.line_of(key)}), or leave a blank line "
+            "before the text if this line belongs to it",
+            message_zh=f"这一行有缩进，会被当作 {label} 的续行，网站会把它变成列表",
+            fix_zh=f"请把 {label} 写在一行里（第 {front.line_of(key)} 行）；如果这一行属于正文，请在它前面空一行",
+        )
 
 
 def check_pairs(sources: list[Source], rules: Rules) -> Iterable[Problem]:
@@ -285,6 +324,7 @@ SOURCE_CHECKS: list[Callable[[list[Source], Rules], Iterable[Problem]]] = [
     check_links,
     consent_rules.check_consent,
     image_rules.check_images,
+    image_rules.check_files,
 ]
 
 
@@ -296,9 +336,12 @@ def load_sources(files: Iterable[tuple[str, str, str]]) -> list[Source]:
 def check_sources(sources: list[Source], rules: Rules) -> list[Problem]:
     problems: list[Problem] = []
     # A story whose consent is withdrawn is not built, in any language: nothing
-    # about it may hold up the takedown (or appear in a preview's list of problems).
-    down = consent_rules.withdrawn_slugs(sources)
-    sources = [s for s in sources if not (s.kind == "story" and s.slug in down)]
+    # about it may hold up the takedown. Its other mistakes are only warnings.
+    down = {id(source) for source in consent_rules.taken_down(sources)}
+    for source in sources:
+        if id(source) in down:
+            problems.extend(consent_rules.ignored_while_down(source, check_fields(source, rules)))
+    sources = [s for s in sources if id(s) not in down]
     for source in sources:
         problems.extend(check_fields(source, rules))
     # A header line still holding its placeholder is reported once, as such:

@@ -1,14 +1,16 @@
 """Find the content of a project on disk and run every check over it."""
 
-import glob
 import importlib
 import os
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pathlib import Path
 
 from .content_rules import Rules, Source, check_sources, load_sources
-from .consent_rules import withdrawn_slugs
+from .consent_rules import taken_down
 from .links import content_url
-from .problems import Problem, display_path
+from .paths import relative_to_content
+from .problems import ContentError, Problem, display_path, read_utf8
 
 
 def _files_below(folder: Path) -> list[str]:
@@ -38,9 +40,9 @@ def site_addresses(settings: dict, sources: list[Source]) -> tuple[frozenset[str
             urls.add(folder)
         urls |= {f"{folder.strip('/')}/{f}" for f in _files_below(content / folder)}
     own = []
-    taken_down = withdrawn_slugs(sources)  # not built, so not an address a link may name
+    down = {id(s) for s in taken_down(sources)}  # not built, so not an address a link may name
     for source in sources:
-        if source.kind == "story" and source.slug in taken_down:
+        if id(source) in down:
             continue
         url = content_url(source.kind, source.front.values, settings)
         if url is not None:
@@ -54,33 +56,94 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
     templates = frozenset(p.stem for p in templates_dir.glob("*.html"))
     content = Path(settings["PATH"])
     site_urls, source_urls = site_addresses(settings, sources) if sources is not None else (None, ())
+    shown_root = display_path(content, Path.cwd())
+    down = taken_down(sources or [])
+    down_marks = {relative_to_content(s.path, shown_root) for s in down} | {
+        url for s in down if (url := content_url("story", s.front.values, settings))}
     return Rules(
         languages=tuple(settings["LANGUAGES"]),
         strict=bool(settings.get("STRICT_PUBLISH")),
         templates=templates,
-        content_root=display_path(content, Path.cwd()),
+        content_root=shown_root,
         content_files=frozenset(_files_below(content)) if content.is_dir() else None,
         static_paths=tuple(settings.get("STATIC_PATHS", [])),
         site_urls=site_urls,
         source_urls=source_urls,
         settings=settings,
+        today=site_today(settings),
+        taken_down=frozenset(down_marks),
     )
 
 
-def markdown_files(settings: dict) -> list[tuple[str, str, str]]:
-    """(displayed path, kind, text) of every story and page."""
-    root = Path(settings["PATH"])
-    shown_root = display_path(root, Path.cwd())
+def site_today(settings: dict) -> date:
+    """Today where the site's staff are (TIMEZONE), not where the build machine is."""
+    try:
+        zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date()
+
+
+def pelican_files(settings: dict, get_files=None) -> list[tuple[str, str]]:
+    """(kind, path in the content folder) of every file Pelican will read as a story or page.
+
+    Asked of Pelican itself (a generator's `get_files`, with the extensions of
+    every reader it has enabled: .md, .markdown, .html, .rst ...), so the checks
+    judge exactly the files Pelican publishes. `get_files` is a generator's own
+    method in a build; elsewhere (`invoke check`) one is made from the settings.
+    """
+    if get_files is None:
+        from pelican.generators import Generator
+        from pelican.readers import Readers
+
+        walker = Generator.__new__(Generator)  # only get_files() and what it reads
+        walker.path, walker.settings, walker.readers = settings["PATH"], settings, Readers(settings)
+        get_files = walker.get_files
     found = []
-    for kind, key in (("story", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
-        for folder in settings[key]:
-            # Strings, not Path objects: a thousand stories made pathlib a measurable part of a build.
-            names = glob.glob("**/*.md", root_dir=root / folder, recursive=True, include_hidden=True)
-            for name in sorted(names, key=lambda name: name.split(os.sep)):
-                relative = f"{folder.strip('/')}/{name}".replace(os.sep, "/")
-                text = (root / folder / name).read_text("utf-8")
-                found.append((relative if shown_root == "." else f"{shown_root}/{relative}", kind, text))
+    for kind, key in (("story", "ARTICLE"), ("page", "PAGE")):
+        names = get_files(settings[f"{key}_PATHS"], exclude=settings.get(f"{key}_EXCLUDES", []))
+        found += [(kind, name.replace(os.sep, "/")) for name in names]
+    # Sorted by folder parts, as staff see the tree; strings, not Path: a thousand
+    # stories made pathlib a measurable part of a build.
+    return sorted(found, key=lambda item: item[1].split("/"))
+
+
+def markdown_files(settings: dict, get_files=None) -> list[tuple[str, str, str]]:
+    """(displayed path, kind, text) of every story and page Pelican will read.
+
+    Raises ContentError for a file the checks cannot judge: one Pelican would
+    read with another reader than Markdown's `.md` (a story saved as
+    `.markdown` or `.html` would skip every rule), or one that is not UTF-8.
+    """
+    root = settings["PATH"]
+    shown_root = display_path(Path(root), Path.cwd())
+    found, problems = [], []
+    for kind, relative in pelican_files(settings, get_files):
+        shown = relative if shown_root == "." else f"{shown_root}/{relative}"
+        if not relative.endswith(".md"):
+            problems.append(_not_markdown(shown, kind))
+            continue
+        try:
+            found.append((shown, kind, read_utf8(os.path.join(root, relative), shown)))
+        except ContentError as error:
+            problems += error.problems
+    if problems:
+        raise ContentError(problems)
     return found
+
+
+def _not_markdown(shown: str, kind: str) -> Problem:
+    name = shown.rpartition("/")[2]
+    stem = name.split(".")[0]
+    what, what_zh = ("story", "故事") if kind == "story" else ("page", "页面")
+    return Problem(
+        shown, 1,
+        f"Pelican would publish this file as a {what}, but only .md files are checked and published",
+        f"save it as Markdown with the ending .md (e.g. {stem}.en.md), or move it out of the "
+        "story and page folders",
+        message_zh=f"网站会把这个文件发布为{what_zh}，但只有 .md 文件会被检查和发布",
+        fix_zh=f"请把它存为以 .md 结尾的 Markdown 文件（例如 {stem}.zh.md），或把它移出故事和页面文件夹",
+    )
 
 
 def load_plugin_checks(settings: dict) -> None:

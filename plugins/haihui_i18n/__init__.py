@@ -16,12 +16,16 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
+from haihui_checks import consent_gate
+
 from .catalogs import load_translations
 from .formatting import format_day, format_fen
 from .site_index import (
     NavItem,
     alternates_of,
+    ROBOTS_FILE,
     by_language,
+    feed_file,
     listing_alternates,
     listing_url,
     newest_first,
@@ -212,7 +216,7 @@ class ListingsGenerator(Generator):
 
     def _write_feed(self, writer, lang, stories):
         settings = self.settings
-        path = settings["FEED_URL"].format(prefix=settings["LANGUAGES"][lang]["prefix"])
+        path = feed_file(settings, lang)
         translations = load_translations(settings["THEME"], lang)
         feed_context = dict(
             self.context,
@@ -253,7 +257,7 @@ class ListingsGenerator(Generator):
         path = Path(self.output_path) / settings["SITEMAP_URL"]
         ET.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)
         logger.info('Writing "%s"', path)
-        robots = Path(self.output_path) / "robots.txt"
+        robots = Path(self.output_path) / ROBOTS_FILE
         robots.write_text(f"User-agent: *\nAllow: /\nSitemap: {origin}{settings['SITEMAP_URL']}\n", "utf-8")
 
 
@@ -262,6 +266,7 @@ def get_generators(pelican):
 
 
 def register():
+    consent_gate.register()  # every Haihui plugin brings the gate: it holds whichever are loaded
     signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(place_campaigns)
     signals.content_object_init.connect(tidy_chinese_text)

@@ -1,0 +1,132 @@
+"""Withdrawal wins: a story taken down comes down whatever else is wrong, whatever plugins are loaded."""
+
+import shutil
+
+import pytest
+
+from conftest import edit, tree_digest
+from haihui_build import run_pelican
+from haihui_checks.consent_rules import FORM_ITSELF, is_withdrawn
+from haihui_checks.content_rules import Rules, check_sources, load_sources
+
+EN, ZH = "content/stories/jibuguoguo.en.md", "content/stories/jibuguoguo.zh.md"
+GIVEN_EN, GIVEN_ZH = "Consent: given 2026-10-12", "Consent: given 2026-10-12"
+PLUGINS = ["haihui_checks", "haihui_speed", "haihui_i18n", "haihui_tiers", "haihui_images"]
+
+
+def published_files_naming(folder, word: str) -> list[str]:
+    """Built files that name `word`, except the preview's own list of problems (never published)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_file() and "preview-problems" not in str(p)
+                  and word.encode() in p.read_bytes())
+
+
+def build(project, settings_file="pelicanconf.py", **extra):
+    result = run_pelican(settings_file, project / "output", cwd=project, extra=extra or None)
+    return result.returncode, " ".join((result.stdout + result.stderr).split())
+
+
+# ------------------------------------------------------------ however it is written
+
+WITHDRAWALS = [
+    "Consent: withdrawn 2026-11-29\nConsent: given 2026-10-12",  # added above the old line
+    "Consent: given 2026-10-12\nConsent: withdrawn 2026-11-29",  # added below it
+    "Consent: withdrawn",  # no date
+    "Consent: Withdrawn on 29 November 2026",
+    "consent: WITHDRAWN 2026-11-29",
+    "Consent: 撤回 2026-11-29",
+    "Consent: given 2026-10-12\n    withdrawn 2026-11-29",  # a continuation line
+]
+
+
+@pytest.mark.parametrize("record", WITHDRAWALS)
+def test_any_spelling_of_withdrawal_takes_the_story_down(record):
+    text = f"Title: T\nSlug: s\nLang: en\n{record}\nPerson: P\n\nText\n"
+    [source] = load_sources([("content/stories/s.en.md", "story", text)])
+    assert is_withdrawn(source)
+
+
+def test_a_withdrawal_after_a_broken_header_line_still_takes_the_story_down():
+    text = "Title: T\nSlug: s\nthis line is not a field\nConsent: withdrawn 2026-11-29\n\nText\n"
+    [source] = load_sources([("content/stories/s.en.md", "story", text)])
+    assert is_withdrawn(source)
+
+
+FORMS = ["pan.baidu.com/s/1AbCdEf", "drive.google.com/file/d/abc", "www.dropbox.com/s/x",
+         "weiyun.com/abc", "https://example.org/form", "scan-14.pdf", "consent 14.JPG",
+         "form_14.jfif", "rachel@haihuichina.org", r"\\fileserver\consent\14", "share/forms/14"]
+
+
+@pytest.mark.parametrize("reference", FORMS)
+def test_a_consent_reference_that_is_a_link_or_a_file_is_refused(reference):
+    assert FORM_ITSELF.search(reference)
+
+
+@pytest.mark.parametrize("reference", ["Chengdu office, consent binder 2026, no. 14",
+                                       "成都办公室，2026 年同意书档案夹，第 14 号", "Binder B, page 3"])
+def test_a_plain_consent_reference_is_accepted(reference):
+    assert not FORM_ITSELF.search(reference)
+
+
+def test_consent_dated_in_the_future_is_refused():
+    rules = Rules(languages=("en",), strict=True, templates=frozenset())
+    text = ("Title: T\nSlug: s\nLang: en\nDate: 2026-11-28\nSummary: S\nCampaign: c\nPerson: P\n"
+            "Consent: given 2999-01-01\nConsent_languages: en\nPhotos: no\nConsent_form: Binder 1\n"
+            "Image: images/illustrations/s.png\nSingle_language: yes\n\nText\n")
+    found = [p for p in check_sources(load_sources([("content/stories/s.en.md", "story", text)]), rules)
+             if p.message.startswith("Consent:")]
+    assert [(p.line, p.severity) for p in found] == [(8, "error")]
+    assert "in the future" in found[0].message
+
+
+# ------------------------------------------------------------ through a build
+
+def test_a_withdrawal_added_above_the_old_line_takes_the_story_down(broken):
+    edit(broken / EN, GIVEN_EN, f"Consent: withdrawn 2026-11-29\n{GIVEN_EN}")
+    code, messages = build(broken)
+    assert code == 0, messages
+    assert published_files_naming(broken / "output", "jibuguoguo") == []
+
+
+def test_withdrawal_wins_over_every_other_problem_of_the_story(broken):
+    edit(broken / ZH, GIVEN_ZH, "Consent: withdrawn 2026-11-29")
+    edit(broken / EN, "Date: 2026-10-12", "Date: next week")
+    edit(broken / EN, "Slug: jibuguoguo", "Slug: jibuguoguo\nImage: images/illustrations/school-fees.png")
+    code, messages = build(broken, "publishconf.py", STRICT_PUBLISH="false")
+    assert code == 0, messages
+    assert "Traceback" not in messages
+    assert "ignored: the story is taken down" in messages
+    assert published_files_naming(broken / "output", "jibuguoguo") == []
+
+
+@pytest.mark.parametrize("left_out", PLUGINS)
+def test_withdrawal_holds_with_any_one_plugin_left_out(broken, left_out):
+    edit(broken / EN, GIVEN_EN, "Consent: withdrawn 2026-11-29")
+    shutil.rmtree(broken / "output")  # what is there afterwards is this build's alone
+    build(broken, PLUGINS=repr([p for p in PLUGINS if p != left_out]).replace("'", '"'))
+    # Without some plugins the theme cannot render and the build stops part-way:
+    # whatever it wrote, her story is not in it.
+    written = published_files_naming(broken / "output", "jibuguoguo") if (broken / "output").exists() else []
+    assert written == []
+
+
+def test_a_story_without_consent_is_not_published_even_without_the_checks(broken):
+    edit(broken / EN, f"{GIVEN_EN}\n", "")
+    plugins = [p for p in PLUGINS if p != "haihui_checks"]
+    code, messages = build(broken, PLUGINS=repr(plugins).replace("'", '"'))
+    assert code != 0
+    assert "no single valid consent record" in messages or "Cannot load plugin" in messages
+    assert not (broken / "output/stories/jibuguoguo/index.html").exists() or code != 0
+
+
+def test_links_to_a_story_taken_down_keep_their_text_and_lose_the_link(broken):
+    about = broken / "content/pages/about.en.md"
+    about.write_text(about.read_text("utf-8") + "\nRead [her story]({filename}/stories/jibuguoguo.en.md) "
+                     "or [the same](/stories/jibuguoguo/).\n", "utf-8")
+    edit(broken / ZH, GIVEN_ZH, "Consent: withdrawn 2026-11-29")
+    code, messages = build(broken)
+    assert code == 0, messages
+    assert "goes to a story taken down" in messages
+    page = (broken / "output/about/index.html").read_text("utf-8")
+    assert "her story" in page and "the same" in page
+    assert "jibuguoguo" not in page
