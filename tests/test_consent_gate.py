@@ -130,3 +130,20 @@ def test_links_to_a_story_taken_down_keep_their_text_and_lose_the_link(broken):
     page = (broken / "output/about/index.html").read_text("utf-8")
     assert "her story" in page and "the same" in page
     assert "jibuguoguo" not in page
+
+
+def test_her_name_on_a_page_still_published_is_reported():
+    def file(path, kind, header, body):
+        return (path, kind, "\n".join(f"{k}: {v}" for k, v in header.items()) + f"\n\n{body}\n")
+    down = file("content/stories/s.en.md", "story",
+                {"Title": "T", "Slug": "s", "Lang": "en", "Person": "Ayi", "Consent": "withdrawn 2026-11-29"}, "x")
+    down_zh = file("content/stories/s.zh.md", "story",
+                   {"Title": "T", "Slug": "s", "Lang": "zh", "Person": "阿依", "Consent": "given 2026-10-01"}, "x")
+    about = file("content/pages/about.en.md", "page", {"Title": "About", "Slug": "about", "Lang": "en"},
+                 "Mothers such as Ayi, and others.\nAyiguo is someone else.")
+    about_zh = file("content/pages/about.zh.md", "page", {"Title": "关于", "Slug": "about", "Lang": "zh"},
+                    "像阿依这样的母亲。")
+    rules = Rules(languages=("en", "zh"), strict=True, templates=frozenset())
+    found = [(p.path, p.line, p.severity) for p in check_sources(load_sources([down, down_zh, about, about_zh]), rules)
+             if "whose consent is withdrawn" in p.message]
+    assert found == [("content/pages/about.en.md", 5, "warning"), ("content/pages/about.zh.md", 5, "warning")]

@@ -40,6 +40,7 @@ FORM_ITSELF = re.compile(
     r"|\.[a-z][a-z0-9]{1,4}\s*$|\.(?:pdf|jpe?g|jfif|png|gif|webp|avif|heic|heif|tiff?|bmp|docx?|odt|xlsx?|zip|rar)\b",
     re.IGNORECASE)
 # Words that say "withdrawn" however a record is written: withdrawal wins even over a typo.
+CJK_NAME = re.compile(r"[\u3400-\u9fff]")
 WITHDRAWAL_WORDS = re.compile(r"withdr[ae]w|撤回|撤销|撤消", re.IGNORECASE)
 
 # Places below county level (township, village, street, house): the story
@@ -258,3 +259,27 @@ def _check_translations_agree(group) -> Iterable[Problem]:
                     message_zh=f"{field}：与 {first.path} 不一致；两个语言版本记录的是同一份同意",
                     fix_zh=f"请在两个文件里填写相同的 {field}",
                 )
+
+
+def check_names_of_taken_down(down, published) -> Iterable[Problem]:
+    """Her name on a page still published, after her consent was withdrawn: a warning (the
+    takedown must never wait), naming each line, so staff can remove it."""
+    names = sorted({name for source in down if len(name := source.front.values.get("person", "").strip()) > 1})
+    if not names:
+        return
+    patterns = [(name, re.compile(re.escape(name) if CJK_NAME.search(name) else rf"\b{re.escape(name)}\b",
+                                  re.IGNORECASE)) for name in names]
+    for source in published:
+        if not any(name.lower() in source.text.lower() for name in names):
+            continue
+        for number, line in enumerate(normalised_lines(source.text), start=1):
+            for name, pattern in patterns:
+                if pattern.search(line):
+                    yield Problem(
+                        source.path, number,
+                        f"this page still names {name}, whose consent is withdrawn",
+                        "remove her name and anything that could identify her from this page",
+                        WARNING,
+                        message_zh=f"这个页面仍然提到 {name}，她已撤回同意",
+                        fix_zh="请从这个页面删除她的名字，以及任何可能认出她的信息",
+                    )

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import consent_rules, image_rules
 from .frontmatter import FrontMatter, parse_front_matter
 from .links import check_links
+from .output_paths import check_output_paths
 from .placeholders import check_placeholders, is_placeholder, placeholder_lines, placeholder_problem
 from .problems import ERROR, WARNING, Problem
 
@@ -322,6 +323,7 @@ SOURCE_CHECKS: list[Callable[[list[Source], Rules], Iterable[Problem]]] = [
     check_campaign_links,
     check_placeholders,
     check_links,
+    check_output_paths,
     consent_rules.check_consent,
     image_rules.check_images,
     image_rules.check_files,
@@ -341,6 +343,8 @@ def check_sources(sources: list[Source], rules: Rules) -> list[Problem]:
     for source in sources:
         if id(source) in down:
             problems.extend(consent_rules.ignored_while_down(source, check_fields(source, rules)))
+    problems.extend(consent_rules.check_names_of_taken_down(
+        [s for s in sources if id(s) in down], [s for s in sources if id(s) not in down]))
     sources = [s for s in sources if id(s) not in down]
     for source in sources:
         problems.extend(check_fields(source, rules))

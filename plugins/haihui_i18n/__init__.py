@@ -48,8 +48,17 @@ def page_lang(ctx) -> str:
     return ctx.get("page_lang") or ctx["DEFAULT_LANG"]
 
 
+CATALOGS = "haihui_catalogs"  # this build's catalogs by language, in the build's context
+
+
 def _translations(ctx):
-    return load_translations(ctx["THEME"], page_lang(ctx))
+    lang = page_lang(ctx)
+    catalogs = ctx.get(CATALOGS)
+    if catalogs is None:
+        return load_translations(ctx["THEME"], lang)
+    if lang not in catalogs:
+        catalogs[lang] = load_translations(ctx["THEME"], lang)
+    return catalogs[lang]
 
 
 @pass_context
@@ -116,6 +125,7 @@ def _page_lang(ctx):
 
 
 def install_i18n(generator: Generator):
+    generator.context.setdefault(CATALOGS, {})  # Pelican makes a new context for every build
     env = generator.env
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update({"day": _day_filter, "money": _money_filter})

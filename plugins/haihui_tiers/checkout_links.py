@@ -18,11 +18,11 @@ from pydantic import StrictBool, ValidationError
 
 from haihui_checks.problems import ERROR, WARNING, Problem
 
-from .data_problems import data_problem, shown_path, yuan
+from .data_problems import data_problem, duplicate_key_problems, placeholder_problems, unreadable_problem, yuan
 from .fund_use import Fen, Interval, Model, Slug, Text
 from .tiers import Tier
 from .validation import validation_problems
-from .yaml_source import YamlSource, YamlSyntaxError, key_path, read_yaml
+from .yaml_source import NotUtf8Error, YamlSource, YamlSyntaxError, key_path, read_yaml
 
 
 class StripeLink(Model):
@@ -101,19 +101,18 @@ def check_checkout_links(path: Path, tiers: list[Tier], channels: dict, language
     completeness = ERROR if strict else WARNING
     try:
         source = read_yaml(path) if path.exists() else YamlSource({"tiers": {}}, None)
-    except YamlSyntaxError as error:
-        return shown, [Problem(shown_path(path), error.line, f"not valid YAML ({error})",
-                               "check the indentation and the colons on this line",
-                               message_zh=f"不是有效的 YAML（{error}）", fix_zh="请检查这一行的缩进和冒号")]
+    except (YamlSyntaxError, NotUtf8Error) as error:
+        return shown, [unreadable_problem(path, error)]
+    read_problems = duplicate_key_problems(path, source) + placeholder_problems(path, source, strict)
     try:
         links = CheckoutLinksFile.model_validate(source.data or {"tiers": {}})
     except ValidationError as error:
-        return shown, validation_problems(error, CheckoutLinksFile, path, source)
+        return shown, read_problems + validation_problems(error, CheckoutLinksFile, path, source)
 
     def problem(loc, what, fix, what_zh, fix_zh, severity=ERROR):
         return data_problem(path, source, loc, what, fix, what_zh, fix_zh, severity)
 
-    problems: list[Problem] = []
+    problems: list[Problem] = read_problems
     samples, tests, stale = [], [], []
     for tier_id, entry in links.tiers.items():
         if tier_id not in by_id:

@@ -13,11 +13,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints, ValidationError
 
-from haihui_checks.problems import Problem
+from haihui_checks.problems import ERROR, Problem
 
-from .data_problems import DataFileError, data_problem, shown_path, yuan, yuan_zh
+from .data_problems import (DataFileError, data_problem, duplicate_key_problems, placeholder_problems,
+                            shown_path, unreadable_problem, yuan, yuan_zh)
 from .validation import validation_problems
-from .yaml_source import Loc, YamlSyntaxError, read_yaml
+from .yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, read_yaml
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -269,8 +270,9 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
     return findings
 
 
-def check_fund_use(path: Path, languages: tuple[str, ...] = ()) -> tuple[FundUse | None, list[Problem]]:
-    """Read and check the summary; returns it (None if unusable) and every problem found."""
+def read_fund_use(path: Path, languages: tuple[str, ...] = (), strict: bool = False
+                  ) -> tuple[FundUse | None, list[Problem], YamlSource | None]:
+    """Read and check the summary: it (None if unusable), every problem, and the file's nodes (lines)."""
     def problem(source, loc, *wording):
         return data_problem(path, source, loc, *wording)
 
@@ -279,19 +281,24 @@ def check_fund_use(path: Path, languages: tuple[str, ...] = ()) -> tuple[FundUse
     except FileNotFoundError:
         return None, [Problem(shown_path(path), 1, "the fund-use summary is missing",
                               f"restore it from git (git checkout -- {shown_path(path)})",
-                              message_zh="缺少资金使用摘要文件", fix_zh="请从 git 恢复该文件")]
-    except YamlSyntaxError as error:
-        return None, [Problem(shown_path(path), error.line, f"not valid YAML ({error})",
-                              "check the indentation and the colons on this line",
-                              message_zh=f"不是有效的 YAML（{error}）", fix_zh="请检查这一行的缩进和冒号")]
-    problems = [problem(source, loc, "is written twice", "keep one of the two entries",
-                        "写了两次", "请只保留其中一项") for loc, _ in source.duplicate_keys()]
+                              message_zh="缺少资金使用摘要文件", fix_zh="请从 git 恢复该文件")], None
+    except (YamlSyntaxError, NotUtf8Error) as error:
+        return None, [unreadable_problem(path, error)], None
+    problems = duplicate_key_problems(path, source) + placeholder_problems(path, source, strict)
     try:
         fund_use = FundUse.model_validate(source.data)
     except ValidationError as error:
-        return None, problems + validation_problems(error, FundUse, path, source)
+        return None, problems + validation_problems(error, FundUse, path, source), source
     problems += [problem(source, *finding) for finding in consistency_findings(fund_use, languages)]
-    return (None if problems else fund_use), problems
+    usable = not any(p.severity == ERROR for p in problems)
+    return (fund_use if usable else None), problems, source
+
+
+def check_fund_use(path: Path, languages: tuple[str, ...] = (), strict: bool = False
+                   ) -> tuple[FundUse | None, list[Problem]]:
+    """Read and check the summary; returns it (None if unusable) and every problem found."""
+    fund_use, problems, _ = read_fund_use(Path(path), languages, strict)
+    return fund_use, problems
 
 
 def load_fund_use(path: Path | str, languages: tuple[str, ...] = ()) -> FundUse:

@@ -66,6 +66,11 @@ def _wording(error: dict, model: type[BaseModel]) -> tuple[str, str, str, str]:
                     "金额以“分”为单位、写成整数（1 元 = 100 分），例如 1,000 元写成 100000")
         return (f"{value!r} is not a whole number", "write a whole number such as 1, 20 or 200",
                 f"{value!r} 不是整数", "请填写整数，例如 1、20 或 200")
+    if kind in {"bool_type", "bool_parsing"}:
+        return (f"{value!r} is not true or false",
+                "write true or false (yes, no, on and off are read as text, as YAML 1.2 reads them)",
+                f"{value!r} 不是 true 或 false",
+                "请写 true 或 false（按 YAML 1.2 的规则，yes、no、on、off 都只是文字）")
     if kind in {"greater_than", "greater_than_equal"}:
         limit = error.get("ctx", {}).get("gt", error.get("ctx", {}).get("ge"))
         if is_fen and limit == 0 and kind == "greater_than":
