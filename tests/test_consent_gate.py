@@ -147,3 +147,15 @@ def test_her_name_on_a_page_still_published_is_reported():
     found = [(p.path, p.line, p.severity) for p in check_sources(load_sources([down, down_zh, about, about_zh]), rules)
              if "whose consent is withdrawn" in p.message]
     assert found == [("content/pages/about.en.md", 5, "warning"), ("content/pages/about.zh.md", 5, "warning")]
+
+
+@pytest.mark.parametrize("left_out", PLUGINS)
+def test_nothing_under_content_is_copied_as_it_is_with_any_one_plugin_left_out(broken, left_out):
+    photos = broken / "content/images/photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    (photos / "from-wechat.jfif").write_bytes(b"\xff\xd8\xff\xe1 original with GPS")
+    (photos / "consent-form-scan.pdf").write_bytes(b"%PDF-1.4 signed consent form")
+    shutil.rmtree(broken / "output")
+    build(broken, PLUGINS=repr([p for p in PLUGINS if p != left_out]).replace("'", '"'))
+    written = sorted(p.name for p in (broken / "output").rglob("*")) if (broken / "output").exists() else []
+    assert "from-wechat.jfif" not in written and "consent-form-scan.pdf" not in written

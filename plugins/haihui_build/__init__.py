@@ -7,24 +7,94 @@ output, in two renames, so a failed build never damages the last good one.
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_pelican(settings_file: str, output: Path, *, extra: dict | None = None,
-                content: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run Pelican once; returns the finished process with its output captured."""
+                content: Path | None = None, cwd: Path = ROOT,
+                timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run Pelican once; returns the finished process with its output captured.
+
+    Pelican runs in a process group of its own. Once it has exited (or been
+    killed, or `timeout` seconds have passed), whatever it left in that group
+    (picture workers, say) is killed, so nothing it started can keep its
+    output pipes open and make this wait. Interrupted here (Ctrl-C), the whole
+    group is ended before the interruption goes on.
+    """
     command = [sys.executable, "-m", "pelican", str(content or "content"),
                "-s", settings_file, "-o", str(output)]
     for key, value in (extra or {}).items():
         command += ["-e", f"{key}={value}"]
     # A wide terminal keeps Pelican's log messages on one line each.
     env = dict(os.environ, COLUMNS="200")
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    posix = os.name == "posix"
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=posix)
+    streams = {"stdout": [], "stderr": []}
+    readers = [threading.Thread(target=_drain, args=(getattr(process, name), streams[name]), daemon=True)
+               for name in streams]
+    for reader in readers:
+        reader.start()
+    try:
+        _wait_for_exit(process, timeout)
+    finally:
+        # Pelican has exited (its pid is kept as a zombie where waitid allows, so the
+        # group id cannot be reused): end its stragglers, then reap it.
+        _end_group(process, posix)
+        process.wait()
+        for reader in readers:
+            reader.join(timeout=10)  # the pipes close once the group is gone
+    returncode = process.returncode
+    stderr = "".join(streams["stderr"])
+    if returncode < 0:
+        stderr += f"\nPelican was stopped by signal {-returncode}.\n"
+    return subprocess.CompletedProcess(command, returncode, "".join(streams["stdout"]), stderr)
+
+
+def _drain(stream, chunks: list) -> None:
+    try:
+        for line in stream:
+            chunks.append(line)
+    except (OSError, ValueError):
+        pass
+    finally:
+        stream.close()
+
+
+def _wait_for_exit(process: subprocess.Popen, timeout: float | None) -> None:
+    """Until the process exits, without reaping it where the platform allows (os.waitid)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    if hasattr(os, "waitid") and deadline is None:
+        while True:
+            try:
+                os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
+                return
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                return
+    while process.poll() is None:
+        if deadline is not None and time.monotonic() > deadline:
+            return  # _end_group kills it
+        time.sleep(0.05)
+
+
+def _end_group(process: subprocess.Popen, posix: bool) -> None:
+    if posix:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    elif process.poll() is None:
+        process.kill()
 
 
 def build_and_swap(settings_file: str, output: Path, *, extra: dict | None = None,

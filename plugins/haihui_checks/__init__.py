@@ -15,7 +15,7 @@ import re
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
-from . import consent_gate
+from . import consent_gate, gates
 from .problems import ERROR, ContentError
 from .project import check_project
 
@@ -81,6 +81,6 @@ class _NoTracebackForContentErrors(logging.Filter):
 def register():
     logging.getLogger("pelican").addFilter(_NoTracebackForContentErrors())
     signals.generator_init.connect(validate_before_reading)
-    consent_gate.register()  # after the checks: their report is the fuller one
+    gates.register()  # after the checks: their report is the fuller one
     signals.content_object_init.connect(drop_comments)
     signals.get_generators.connect(get_generators)

@@ -11,8 +11,19 @@ metadata stripped); the original file is never copied to the site.
 
 Pictures under images/illustrations/ were drawn, not photographed; every other
 picture counts as a photo, which a story with `Photos: no` may not show.
+
+Deny by default (`RASTER` is the one definition, for the checks and the build):
+a raster picture is any file whose extension Pillow registers for a format it
+can open and decode by itself; those are published only re-encoded. Nothing
+else under content/ is ever copied to the site (an SVG can carry script, a PDF
+may be a consent form): a link to such a file is an error, the file itself a
+warning. A symlink anywhere under content/ is an error: the build never
+follows one. The pictures a story taken down shows (Consent: withdrawn; not
+drawings) are published nowhere: another page that shows one gets a warning.
 """
 
+import fnmatch
+import os
 import posixpath
 import re
 from collections.abc import Iterable
@@ -24,9 +35,42 @@ from .placeholders import body_lines
 from .problems import ERROR, WARNING, Problem
 
 ILLUSTRATIONS = "images/illustrations/"
-# What haihui_images re-encodes; other files (SVG drawings) are published as they are.
-RASTER = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
-UNREADABLE = frozenset({".heic", ".heif"})  # iPhone originals: Pillow cannot open them
+# Formats Pillow opens that are not pictures to publish: PostScript is a program
+# (Pillow runs Ghostscript on it), MPEG a video (Pillow reads only its size).
+NOT_PICTURES = frozenset({"EPS", "MPEG"})
+# Formats Pillow opens through another format's plugin (a .mpo is opened as JPEG).
+OPENED_AS = {"MPO": "JPEG"}
+
+
+def pillow_rasters() -> frozenset[str]:
+    """Extensions (".jpg", ".jfif", ".avif" ...) of every raster format Pillow can open and decode.
+
+    Derived from Pillow itself, so a format the installed Pillow learns (AVIF,
+    HEIC with a plugin) is published through the picture pipeline, never copied.
+    Stub formats (Pillow knows the name but has no decoder) are left out.
+    """
+    from PIL import Image, ImageFile
+
+    Image.init()
+    readable = set()
+    for name, (factory, _accept) in Image.OPEN.items():
+        stub = isinstance(factory, type) and issubclass(factory, ImageFile.StubImageFile)
+        if not stub and name not in NOT_PICTURES:
+            readable.add(name)
+    readable |= {name for name, via in OPENED_AS.items() if via in readable}
+    return frozenset(ext.lower() for ext, name in Image.registered_extensions().items() if name in readable)
+
+
+# What haihui_images re-encodes (metadata stripped); every other file under content/ is never copied.
+RASTER = pillow_rasters()
+# iPhone originals, when the installed Pillow cannot open them: "export as JPEG".
+UNREADABLE = frozenset({".heic", ".heif", ".hif"}) - RASTER
+# Every extension the checks treat as a picture (links.py leaves them to this module).
+PICTURE_EXTENSIONS = RASTER | UNREADABLE
+
+
+def is_raster(path: str) -> bool:
+    return suffix(path) in RASTER
 
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 PLACEHOLDER = re.compile(r"^[{|](?:static|attach|filename)[}|]")
@@ -195,12 +239,19 @@ def _unreadable(target: str):
 def check_images(sources, rules) -> Iterable[Problem]:
     """Alt text in the page's language, pictures on this site, no photo without consent."""
     page_urls = dict(rules.source_urls)
+    hidden = withdrawn_pictures(taken_down_sources(rules), rules.content_root, _page_url_of(rules))
     for source in sources:  # withdrawn stories are left out by check_sources
         here = relative_to_content(source.path, rules.content_root)
+        if here in rules.taken_down:
+            continue
         page_url = page_urls.get(source.path)
         no_photos = source.kind == "story" and source.front.values.get(
             "photos", "").strip().lower() in ("no", "false")
         for ref in image_refs(source, here, page_url):
+            if ref.path in hidden and not ref.outside:
+                # Withdrawal wins: the build removes it from this page; nothing else about it matters.
+                yield _withdrawn_picture(source, ref)
+                continue
             yield from _check_ref(source, ref, rules, no_photos)
         for line, target, path in linked_originals(source, here, page_url):
             yield Problem(
@@ -273,3 +324,224 @@ def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Proble
             message_zh=f"Photos: no（本人不同意使用照片），但 {shown} 是照片（只有 {ILLUSTRATIONS} 里的图片算插图）",
             fix_zh="请删除这张照片或换成插图；如本人同意使用照片，请改为“Photos: yes”",
         )
+
+
+# ------------------------------------------------------------ withdrawal
+
+def withdrawn_pictures(down_sources, content_root: str, page_url_of=lambda source: None) -> frozenset[str]:
+    """Paths in the content folder of every picture the stories taken down show (drawings excepted).
+
+    Published nowhere: the build leaves them out of every page and of output/.
+    """
+    paths = set()
+    for source in down_sources:
+        here = relative_to_content(source.path, content_root)
+        for ref in image_refs(source, here, page_url_of(source)):
+            if ref.path and not ref.outside and not ref.illustration:
+                paths.add(ref.path)
+    return frozenset(paths)
+
+
+def taken_down_sources(rules) -> list:
+    """The files of the stories taken down (rules.taken_down), read again from the disk.
+
+    check_sources leaves them out of what the checks see; their pictures are
+    still needed, to keep them off every other page.
+    """
+    root = rules.settings.get("PATH") if rules.settings else None
+    if not root or not rules.taken_down:
+        return []
+    files = []
+    for rel in sorted(rules.taken_down):
+        full = os.path.join(root, rel)
+        if rel.endswith("/") or os.path.islink(full) or not os.path.isfile(full):
+            continue  # an address, or not a file (a symlink is refused by check_files)
+        with open(full, "rb") as handle:
+            text = handle.read().decode("utf-8", "replace")
+        shown = rel if rules.content_root in ("", ".") else f"{rules.content_root}/{rel}"
+        files.append((shown, "story", text))
+    from .content_rules import load_sources  # content_rules imports this module
+
+    return load_sources(files)
+
+
+def _page_url_of(rules):
+    if not rules.settings:
+        return lambda source: None
+    from .links import content_url  # links imports this module
+
+    return lambda source: content_url(source.kind, source.front.values, rules.settings)
+
+
+def _withdrawn_picture(source, ref: ImageRef) -> Problem:
+    return Problem(
+        source.path, ref.line,
+        f"the picture {ref.path} is shown by a story taken down (Consent: withdrawn), so it is "
+        "published nowhere: the build leaves it out of this page",
+        "remove the picture (and any mention of her) from this page",
+        WARNING,
+        message_zh=f"图片 {ref.path} 属于已撤下的故事（Consent: withdrawn），所以不在任何地方发布："
+        "网站不会在这个页面显示它",
+        fix_zh="请从这个页面删除这张图片（以及任何提到她的内容）",
+    )
+
+
+# ------------------------------------------------------------ files under content/
+
+LINK_TARGETS = (
+    re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)"),  # [text](target), ![alt](target)
+    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>[^\s>]+)"),  # [ref]: target
+    re.compile(r"\b(?:href|src|data|poster|action|srcset)\s*=\s*[\"']?(?P<target>[^\"'\s>]+)", re.IGNORECASE),
+    re.compile(r"(?P<target>[{|](?:static|attach|filename)[}|][^\s)\"'>\]]*)"),
+)
+
+
+def check_files(sources, rules) -> Iterable[Problem]:
+    """Deny by default: symlinks refused, files that are not pictures never published."""
+    settings = rules.settings or {}
+    root = settings.get("PATH")
+    ignores = settings.get("IGNORE_FILES", [".#*"])
+    sources_rel = {relative_to_content(s.path, rules.content_root) for s in sources}
+    if root and os.path.isdir(root):
+        for rel in symlinks_below(root, ignores):
+            yield symlink_problem(_shown(rules, rel))
+        for folder in settings.get("STATIC_PATHS", []):
+            for rel in files_below(root, folder, ignores):
+                if suffix(rel) not in PICTURE_EXTENSIONS and rel not in sources_rel:
+                    yield _not_published(_shown(rules, rel))
+    yield from _links_to_files(sources, rules, sources_rel)
+
+
+def _shown(rules, rel: str) -> str:
+    return rel if rules.content_root in ("", ".") else f"{rules.content_root}/{rel}"
+
+
+def _ignored(name: str, ignores) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in ignores)
+
+
+def symlinks_below(root, ignores=(".#*",)) -> list[str]:
+    """Every symlink (to a file or a folder) below `root`, as "images/etc"; never followed."""
+    found, stack = [], [""]
+    while stack:
+        rel = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, rel) if rel else root))
+        except OSError:
+            continue
+        for entry in entries:
+            if _ignored(entry.name, ignores):
+                continue
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_symlink():
+                found.append(path)
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+    return sorted(found)
+
+
+def files_below(root, folder: str, ignores=(".#*",)) -> list[str]:
+    """Regular files below root/folder (or folder itself), as "images/a.jpg"; links never followed."""
+    folder = folder.strip("/")
+    start = os.path.join(root, folder) if folder else root
+    if os.path.islink(start):
+        return []
+    if os.path.isfile(start):
+        return [folder]
+    found, stack = [], [folder]
+    while stack:
+        rel = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, rel) if rel else root))
+        except OSError:
+            continue
+        for entry in entries:
+            if _ignored(entry.name, ignores) or entry.is_symlink():
+                continue
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                found.append(path)
+    return sorted(found)
+
+
+def _links_to_files(sources, rules, sources_rel) -> Iterable[Problem]:
+    """A link or picture in a text that names a file of the content folder the site never publishes."""
+    page_urls = dict(rules.source_urls)
+    for source in sources:
+        here = relative_to_content(source.path, rules.content_root)
+        page_url = page_urls.get(source.path)
+        for number, line in body_lines(source.text, source.front.body_line):
+            if "(" not in line and ":" not in line and "=" not in line and "{" not in line and "|" not in line:
+                continue
+            seen = set()
+            for pattern in LINK_TARGETS:
+                for match in pattern.finditer(line):
+                    target = match["target"]
+                    if target in seen:
+                        continue
+                    seen.add(target)
+                    for part in target.split(",") if "," in target else [target]:
+                        problem = _link_problem(source, number, part.strip(), here, page_url, rules,
+                                                sources_rel)
+                        if problem:
+                            yield problem
+                            break
+
+
+def _link_problem(source, number, target, here, page_url, rules, sources_rel) -> Problem | None:
+    if not target or target.startswith("#"):
+        return None
+    path, outside = resolve(target, here, page_url)
+    if path is None or outside or not path or path in sources_rel:
+        return None
+    extension = suffix(path)
+    if extension in PICTURE_EXTENSIONS or extension == ".md":
+        return None  # pictures: the checks above; stories and pages: links.py
+    if rules.content_files is None:
+        if not PLACEHOLDER.match(target) or not extension:
+            return None  # no project to look in (plain-text checks): only what is surely a file
+    elif path not in rules.content_files:
+        return None  # not a file of the content folder (links.py reports what does not exist)
+    shown = _shown(rules, path)
+    return Problem(
+        source.path, number,
+        f"'{target}' leads to {shown}, which the site never publishes: only pictures are published, "
+        "re-encoded without their metadata; no other file of the content folder is copied "
+        "(an SVG can carry script, a PDF may be a scanned consent form)",
+        "remove the link; for a picture use a JPEG, PNG or WebP file and show it with "
+        "![what it shows]({static}/images/<name>) (export an SVG drawing as PNG); never put a "
+        "consent form or any document about her online",
+        message_zh=f"“{target}”指向 {shown}，网站从不发布这个文件：只有图片会发布（重新编码并去掉元数据），"
+        "content 文件夹里的其他文件都不会复制到网站（SVG 可能带脚本，PDF 可能是扫描的同意书）",
+        fix_zh="请删除这个链接；图片请用 JPEG、PNG 或 WebP 文件，用 ![图片内容说明]({static}/images/<文件名>) 插入"
+        "（SVG 图请导出为 PNG）；同意书或任何关于她的文件都不要放到网上",
+    )
+
+
+def symlink_problem(shown: str) -> Problem:
+    return Problem(
+        shown, 1,
+        "this is a symbolic link (a shortcut to another file or folder); the build never follows "
+        "one, so nothing outside the content folder can be published through it",
+        "replace the link with the file itself: delete the link and copy the file (or folder) here",
+        message_zh="这是一个符号链接（指向别处文件或文件夹的快捷方式）；网站构建从不跟随链接，"
+        "以免把 content 文件夹以外的文件发布出去",
+        fix_zh="请用文件本身代替链接：删除这个链接，把文件（或文件夹）复制到这里",
+    )
+
+
+def _not_published(shown: str) -> Problem:
+    return Problem(
+        shown, 1,
+        "this file is not published: the site publishes only pictures (re-encoded, without their "
+        "metadata), never other files of the content folder (a PDF may be a consent form, an SVG "
+        "can carry script)",
+        "if it is a consent form or any document about her, move it out of the content folder now; "
+        "for a picture, save it as JPEG, PNG or WebP",
+        WARNING,
+        message_zh="这个文件不会发布：网站只发布图片（重新编码并去掉元数据），不会复制 content 文件夹里的"
+        "其他文件（PDF 可能是同意书，SVG 可能带脚本）",
+        fix_zh="如果它是同意书或任何关于她的文件，请立即把它移出 content 文件夹；如果是图片，请另存为 JPEG、PNG 或 WebP",
+    )

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .image_rules import PICTURE_EXTENSIONS
 from .paths import relative_to_content, suffix
 from .placeholders import body_lines
 from .problems import WARNING, Problem
@@ -28,7 +29,7 @@ MARKDOWN_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)")
 REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>[^\s>]+)")
 HTML_ATTRIBUTE = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']")
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
-PICTURES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
+PICTURES = PICTURE_EXTENSIONS  # one definition of a picture (Pillow's): image_rules.py
 
 
 def may_link(line: str) -> bool:
@@ -40,19 +41,54 @@ def content_url(kind: str, values: Mapping[str, str], settings: Mapping) -> str 
     """The site-relative address Pelican gives a story or page, or None if it has none."""
     if values.get("status") == "draft":
         return None
-    if values.get("url"):
-        return values["url"]
     slug, lang = values.get("slug"), values.get("lang")
     languages = settings.get("LANGUAGES", {})
-    if not slug or lang not in languages:
+    known = bool(slug) and lang in languages
+    fields = {"slug": slug, "lang": lang, "prefix": languages[lang].get("prefix", "")} if known else {}
+    # haihui_i18n.place_campaigns puts every campaign page there, whatever its Url says.
+    if known and kind == "page" and values.get("template") == "campaign" and settings.get("CAMPAIGN_URL"):
+        return settings["CAMPAIGN_URL"].format(**fields)
+    if values.get("url"):
+        return values["url"]
+    if not known:
         return None
-    fields = {"slug": slug, "lang": lang, "prefix": languages[lang].get("prefix", "")}
-    if kind == "page" and values.get("template") == "campaign" and settings.get("CAMPAIGN_URL"):
-        pattern = settings["CAMPAIGN_URL"]
+    key = "ARTICLE" if kind == "story" else "PAGE"
+    in_default = lang == settings.get("DEFAULT_LANG")
+    pattern = settings.get(f"{key}_URL" if in_default else f"{key}_LANG_URL", "")
+    try:
+        return pattern.format(**fields)
+    except (KeyError, IndexError):
+        return None
+
+
+def content_save_as(kind: str, values: Mapping[str, str], settings: Mapping) -> str | None:
+    """The file in the output folder Pelican writes a story or page to (a draft too), or None.
+
+    As Pelican works it out: a campaign page at CAMPAIGN_URL (place_campaigns),
+    else `Save_as`, else the *_SAVE_AS setting of its kind, status and language.
+    """
+    slug, lang = values.get("slug"), values.get("lang")
+    languages = settings.get("LANGUAGES", {})
+    known = bool(slug) and lang in languages
+    fields = {"slug": slug, "lang": lang, "prefix": languages[lang].get("prefix", "")} if known else {}
+    if known and kind == "page" and values.get("template") == "campaign" and settings.get("CAMPAIGN_URL"):
+        url = settings["CAMPAIGN_URL"].format(**fields)
+        return f"{url}index.html" if url == "" or url.endswith("/") else url
+    if "save_as" in values:
+        return values["save_as"]
+    if not known:
+        return None
+    if values.get("status") == "draft":
+        key = "DRAFT" if kind == "story" else "DRAFT_PAGE"
     else:
         key = "ARTICLE" if kind == "story" else "PAGE"
-        in_default = lang == settings.get("DEFAULT_LANG")
-        pattern = settings.get(f"{key}_URL" if in_default else f"{key}_LANG_URL", "")
+    key = f"{key}_SAVE_AS" if lang == settings.get("DEFAULT_LANG") else f"{key}_LANG_SAVE_AS"
+    if key in settings:
+        pattern = settings[key]
+    else:  # DRAFT_* are Pelican's defaults, not in every settings dict
+        from pelican.settings import DEFAULT_CONFIG
+
+        pattern = DEFAULT_CONFIG.get(key, "")
     try:
         return pattern.format(**fields)
     except (KeyError, IndexError):
@@ -91,6 +127,8 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
             message_zh=f"链接“{shown}”指向 {root}{rel}，这个文件不存在", fix_zh=hint_zh,
         )
     in_static = any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in rules.static_paths)
+    if what == "filename" and rel in rules.taken_down:
+        return _taken_down_problem(source, line, shown)
     if what == "filename" and rel.endswith(".md") and rel not in sources_rel:
         # check_sources leaves out stories taken down: they are not built.
         return Problem(
@@ -122,11 +160,26 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
     return None
 
 
+def _taken_down_problem(source, line, shown) -> Problem:
+    """A link to a story taken down: removed from the page (text kept), never a stop."""
+    return Problem(
+        source.path, line,
+        f"the link '{shown}' goes to a story taken down (Consent: withdrawn); the page shows "
+        "its text without the link",
+        "remove the link, and any mention of her, from this page",
+        WARNING,
+        message_zh=f"链接“{shown}”指向已撤下的故事（Consent: withdrawn）；页面上只显示文字，不带链接",
+        fix_zh="请从这个页面删除这个链接，以及任何提到她的内容",
+    )
+
+
 def _address_problem(source, line, target, url, rules) -> Problem | None:
     urls = rules.site_urls
     candidates = {url, url + "/", url.removesuffix("index.html")}
     if candidates & urls:
         return None
+    if candidates & rules.taken_down:
+        return _taken_down_problem(source, line, target)
     page_like = "." not in url.rsplit("/", 1)[-1]
     close = _closest(url, urls)
     example = "{filename}/pages/about.en.md"

@@ -16,7 +16,7 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
-from haihui_checks import consent_gate
+from haihui_checks import gates
 
 from .catalogs import load_translations
 from .formatting import format_day, format_fen
@@ -276,7 +276,7 @@ def get_generators(pelican):
 
 
 def register():
-    consent_gate.register()  # every Haihui plugin brings the gate: it holds whichever are loaded
+    gates.register()  # every Haihui plugin brings the safety gates: they hold whichever are loaded
     signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(place_campaigns)
     signals.content_object_init.connect(tidy_chinese_text)

@@ -5,17 +5,21 @@
   (encode.py, pipeline.py): a damaged or enormous file stops the build there,
   naming the file, with output/ untouched.
 - A story whose consent is withdrawn (in either language) is skipped as it
-  is read: no page, listing, feed or sitemap entry, and its pictures are not
-  written.
+  is read: no page, listing, feed or sitemap entry, and its pictures (not
+  drawings) are published nowhere: taken off every other page that shows
+  them (About, a campaign page, another story), and never written.
 - Each story gets `hero` (the `<picture>` and its Open Graph crop); each
   `<img>` in a text becomes a lazy `<picture>`.
-- Original pictures are never copied to the output; the encoded files are,
-  from the cache.
+- Deny by default: Pelican's static generator copies nothing from content/
+  (originals with their GPS data, a PDF, an SVG that can carry script); the
+  encoded pictures are written from the cache. Symlinks are never followed:
+  one where pictures or static files are gathered stops the build.
 
 Why not pelican-image-process: see the README ("Pictures").
 """
 
 import logging
+import os
 import shutil
 import sys
 from collections import defaultdict
@@ -29,21 +33,21 @@ from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 from haihui_checks.consent_rules import withdrawn_slugs
-from haihui_checks.content_rules import load_sources
 from haihui_checks.image_rules import (
     HTML_IMG,
     ILLUSTRATIONS,
-    RASTER,
-    UNREADABLE,
     attributes,
     hero_path,
     image_refs,
     resolve,
+    symlink_problem,
+    withdrawn_pictures,
 )
 from haihui_checks.links import content_url
 from haihui_checks.paths import relative_to_content
+from haihui_checks import consent_gate, gates
 from haihui_checks.problems import ContentError, Problem, display_path
-from haihui_checks.project import markdown_files
+from haihui_checks.static_gate import linked_part
 
 from .encode import ImageSettings
 from .markup import HERO_SIZES, TEXT_SIZES, escape_alt, output_name, picture
@@ -73,12 +77,12 @@ class Prepared:
 
     entries: dict[str, Entry]  # by path in the content folder
     heroes: frozenset[str]  # of those, the ones a story shows on top (they get an og crop)
-    withdrawn: frozenset[str]  # story slugs taken down
+    hidden: frozenset[str]  # pictures those stories show: taken off every page
     cache: ImageCache
     siteurl: str
 
 
-_prepared: Prepared | None = None
+PREPARED = "haihui_pictures"  # this build's Prepared, in the build's context
 
 
 def _cache_root(settings) -> Path:
@@ -87,29 +91,46 @@ def _cache_root(settings) -> Path:
 
 def prepare_pictures(generator):
     """Encode (or find in the cache) every picture the build will publish."""
-    global _prepared
-    _prepared = None
     settings = generator.settings
     content = Path(settings["PATH"])
-    sources = generator.context.get("content_sources") or load_sources(markdown_files(settings))
+    sources = consent_gate.sources_for_build(generator)
     withdrawn = withdrawn_slugs(sources)
     content_root = display_path(content, Path.cwd())  # as the sources' paths are shown
+    down = [s for s in sources if s.kind == "story" and s.slug in withdrawn]
+    hidden = set(withdrawn_pictures(
+        down, content_root, lambda s: content_url(s.kind, s.front.values, settings)))
     uses = defaultdict(list)  # path in the content folder -> [(source, ref)]
     is_file = {}  # path -> bool: many stories may show the same picture
+    links = []
     for source in sources:
         if source.kind == "story" and source.slug in withdrawn:
             continue
         here = relative_to_content(source.path, content_root)
         page_url = content_url(source.kind, source.front.values, settings)
         for ref in image_refs(source, here, page_url):
-            if not ref.raster or ref.outside:
+            if not ref.raster or ref.outside or ref.path in hidden:
                 continue
             if ref.path not in is_file:
-                is_file[ref.path] = (content / ref.path).is_file()
+                link = linked_part(content, ref.path)
+                if link:
+                    links.append(link)
+                is_file[ref.path] = link is None and (content / ref.path).is_file()
             if is_file[ref.path]:
                 uses[ref.path].append((source, ref))
+    if links:  # the checks refuse them first; never read through one (fail closed)
+        raise ContentError([symlink_problem(display_path(content / link, Path.cwd()))
+                            for link in sorted(set(links))])
     cache = ImageCache(_cache_root(settings), ImageSettings())
+    # The same photo of her under another name is hers too (same bytes, same cache key).
+    hidden_keys = {_key_of(cache, content, path) for path in hidden} - {None}
     results, stats = process([content / path for path in uses], cache, progress_stream=sys.stderr)
+    for path in list(uses):
+        result = results[content / path]
+        if isinstance(result, Entry) and result.key in hidden_keys:
+            logger.warning("%s is a copy of a picture of a story taken down: not published",
+                           display_path(content / path, Path.cwd()))
+            hidden.add(path)
+            del uses[path]
     problems = [
         _unreadable(display_path(content / path, Path.cwd()), source, ref, results[content / path])
         for path, used in uses.items() if isinstance(results[content / path], Failure)
@@ -119,13 +140,19 @@ def prepare_pictures(generator):
         raise ContentError(problems)
     logger.info("Pictures: %d (%d encoded, %d from the cache in %s)",
                 stats.pictures, stats.encoded, stats.reused, cache.root)
-    _prepared = Prepared(
+    generator.context[PREPARED] = Prepared(
         entries={path: results[content / path] for path in uses},
         heroes=frozenset(path for path, used in uses.items() if any(ref.hero for _, ref in used)),
-        withdrawn=withdrawn,
+        hidden=frozenset(hidden),
         cache=cache,
         siteurl=settings["SITEURL"],
     )
+
+
+def _key_of(cache: ImageCache, content: Path, path: str) -> str | None:
+    if linked_part(content, path) or not (content / path).is_file():
+        return None
+    return cache.key((content / path).read_bytes())
 
 
 def _unreadable(shown: str, source, ref, failure: Failure) -> Problem:
@@ -137,22 +164,17 @@ def _unreadable(shown: str, source, ref, failure: Failure) -> Problem:
     )
 
 
-def skip_withdrawn(generator, metadata):
-    """A story whose consent is withdrawn is not read any further (Pelican's `skip` status)."""
-    if _prepared is not None and metadata.get("slug") in _prepared.withdrawn:
-        metadata["status"] = "skip"
-
-
 def attach_pictures(content):
     """`hero` for a story; every picture in the text becomes a `<picture>`."""
-    if _prepared is None or not isinstance(content, (Article, Page)):
+    prepared = (getattr(content, "_context", None) or {}).get(PREPARED)
+    if prepared is None or not isinstance(content, (Article, Page)):
         return
     image = content.metadata.get("image")
-    entry = _prepared.entries.get(hero_path(image)) if image else None
+    entry = prepared.entries.get(hero_path(image)) if image else None
     if entry is not None:
         alt = content.metadata.get("image_alt", "")
         content.hero = Hero(
-            html=_picture(entry, escape_alt(alt), HERO_SIZES, lazy=False),
+            html=_picture(prepared, entry, escape_alt(alt), HERO_SIZES, lazy=False),
             alt=alt,
             og_url=output_name(OUTPUT_FOLDER, entry, entry.og.file),
             og_width=entry.og.width,
@@ -163,47 +185,42 @@ def attach_pictures(content):
         kind = "story" if isinstance(content, Article) else "page"
         here = PurePosixPath(content.relative_source_path).as_posix()
         page_url = content_url(kind, content.metadata, content.settings)
-        content._content = HTML_IMG.sub(lambda match: _replace_img(match[0], here, page_url),
+        content._content = HTML_IMG.sub(lambda match: _replace_img(prepared, match[0], here, page_url),
                                         content._content)
 
 
-def _picture(entry: Entry, alt_html: str, sizes: str, *, lazy: bool, extra_html: str = "") -> Markup:
-    return picture(entry, siteurl=_prepared.siteurl, folder=OUTPUT_FOLDER, alt_html=alt_html,
+def _picture(prepared: Prepared, entry: Entry, alt_html: str, sizes: str, *, lazy: bool,
+             extra_html: str = "") -> Markup:
+    return picture(entry, siteurl=prepared.siteurl, folder=OUTPUT_FOLDER, alt_html=alt_html,
                    sizes=sizes, lazy=lazy, extra_html=extra_html)
 
 
-def _replace_img(tag: str, here: str, page_url: str | None) -> str:
+def _replace_img(prepared: Prepared, tag: str, here: str, page_url: str | None) -> str:
     attrs = attributes(tag)
     path, outside = resolve(unescape(attrs.get("src", "")), here, page_url)
-    entry = _prepared.entries.get(path) if path and not outside else None
+    if path in prepared.hidden and not outside:
+        return ""  # a picture of a story taken down: off every page (the checks warned)
+    entry = prepared.entries.get(path) if path and not outside else None
     if entry is None:
         return tag  # not a picture of this site (an SVG drawing, say): left as written
     extra = "".join(f' {name}="{attrs[name]}"' for name in ("title", "class") if name in attrs)
-    return _picture(entry, attrs.get("alt", ""), TEXT_SIZES, lazy=True, extra_html=extra)
-
-
-def keep_originals_out(generator):
-    """Originals (with their GPS and camera data) are never copied to the output."""
-    originals = [s for s in generator.staticfiles
-                 if PurePosixPath(s.source_path).suffix.lower() in RASTER | UNREADABLE]
-    for static in originals:
-        generator.staticfiles.remove(static)
-        generator.context["static_content"].pop(static.get_relative_source_path(), None)
+    return _picture(prepared, entry, attrs.get("alt", ""), TEXT_SIZES, lazy=True, extra_html=extra)
 
 
 class PicturesGenerator(Generator):
     """Copies the encoded files of every published picture from the cache to the output."""
 
     def generate_output(self, writer):
-        if _prepared is None:
+        prepared = self.context.get(PREPARED)
+        if prepared is None:
             return
         written = 0
-        for path, entry in _prepared.entries.items():
-            files = list(entry.renditions) + ([entry.og] if path in _prepared.heroes else [])
+        for path, entry in prepared.entries.items():
+            files = list(entry.renditions) + ([entry.og] if path in prepared.heroes else [])
             for rendition in files:
                 target = Path(self.output_path) / output_name(OUTPUT_FOLDER, entry, rendition.file)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(_prepared.cache.file(entry, rendition), target)
+                shutil.copyfile(prepared.cache.file(entry, rendition), target)
                 written += 1
         logger.info("Wrote %d picture files to %s/", written, OUTPUT_FOLDER)
 
@@ -213,8 +230,7 @@ def get_generators(pelican):
 
 
 def register():
+    gates.register()  # every Haihui plugin brings the safety gates: they hold whichever are loaded
     signals.page_generator_init.connect(prepare_pictures)
-    signals.article_generator_context.connect(skip_withdrawn)
     signals.content_object_init.connect(attach_pictures)
-    signals.static_generator_finalized.connect(keep_originals_out)
     signals.get_generators.connect(get_generators)

@@ -6,15 +6,26 @@ bytes. So a rebuild, even after output/ is deleted, re-encodes nothing; a
 changed photo gets a new key and is the only one redone; a renamed or moved
 photo is found again. An entry is written into a temporary folder and renamed
 into place, so an interrupted build never leaves half an entry behind.
+
+Workers end with their build: a killed build (SIGKILL, SIGTERM) must not
+leave workers behind holding its output pipes, or `make build`, which waits
+for those pipes to close, would wait for ever. Each worker asks Linux to kill
+it when the build dies (PR_SET_PDEATHSIG) and, everywhere, watches its parent
+from a thread and exits as soon as the build is gone.
 """
 
+import ctypes
+import ctypes.util
 import hashlib
 import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -158,13 +169,38 @@ def _encode_all(todo: dict[str, Path], cache: ImageCache, cores: int, stream) ->
     return results
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCH_EVERY = 0.5  # seconds between a worker's looks at its parent
+
+
+def end_with_parent(parent: int) -> None:
+    """Worker initializer: this process ends when the build that started it (`parent`) ends."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still holds
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-build", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(WATCH_EVERY)
+        if os.getppid() != parent:  # re-parented: the build is gone
+            os._exit(1)
+
+
 def _in_workers(jobs: dict[str, tuple], workers: int) -> Iterator[tuple[str, Entry | Failure]]:
     # "spawn": workers start clean, not as copies of Pelican and its threads. They
     # import this package from sys.path, where Pelican's plugin loader does not put it.
     plugins = str(Path(__file__).resolve().parents[1])
     if plugins not in sys.path:
         sys.path.append(plugins)
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                             initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(encode_into_cache, *job): key for key, job in jobs.items()}
         for future in as_completed(futures):
             yield futures[future], future.result()

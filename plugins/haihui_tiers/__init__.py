@@ -15,7 +15,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from haihui_checks import consent_gate
+from haihui_checks import gates
 from haihui_checks.content_rules import SOURCE_CHECKS
 from haihui_checks.problems import ERROR, ContentError, Problem, display_path
 from haihui_i18n.formatting import format_fen
@@ -134,7 +134,7 @@ def get_generators(pelican):
 
 
 def register():
-    consent_gate.register()  # every Haihui plugin brings the gate: it holds whichever are loaded
+    gates.register()  # every Haihui plugin brings the safety gates: they hold whichever are loaded
     signals.article_generator_init.connect(load_data)
     signals.all_generators_finalized.connect(embed_tiers)
     signals.get_generators.connect(get_generators)
