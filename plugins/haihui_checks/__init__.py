@@ -69,17 +69,7 @@ def get_generators(pelican):
     return CheckReportGenerator
 
 
-class _NoTracebackForContentErrors(logging.Filter):
-    """Pelican logs a failed build with its traceback; a content mistake needs none."""
-
-    def filter(self, record):
-        if record.exc_info and isinstance(record.exc_info[1], ContentError):
-            record.msg, record.args, record.exc_info = "%s", (record.exc_info[1],), None
-        return True
-
-
 def register():
-    logging.getLogger("pelican").addFilter(_NoTracebackForContentErrors())
     signals.generator_init.connect(validate_before_reading)
     gates.register()  # after the checks: their report is the fuller one
     signals.content_object_init.connect(drop_comments)

@@ -6,13 +6,30 @@ bring them, and in no order that another plugin can change.
 
 - consent_gate: a story without consent is never read; withdrawal wins.
 - static_gate: nothing under content/ is copied to the site as it is.
+- A content mistake is logged as its message, without a traceback.
 """
+
+import logging
 
 from pelican import signals
 
 from . import consent_gate, static_gate
+from .problems import ContentError
+
+
+class _NoTracebackForContentErrors(logging.Filter):
+    """Pelican logs a failed build with its traceback; a content mistake needs none."""
+
+    def filter(self, record):
+        if record.exc_info and isinstance(record.exc_info[1], ContentError):
+            record.msg, record.args, record.exc_info = "%s", (record.exc_info[1],), None
+        return True
+
+
+_NO_TRACEBACK = _NoTracebackForContentErrors()  # one instance: adding it again is a no-op
 
 
 def register():
+    logging.getLogger("pelican").addFilter(_NO_TRACEBACK)
     consent_gate.register()
     signals.static_generator_init.connect(static_gate.deny_static_files)

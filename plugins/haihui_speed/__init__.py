@@ -9,16 +9,33 @@ and writing (README, "Build speed"); none of them changes a byte of output.
   bytecode cache, which recompiles a template whose source changed); every
   generator has its own Jinja environment, so without it base.html was
   compiled four times a build.
-- URLs: each story's and page's address and file name are worked out once,
-  when every file has been read; Pelican formats them anew on every access,
-  and listings, switchers, alternates and the sitemap ask thousands of times.
+- URLs: each story's and page's address is worked out once, when every file
+  has been read; Pelican formats it anew on every access, and listings,
+  switchers, alternates and the sitemap ask thousands of times.
+
+Speed never buys permission to overwrite: Pelican's Writer lets a content
+object with `override_save_as` replace any file written before it (a page
+with Slug `stories` replaced the listing, silently). So only the address is
+frozen, not the file name; before anything is written the file of every story
+and page is checked against every other and against the files the build
+writes itself (haihui_checks/output_paths.py, the same rules as the header
+check); and the Writer refuses a second write to any file, and any file
+outside output/. Each stops the build with a ContentError naming the source
+files, not a traceback.
 """
 
+import os
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.readers import MarkdownReader
+from pelican.writers import Writer
+
+from haihui_checks import gates
+from haihui_checks.frontmatter import parse_front_matter
+from haihui_checks.output_paths import Claim, collisions, owned_by_build
+from haihui_checks.problems import ContentError, Problem, display_path
 
 from .markdown_reader import ReusingMarkdownReader
 
@@ -42,12 +59,122 @@ def keep_compiled_templates(generator):
 
 
 def freeze_urls(generators):
+    """Each address worked out once; then every output file checked before any is written."""
     context = generators[0].context  # one context, shared by every generator
-    for item in context.get("generated_content", {}).values():
-        item.override_url, item.override_save_as = item.url, item.save_as
+    # None: a file Pelican could not read (it said why); nothing is written for it.
+    items = [item for item in context.get("generated_content", {}).values() if item is not None]
+    for item in items:
+        # Only the address: `override_save_as` would let the item overwrite any file (Writer._open_w).
+        item.override_url = item.url
+    check_output_files(items, generators[0].settings, generators[0].output_path)
+
+
+# ------------------------------------------------------------ fail closed at write time
+
+# Output file (absolute) -> the source file that writes it, for the Writer's messages.
+_sources_by_file: dict[str, str] = {}
+
+
+def _shown(source_path: str) -> str:
+    return display_path(Path(source_path), Path.cwd())
+
+
+def _header_line(source_path: str, key: str) -> int:
+    """The line of `key` in a source's header (only read when there is something to report)."""
+    try:
+        return parse_front_matter(Path(source_path).read_text("utf-8-sig")).line_of(key)
+    except (OSError, UnicodeDecodeError):
+        return 1
+
+
+def check_output_files(items, settings, output_path: str) -> None:
+    """ContentError if a story's or page's file, as Pelican worked it out, leaves output/,
+    is a file the build writes itself, or is another one's."""
+    problems, claims, fields = [], [], []
+    _sources_by_file.clear()
+    # The output folder is made by this build: a string test on the normalised path is
+    # enough (a thousand realpath calls were a tenth of a second).
+    output = os.path.abspath(output_path)
+    for item in items:
+        file = item.save_as
+        if not file:
+            continue  # Pelican writes nothing for an empty save_as
+        field = "save_as" if "save_as" in item.metadata else "slug"
+        target = os.path.normpath(os.path.join(output, file))
+        if not target.startswith(output + os.sep):
+            problems.append(_outside_problem(item.source_path, field, file))
+            continue
+        _sources_by_file[target] = item.source_path
+        fields.append(field)
+        claims.append(Claim(file, item.source_path, 0, "Save_as" if field == "save_as" else "Slug",
+                            "story" if item.__class__.__name__ in ("Article", "Draft") else "page",
+                            getattr(item, "slug", ""), getattr(item, "lang", "")))
+    owned = owned_by_build(settings)
+    if collisions(claims, owned):
+        # Said again with the lines of the headers, read only now that something is wrong.
+        claims = [Claim(claim.file, _shown(claim.source), _header_line(claim.source, field),
+                        claim.field, claim.kind, claim.slug, claim.lang)
+                  for claim, field in zip(claims, fields)]
+        problems += collisions(claims, owned)
+    if problems:
+        raise ContentError(problems)
+
+
+def _outside_problem(source_path: str, field: str, file: str) -> Problem:
+    label = "Save_as" if field == "save_as" else "Slug"
+    return Problem(
+        _shown(source_path), _header_line(source_path, field),
+        f"{label} makes this file's output {file}, which is outside the output folder",
+        "write a place inside the site, e.g. Save_as: 404.html and Url: 404.html, or remove Save_as "
+        "and Url so the Slug gives the address",
+        message_zh=f"{label} 让这个文件输出到 {file}，这在输出文件夹之外",
+        fix_zh="请写网站内的位置，例如 Save_as: 404.html 和 Url: 404.html；或者删除 Save_as 和 Url，让地址由 Slug 决定",
+    )
+
+
+def _source_shown(filename: str) -> str | None:
+    source = _sources_by_file.get(os.path.normpath(os.path.abspath(filename)))
+    return _shown(source) if source else None
+
+
+class OneWritePerFile(Writer):
+    """Pelican's Writer, except that no file is written twice in one build, whatever
+    `override` says, and none outside the output folder."""
+
+    def _open_w(self, filename, encoding, override=False):
+        # Pelican hands over absolute, normalised paths (sanitised_join): a string test is
+        # enough, and cheap on every file of the build (it lets `../output-old/x` through).
+        output = os.path.abspath(self.output_path)
+        if not os.path.normpath(filename).startswith(output + os.sep):
+            shown = display_path(Path(filename), Path.cwd())
+            raise ContentError([Problem(
+                _source_shown(filename) or shown, 1,
+                f"the build was about to write {shown}, outside the output folder {self.output_path}",
+                "nothing was written there; give the page a Save_as inside the site, or remove it",
+                message_zh=f"网站正要把 {shown} 写到输出文件夹 {self.output_path} 之外",
+                fix_zh="没有写入任何文件；请给页面写网站内的 Save_as，或删除 Save_as")])
+        if filename in self._written_files:
+            shown = display_path(Path(filename), Path.cwd())
+            source = _source_shown(filename)
+            by = f" (one of them is {source})" if source else ""
+            by_zh = f"（其中之一是 {source}）" if source else ""
+            raise ContentError([Problem(
+                source or shown, 1,
+                f"{shown} is written twice in one build{by}: the second would silently replace the first",
+                "give the page another Slug (or Save_as); if no page is named, a plugin writes the "
+                "file twice: report it to the site's developers",
+                message_zh=f"同一次构建中 {shown} 被写了两次{by_zh}：第二次会悄悄替换第一次",
+                fix_zh="请给页面换一个 Slug（或 Save_as）；如果没有指出是哪个页面，说明是插件重复写入，请告诉网站开发人员")])
+        return super()._open_w(filename, encoding, override=False)
+
+
+def one_write_per_file(pelican):
+    return OneWritePerFile
 
 
 def register():
+    gates.register()  # every Haihui plugin brings the safety gates: they hold whichever are loaded
     signals.readers_init.connect(use_reusing_reader)
     signals.generator_init.connect(keep_compiled_templates)
     signals.all_generators_finalized.connect(freeze_urls)
+    signals.get_writer.connect(one_write_per_file)
