@@ -24,10 +24,14 @@ LANGUAGES = {
     "zh": {"name": "中文", "html_lang": "zh-Hans", "locale": "zh_Hans_CN", "prefix": "zh/"},
 }
 # Gettext catalogs of the theme (theme/translations/<locale>/LC_MESSAGES/messages.po).
+# Autoescape: every value a template prints is escaped unless it is marked as
+# HTML (the sanitized text of a story or page, the pictures, the tier cards), so
+# a header field such as Title is always shown as text.
 JINJA_ENVIRONMENT = {
     "extensions": ["jinja2.ext.i18n"],
     "trim_blocks": True,
     "lstrip_blocks": True,
+    "autoescape": True,
 }
 
 # ---------------------------------------------------------------- content
@@ -129,6 +133,26 @@ CHECKOUT_CHANNELS = {
         "hosts": ["gongyi.qq.com", "ssl.gongyi.qq.com"],
         "names": {"en": "Tencent Gongyi", "zh": "腾讯公益"},
     },
+}
+# Links in the text of a story or page that count as payment or donation links:
+# to one of these hosts (or a subdomain), with one of these schemes, or whose
+# host or path has a word starting with one of `words`. Each must be https on a
+# host of a CHECKOUT_CHANNELS channel, or the build fails
+# (plugins/haihui_checks/html_rules.py): donations go only where checkout-links.yaml sends them.
+PAYMENT_LINKS = {
+    "hosts": [
+        "paypal.com", "paypal.me", "stripe.com", "buy.stripe.com", "donate.stripe.com", "checkout.stripe.com",
+        "alipay.com", "alipay.cn", "alipayobjects.com", "alipay.hk", "tenpay.com", "wxpay.com",
+        "pay.weixin.qq.com", "wx.tenpay.com", "payapp.weixin.qq.com", "gofundme.com", "ko-fi.com",
+        "patreon.com", "buymeacoffee.com", "givebutter.com", "donorbox.org", "justgiving.com",
+        "globalgiving.org", "opencollective.com", "liberapay.com", "venmo.com", "cash.app",
+        "gongyi.qq.com", "ssl.gongyi.qq.com", "gongyi.weibo.com", "gongyi.alipay.com",
+        "gongyi.baidu.com", "gongyi.163.com", "ssl.gongyi.jd.com", "gongyi.jd.com", "lianquan.org",
+        "99.qq.com", "shuidichou.com", "qschou.com", "easyhelp.com", "unionpay.com", "95516.com",
+    ],
+    "schemes": ["alipays", "alipay", "alipayqr", "weixin", "wxp", "wechat", "paypal", "venmo",
+                "cashme", "upwallet", "unionpay"],
+    "words": ["donat", "pay", "checkout", "捐", "支付", "付款", "募"],
 }
 # What China's Charity Law asks an appeal page to show, beside the checkout links.
 FUNDRAISING_DISCLOSURE = {

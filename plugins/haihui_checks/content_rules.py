@@ -13,7 +13,7 @@ from datetime import date as Day
 from datetime import datetime
 from pathlib import Path
 
-from . import consent_rules, image_rules
+from . import consent_rules, html_rules, image_rules
 from .frontmatter import FrontMatter, parse_front_matter
 from .links import check_links
 from .output_paths import check_output_paths
@@ -327,6 +327,7 @@ SOURCE_CHECKS: list[Callable[[list[Source], Rules], Iterable[Problem]]] = [
     consent_rules.check_consent,
     image_rules.check_images,
     image_rules.check_files,
+    html_rules.check_html,
 ]
 
 

@@ -6,6 +6,8 @@ bring them, and in no order that another plugin can change.
 
 - consent_gate: a story without consent is never read; withdrawal wins.
 - static_gate: nothing under content/ is copied to the site as it is.
+- sanitize: every story's and page's HTML passes the nh3 allowlist (its
+  allowlist includes the pictures' markup, so plugin order does not matter).
 - A content mistake is logged as its message, without a traceback.
 """
 
@@ -13,7 +15,7 @@ import logging
 
 from pelican import signals
 
-from . import consent_gate, static_gate
+from . import consent_gate, sanitize, static_gate
 from .problems import ContentError
 
 
@@ -33,3 +35,4 @@ def register():
     logging.getLogger("pelican").addFilter(_NO_TRACEBACK)
     consent_gate.register()
     signals.static_generator_init.connect(static_gate.deny_static_files)
+    signals.content_object_init.connect(sanitize.sanitize_content)

@@ -23,6 +23,8 @@ whatever gets past them. `sanitize_content` is the Pelican receiver
 (content_object_init); `clean_html` is the pure function.
 """
 
+import html
+import re
 from urllib.parse import urlsplit
 
 import nh3
@@ -69,8 +71,24 @@ ALLOWED_ATTRIBUTES = {
     "data": {"value"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# Attributes whose value is an address (Ammonia checks the schemes of some; this module, of all).
+URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "cite"})
+# What a browser drops from an address before reading it (WHATWG URL): C0 controls and
+# spaces at either end, tabs and line breaks anywhere.
+BROWSER_DROPS = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]")
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# Characters XML 1.0 forbids (the Atom feeds are XML: one of them stopped the build with a
+# traceback) and HTML calls errors. Word's line break (U+000B) and page break (U+000C) read as a space.
+NOT_IN_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+WORD_BREAKS = re.compile("[\x0b\x0c]")
 # Attributes that name something the browser loads as the page opens: this site only.
 LOADED_URL_ATTRIBUTES = {("img", "src"), ("img", "srcset"), ("source", "srcset")}
+
+
+def scheme_of(url: str) -> str:
+    """The scheme a browser sees in `url` (lower case; "" for none): entities decoded, what it drops dropped."""
+    match = SCHEME.match(BROWSER_DROPS.sub("", html.unescape(html.unescape(url))))
+    return match[1].lower() if match else ""
 
 
 def is_local_url(url: str) -> bool:
@@ -87,18 +105,19 @@ def srcset_urls(value: str) -> list[str]:
 
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    urls = srcset_urls(value) if attribute == "srcset" else [value]
     if (element, attribute) in LOADED_URL_ATTRIBUTES:
-        urls = srcset_urls(value) if attribute == "srcset" else [value]
-        if not all(is_local_url(url) for url in urls):
-            return None
-    return value
+        return value if all(is_local_url(url) for url in urls) else None
+    return value if all(scheme_of(url) in URL_SCHEMES or not scheme_of(url) for url in urls) else None
 
 
 def clean_html(html: str) -> str:
     """`html` with everything outside the allowlist removed (a fragment in, a fragment out)."""
     if not html:
         return html
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(REMOVED_WITH_CONTENT),
@@ -108,6 +127,8 @@ def clean_html(html: str) -> str:
         link_rel=None,  # Ammonia adds rel="noopener noreferrer" to every link unless told not to
         url_schemes=set(URL_SCHEMES),
     )
+    # After parsing: written as references (`&#1;`), they come out of the parser as characters.
+    return NOT_IN_XML.sub("", WORD_BREAKS.sub(" ", cleaned))
 
 
 def sanitize_content(content) -> None:

@@ -24,9 +24,12 @@ outside output/. Each stops the build with a ContentError naming the source
 files, not a traceback.
 """
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
+import jinja2
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.readers import MarkdownReader
@@ -41,9 +44,6 @@ from .markdown_reader import ReusingMarkdownReader
 
 DEFAULT_TEMPLATE_CACHE = ".cache/jinja"  # TEMPLATE_CACHE_PATH overrides it (relative to where Pelican runs)
 
-_template_caches: dict[str, FileSystemBytecodeCache] = {}
-
-
 def use_reusing_reader(readers):
     for extension, reader_class in list(readers.reader_classes.items()):
         if reader_class is MarkdownReader:
@@ -51,11 +51,15 @@ def use_reusing_reader(readers):
 
 
 def keep_compiled_templates(generator):
-    folder = str(generator.settings.get("TEMPLATE_CACHE_PATH") or DEFAULT_TEMPLATE_CACHE)
-    if folder not in _template_caches:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        _template_caches[folder] = FileSystemBytecodeCache(folder)
-    generator.env.bytecode_cache = _template_caches[folder]
+    """Jinja's bytecode cache keys a template on its source only, but the environment's
+    options (autoescape, trim_blocks, extensions) are compiled in too: one folder per set
+    of options and Jinja version, so changing them never reuses code compiled under others."""
+    options = json.dumps([jinja2.__version__, generator.settings.get("JINJA_ENVIRONMENT", {})],
+                         sort_keys=True, default=str)
+    base = str(generator.settings.get("TEMPLATE_CACHE_PATH") or DEFAULT_TEMPLATE_CACHE)
+    folder = Path(base) / hashlib.sha256(options.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def freeze_urls(generators):
