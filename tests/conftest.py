@@ -9,6 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from haihui_build import ROOT, run_pelican
+from haihui_checks.content_rules import load_sources
+from haihui_checks.project import markdown_files
+from pelican.settings import read_settings
 
 PROJECT_PARTS = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
 
@@ -41,6 +44,28 @@ def site(tmp_path_factory) -> BuiltSite:
     result = run_pelican("pelicanconf.py", output)
     assert result.returncode == 0, result.stdout + result.stderr
     return BuiltSite(output)
+
+
+@pytest.fixture(scope="module")
+def conf():
+    """The real project's preview settings, read from the project folder as Pelican reads them."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        yield read_settings(str(ROOT / "pelicanconf.py"))
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.fixture(scope="module")
+def real_sources(conf):
+    """The real content, read as the checks read it."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return load_sources(markdown_files(conf))
+    finally:
+        os.chdir(cwd)
 
 
 def copy_project(destination: Path) -> Path:

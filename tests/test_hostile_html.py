@@ -38,24 +38,6 @@ URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "xlink:href",
 
 # ------------------------------------------------------------ helpers
 
-@pytest.fixture(scope="module")
-def conf():
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        yield read_settings(str(ROOT / "pelicanconf.py"))
-    finally:
-        os.chdir(cwd)
-
-
-@pytest.fixture(scope="module")
-def real_sources(conf):
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return load_sources(markdown_files(conf))
-    finally:
-        os.chdir(cwd)
 
 
 @pytest.fixture(scope="module")

@@ -25,24 +25,6 @@ from haihui_checks.project import markdown_files, rules_from_settings
 import haihui_speed
 
 
-@pytest.fixture(scope="module")
-def conf():
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        yield read_settings(str(ROOT / "pelicanconf.py"))
-    finally:
-        os.chdir(cwd)
-
-
-@pytest.fixture(scope="module")
-def real_sources(conf):
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return load_sources(markdown_files(conf))
-    finally:
-        os.chdir(cwd)
 
 
 def page(slug="hostile", lang="en", name=None, **fields) -> tuple[str, str, str]:

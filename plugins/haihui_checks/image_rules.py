@@ -420,9 +420,9 @@ def _ignored(name: str, ignores) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in ignores)
 
 
-def symlinks_below(root, ignores=(".#*",)) -> list[str]:
-    """Every symlink (to a file or a folder) below `root`, as "images/etc"; never followed."""
-    found, stack = [], [""]
+def _entries_below(root, folder: str, ignores) -> Iterable[tuple[str, os.DirEntry]]:
+    """(path as "images/a.jpg", entry) of everything below root/folder; links never followed."""
+    stack = [folder]
     while stack:
         rel = stack.pop()
         try:
@@ -433,14 +433,17 @@ def symlinks_below(root, ignores=(".#*",)) -> list[str]:
             if _ignored(entry.name, ignores):
                 continue
             path = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_symlink():
-                found.append(path)
-            elif entry.is_dir(follow_symlinks=False):
+            yield path, entry
+            if entry.is_dir(follow_symlinks=False):
                 stack.append(path)
-    return sorted(found)
 
 
-def files_below(root, folder: str, ignores=(".#*",)) -> list[str]:
+def symlinks_below(root, ignores=(".#*",)) -> list[str]:
+    """Every symlink (to a file or a folder) below `root`, as "images/etc"; never followed."""
+    return sorted(path for path, entry in _entries_below(root, "", ignores) if entry.is_symlink())
+
+
+def files_below(root, folder: str = "", ignores=(".#*",)) -> list[str]:
     """Regular files below root/folder (or folder itself), as "images/a.jpg"; links never followed."""
     folder = folder.strip("/")
     start = os.path.join(root, folder) if folder else root
@@ -448,22 +451,8 @@ def files_below(root, folder: str, ignores=(".#*",)) -> list[str]:
         return []
     if os.path.isfile(start):
         return [folder]
-    found, stack = [], [folder]
-    while stack:
-        rel = stack.pop()
-        try:
-            entries = list(os.scandir(os.path.join(root, rel) if rel else root))
-        except OSError:
-            continue
-        for entry in entries:
-            if _ignored(entry.name, ignores) or entry.is_symlink():
-                continue
-            path = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(path)
-            elif entry.is_file(follow_symlinks=False):
-                found.append(path)
-    return sorted(found)
+    return sorted(path for path, entry in _entries_below(root, folder, ignores)
+                  if entry.is_file(follow_symlinks=False))
 
 
 def _links_to_files(sources, rules, sources_rel) -> Iterable[Problem]:

@@ -8,18 +8,10 @@ from pathlib import Path
 
 from .content_rules import Rules, Source, check_sources, load_sources
 from .consent_rules import taken_down
+from .image_rules import files_below
 from .links import content_url
 from .paths import relative_to_content
 from .problems import ContentError, Problem, display_path, read_utf8
-
-
-def _files_below(folder: Path) -> list[str]:
-    """Every file below `folder`, as "stories/a.en.md" (os.walk: pathlib is slow on thousands)."""
-    found = []
-    for top, _, names in os.walk(folder):
-        relative = os.path.relpath(top, folder).replace(os.sep, "/")
-        found += names if relative == "." else [f"{relative}/{name}" for name in names]
-    return found
 
 
 def site_addresses(settings: dict, sources: list[Source]) -> tuple[frozenset[str], tuple]:
@@ -33,12 +25,12 @@ def site_addresses(settings: dict, sources: list[Source]) -> tuple[frozenset[str
     if settings.get("SITEMAP_URL"):
         urls.add(settings["SITEMAP_URL"])
     theme_static = settings.get("THEME_STATIC_DIR", "theme").strip("/")
-    urls |= {f"{theme_static}/{f}" for f in _files_below(Path(settings["THEME"]) / "static")}
+    urls |= {f"{theme_static}/{f}" for f in files_below(str(Path(settings["THEME"]) / "static"))}
     content = Path(settings["PATH"])
     for folder in settings.get("STATIC_PATHS", []):
         if (content / folder).is_file():
             urls.add(folder)
-        urls |= {f"{folder.strip('/')}/{f}" for f in _files_below(content / folder)}
+        urls |= {f"{folder.strip('/')}/{f}" for f in files_below(str(content / folder))}
     own = []
     down = {id(s) for s in taken_down(sources)}  # not built, so not an address a link may name
     for source in sources:
@@ -65,7 +57,8 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
         strict=bool(settings.get("STRICT_PUBLISH")),
         templates=templates,
         content_root=shown_root,
-        content_files=frozenset(_files_below(content)) if content.is_dir() else None,
+        # Symlinked files are not files of the site: the checks refuse them (image_rules).
+        content_files=frozenset(files_below(str(content))) if content.is_dir() else None,
         static_paths=tuple(settings.get("STATIC_PATHS", [])),
         site_urls=site_urls,
         source_urls=source_urls,
