@@ -74,11 +74,18 @@ def is_withdrawn(source) -> bool:
     """
     if source.kind != "story":
         return False
+    known = source.__dict__.get("_withdrawn")  # asked by several checks and gates per build
+    if known is None:
+        known = source.__dict__["_withdrawn"] = _says_withdrawn(source)
+    return known
+
+
+def _says_withdrawn(source) -> bool:
     front = source.front
     if any(WITHDRAWAL_WORDS.search(value) for _, value in front.all_values.get("consent", ())):
         return True
-    if not WITHDRAWAL_WORDS.search(source.text):
-        return False
+    if "撤" not in source.text and "withdr" not in source.text.lower():
+        return False  # WITHDRAWAL_WORDS needs one of these; a quick test before the header scan
     for line in header_lines(source.text):
         key, colon, value = line.partition(":")
         if colon and key.strip().lower() == "consent" and WITHDRAWAL_WORDS.search(value):

@@ -62,7 +62,10 @@ def normalised_lines(text: str) -> list[str]:
 
 def parse_front_matter(text: str) -> FrontMatter:
     front = FrontMatter()
-    lines = normalised_lines(text)
+    # The header ends at the first blank line at the latest: normalise only up to the first
+    # empty one (a thousand stories' whole texts were a tenth of a second).
+    end = text.find("\n\n") if "\r" not in text else -1
+    lines = normalised_lines(text if end < 0 else text[: end + 1])
     first = 0
     if lines and _BEGIN.match(lines[0]):
         first = 1

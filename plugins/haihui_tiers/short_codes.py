@@ -114,6 +114,9 @@ def _mask_code_and_comments(markdown: str) -> list[str]:
                 fence = opened["fence"]
                 shown.append("")
                 continue
+        if not in_comment and "`" not in line and "<!--" not in line:
+            shown.append(line)  # most lines: nothing to blank, and the loop below is per character
+            continue
         chars = list(line)
         i = 0
         while i < len(line):
@@ -217,6 +220,8 @@ _SCALE_ZH = r"(?:\s*[十百千万亿])*"
 _CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _CN_SCALE = "十百千万亿拾佰仟"
 _WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a|a few|several|[\d.,]+)"
+# Each pattern of _TYPED holds one of these (lower case): a quick test before the line-by-line work.
+_CURRENCY_MARKS = ("yuan", "rmb", "cny", "renminbi", "元", "¥", "￥", "块钱")
 _TYPED = re.compile(
     "|".join([
         # 1,000 yuan · 1000 yuan · 1,000-yuan grant · 1.5 million yuan · 1000 RMB · 1000元 · 1,000 元 · 2万元
@@ -241,6 +246,9 @@ class TypedAmount:
 
 def typed_amounts(markdown: str, body_line: int = 1, header_lines: Iterable[int] = ()) -> Iterator[TypedAmount]:
     """Yuan amounts typed as text, outside code, comments, [amount: ...] and [literal: ...]."""
+    lowered = markdown.lower()
+    if not any(mark in lowered for mark in _CURRENCY_MARKS):
+        return  # every pattern of _TYPED names the currency; most texts name none
     header_lines = set(header_lines)
     for index, line in enumerate(_mask_code_and_comments(markdown)):
         number = index + 1
