@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *  # noqa: F403
 
 # The public address of the site; set SITEURL in the deploy environment if the
 # site moves (the default is the domain of Haihui's published e-mail address;

@@ -13,19 +13,20 @@ from invoke import Collection, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from haihui_build import build_and_swap, publish_site, run_pelican  # noqa: E402
-
+from haihui_build import build_and_swap, publish_site  # noqa: E402
 
 
 def _with_long_one_letter_options(to_contexts):
     """invoke spells a one-letter option with one dash only (`-n 100`); people
     type `--n 100` as well (the benchmark's own script takes `--n`), so accept both."""
+
     def wrapped(self, *args, **kwargs):
         contexts = to_contexts(self, *args, **kwargs)
         for context in contexts:
             for flag in [flag for flag in context.flags if len(flag) == 2]:  # "-n"
                 context.flags.alias(f"-{flag}", to=flag)
         return contexts
+
     return wrapped
 
 
@@ -67,8 +68,10 @@ def regenerate(c):
 @task
 def serve(c, port=PORT):
     """Build, serve on http://127.0.0.1:8000 and rebuild on change."""
-    c.run(f"{sys.executable} -m pelican content -lr -s {PREVIEW_SETTINGS} -o {OUTPUT} "
-          f"-b {HOST} -p {port}", pty=False)
+    c.run(
+        f"{sys.executable} -m pelican content -lr -s {PREVIEW_SETTINGS} -o {OUTPUT} -b {HOST} -p {port}",
+        pty=False,
+    )
 
 
 @task
@@ -96,8 +99,10 @@ def preview(c):
         broken.extend(check_built_site(staging, origins))
         return []
 
-    _report(build_and_swap(PUBLISH_SETTINGS, OUTPUT, extra={"STRICT_PUBLISH": "false"},
-                           verify=warn_about_links), "The preview build")
+    _report(
+        build_and_swap(PUBLISH_SETTINGS, OUTPUT, extra={"STRICT_PUBLISH": "false"}, verify=warn_about_links),
+        "The preview build",
+    )
     for problem in broken:
         print(f"warning: {problem}")
 
@@ -106,16 +111,19 @@ def preview(c):
 def publish(c):
     """Build the public site; output/ is replaced only if every check and link passes."""
     if _check_content(PUBLISH_SETTINGS, "make publish"):
-        sys.exit("\nNothing was built: the previous output/ is unchanged.\n"
-                 "没有生成网站：output/ 保持原样。")
+        sys.exit("\nNothing was built: the previous output/ is unchanged.\n没有生成网站：output/ 保持原样。")
     result = publish_site(OUTPUT, settings_file=PUBLISH_SETTINGS)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
     if result.returncode != 0:
-        sys.exit("\nThe publish build failed (see above). The previous output/ is unchanged.\n"
-                 "正式构建失败（见上）。output/ 保持原样。")
-    print(f"Published into {OUTPUT.relative_to(ROOT)}/: every check and every link passed.\n"
-          "已生成到 output/：所有检查和链接都通过了。")
+        sys.exit(
+            "\nThe publish build failed (see above). The previous output/ is unchanged.\n"
+            "正式构建失败（见上）。output/ 保持原样。"
+        )
+    print(
+        f"Published into {OUTPUT.relative_to(ROOT)}/: every check and every link passed.\n"
+        "已生成到 output/：所有检查和链接都通过了。"
+    )
 
 
 def _check_content(settings_file: str, again: str) -> int:
@@ -134,8 +142,11 @@ def _check_content(settings_file: str, again: str) -> int:
     errors = sum(p.severity == ERROR for p in problems)
     warnings = len(problems) - errors
     if errors:
-        print(f"\n{errors} error(s), {warnings} warning(s): fix the errors and run `{again}` again.\n"
-              f"{errors} 个错误，{warnings} 个警告：请改正错误后再运行 `{again}`。", file=sys.stderr)
+        print(
+            f"\n{errors} error(s), {warnings} warning(s): fix the errors and run `{again}` again.\n"
+            f"{errors} 个错误，{warnings} 个警告：请改正错误后再运行 `{again}`。",
+            file=sys.stderr,
+        )
     return errors
 
 
@@ -147,16 +158,20 @@ def check(c, publish=False):
         sys.exit(1)
     print("No errors: the content builds. 没有错误：内容可以生成网站。")
     if not publish:
-        print("`make check ARGS=--publish` checks with the public build's rules. "
-              "用 `make check ARGS=--publish` 可按正式发布的规则检查。")
+        print(
+            "`make check ARGS=--publish` checks with the public build's rules. "
+            "用 `make check ARGS=--publish` 可按正式发布的规则检查。"
+        )
 
 
-@task(help={
-    "slug": "the story's address, e.g. adiniuniu (lower-case letters, digits, hyphens)",
-    "name_en": "the person's name as she agreed to show it, in English (Latin letters)",
-    "name_zh": "the same name in Chinese characters",
-    "campaign": "the Slug of the campaign page, e.g. left-behind-mothers",
-})
+@task(
+    help={
+        "slug": "the story's address, e.g. adiniuniu (lower-case letters, digits, hyphens)",
+        "name_en": "the person's name as she agreed to show it, in English (Latin letters)",
+        "name_zh": "the same name in Chinese characters",
+        "campaign": "the Slug of the campaign page, e.g. left-behind-mothers",
+    }
+)
 def new_story(c, slug="", name_en="", name_zh="", campaign=""):
     """Start a new story: writes content/stories/<slug>.en.md and .zh.md to fill in."""
     from datetime import date
@@ -169,8 +184,13 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
 
     settings = read_settings(PREVIEW_SETTINGS)
     stories = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0]
-    campaigns = sorted({s.slug for s in load_sources(markdown_files(settings))
-                        if s.front.values.get("template") == "campaign"})
+    campaigns = sorted(
+        {
+            s.slug
+            for s in load_sources(markdown_files(settings))
+            if s.front.values.get("template") == "campaign"
+        }
+    )
 
     def ask(value, option, question, default=""):
         if value:
@@ -183,25 +203,37 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
     name_en = ask(name_en, "name-en", "Her name in English, as she agreed to show it (e.g. Adiniuniu)")
     name_zh = ask(name_zh, "name-zh", "Her name in Chinese characters (e.g. 阿地妞妞)")
     slug = ask(slug, "slug", "The story's slug (its address)", suggest_slug(name_en))
-    campaign = ask(campaign, "campaign", f"The campaign ({', '.join(campaigns) or 'none yet'})",
-                   campaigns[0] if len(campaigns) == 1 else "")
-    wrong = [problem for problem in (
-        None if name_en else "--name-en is empty: write her name in English",
-        None if name_zh else "--name-zh is empty: write her name in Chinese",
-        slug_problem(slug, stories),
-        None if campaign in campaigns else
-        f"there is no campaign page with Slug '{campaign}': use one of {', '.join(campaigns) or 'none yet'}",
-    ) if problem]
+    campaign = ask(
+        campaign,
+        "campaign",
+        f"The campaign ({', '.join(campaigns) or 'none yet'})",
+        campaigns[0] if len(campaigns) == 1 else "",
+    )
+    wrong = [
+        problem
+        for problem in (
+            None if name_en else "--name-en is empty: write her name in English",
+            None if name_zh else "--name-zh is empty: write her name in Chinese",
+            slug_problem(slug, stories),
+            None
+            if campaign in campaigns
+            else f"there is no campaign page with Slug '{campaign}': use one of {', '.join(campaigns) or 'none yet'}",
+        )
+        if problem
+    ]
     if wrong:
         sys.exit("Nothing was written:\n" + "\n".join(f"- {w}" for w in wrong))
-    files = story_files(slug, {"en": name_en, "zh": name_zh}, campaign, date.today(),
-                        tuple(settings["LANGUAGES"]))
+    files = story_files(
+        slug, {"en": name_en, "zh": name_zh}, campaign, date.today(), tuple(settings["LANGUAGES"])
+    )
     stories.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (stories / name).write_text(text, "utf-8")
         print(f"Wrote {(stories / name).relative_to(ROOT)}")
-    print("Next: replace every TODO / 待填写 in both files (the comment in each file explains the "
-          "fields), then run `make serve` to see it, or `make check` to list what is still missing.")
+    print(
+        "Next: replace every TODO / 待填写 in both files (the comment in each file explains the "
+        "fields), then run `make serve` to see it, or `make check` to list what is still missing."
+    )
 
 
 @task
@@ -214,16 +246,25 @@ def test(c):
 def translations(c):
     """Extract interface strings from the theme and update the catalogs."""
     with c.cd("theme"):
-        c.run(f"{sys.executable} -m babel.messages.frontend extract -F babel.cfg "
-              "-o translations/messages.pot --no-location --omit-header .")
-        c.run(f"{sys.executable} -m babel.messages.frontend update -i translations/messages.pot "
-              "-d translations --no-fuzzy-matching --omit-header --width 0")
+        c.run(
+            f"{sys.executable} -m babel.messages.frontend extract -F babel.cfg "
+            "-o translations/messages.pot --no-location --omit-header ."
+        )
+        c.run(
+            f"{sys.executable} -m babel.messages.frontend update -i translations/messages.pot "
+            "-d translations --no-fuzzy-matching --omit-header --width 0"
+        )
         (ROOT / "theme/translations/messages.pot").unlink()
     print("Now fill every empty msgstr in theme/translations/zh/LC_MESSAGES/messages.po.")
 
 
-@task(help={"n": "stories per language (default 500)", "runs": "timed builds per side (default 5)",
-            "warmup": "untimed builds per side first (default 1)"})
+@task(
+    help={
+        "n": "stories per language (default 500)",
+        "runs": "timed builds per side (default 5)",
+        "warmup": "untimed builds per side first (default 1)",
+    }
+)
 def bench(c, n=500, runs=5, warmup=1):
     """Build time of this site against bare Pelican on the same synthetic stories."""
     c.run(f"{sys.executable} benchmarks/build_bench.py --n {n} --runs {runs} --warmup {warmup}", pty=False)
@@ -235,17 +276,23 @@ def bench_images(c, n=40, runs=2):
     c.run(f"{sys.executable} benchmarks/images_bench.py --n {n} --runs {runs}", pty=False)
 
 
-@task(help={"pages": "comma-separated root-relative URLs (default: home, a story, the campaign; both languages)"})
+@task(
+    help={
+        "pages": "comma-separated root-relative URLs (default: home, a story, the campaign; both languages)"
+    }
+)
 def audit(c, pages=""):
     """Lighthouse (npm, mobile, Debian's Chromium) on the served site; scores into audit/."""
     c.run(f"{sys.executable} tools/lighthouse_audit.py" + (f" --pages {pages}" if pages else ""), pty=False)
 
 
-@task(help={
-    "dry_run": "print the plan (create, keep, replace, deactivate per tier) and change nothing",
-    "live": "allow a live key (sk_live_/rk_live_): real payment links for the public site",
-    "api_base": "another API server, e.g. a local fake: http://127.0.0.1:12111 (default: Stripe)",
-})
+@task(
+    help={
+        "dry_run": "print the plan (create, keep, replace, deactivate per tier) and change nothing",
+        "live": "allow a live key (sk_live_/rk_live_): real payment links for the public site",
+        "api_base": "another API server, e.g. a local fake: http://127.0.0.1:12111 (default: Stripe)",
+    }
+)
 def stripe_sync(c, dry_run=False, live=False, api_base=None):
     """Create or update every tier's Stripe Payment Links.
 

@@ -66,28 +66,32 @@ EN_WORDS = (
     "their our is was will has had she they we it as at by after before because "
     "mother's family's didn't"  # real stories have apostrophes, which smart quotes act on
 ).split()
-ZH_WORDS = (
-    "母亲 村子 山区 猪圈 猪仔 家庭 收成 土豆 玉米 市场 学校 孩子 培训 防疫员 养殖 疫苗 "
-    "邻居 季节 冬天 春天 道路 房子 田地 清水 社区 礼物 传递 分享 学习 成长 修建 出售 "
-    "储蓄 计划 帮助 一起 早上 傍晚 今年 每月 每周 第一次 下一步 每一位 小小的 坚强 "
-    "细心 温暖 长久 安静 自豪 新的 老人 我们 她们 他们 已经 正在 将会 因为 所以 但是 "
-    "然后 如今 还有 以及 关于 通过 为了 虽然 可以 应该 一直 终于 慢慢 认真 努力 希望"
-).split()
-EN_HEADINGS = ("Receiving the gift", "A new pigsty", "Learning together", "Passing it on",
-               "At the market", "What comes next")
+ZH_WORDS = ["母亲", "村子", "山区", "猪圈", "猪仔", "家庭", "收成", "土豆", "玉米", "市场", "学校", "孩子", "培训", "防疫员", "养殖", "疫苗", "邻居", "季节", "冬天", "春天", "道路", "房子", "田地", "清水", "社区", "礼物", "传递", "分享", "学习", "成长", "修建", "出售", "储蓄", "计划", "帮助", "一起", "早上", "傍晚", "今年", "每月", "每周", "第一次", "下一步", "每一位", "小小的", "坚强", "细心", "温暖", "长久", "安静", "自豪", "新的", "老人", "我们", "她们", "他们", "已经", "正在", "将会", "因为", "所以", "但是", "然后", "如今", "还有", "以及", "关于", "通过", "为了", "虽然", "可以", "应该", "一直", "终于", "慢慢", "认真", "努力", "希望"]
+EN_HEADINGS = (
+    "Receiving the gift",
+    "A new pigsty",
+    "Learning together",
+    "Passing it on",
+    "At the market",
+    "What comes next",
+)
 ZH_HEADINGS = ("接过礼物", "新的猪圈", "一起学习", "传递下去", "赶集的日子", "接下来")
-LINKS = ("https://example.org/haihui/report", "https://example.org/daliang-mountains",
-         "https://example.org/passing-on-the-gift")
+LINKS = (
+    "https://example.org/haihui/report",
+    "https://example.org/daliang-mountains",
+    "https://example.org/passing-on-the-gift",
+)
 
 
 # ------------------------------------------------------------ the synthetic site
+
 
 def split_header(text: str) -> tuple[list[str], str]:
     """Header lines (up to the first blank line) and the rest."""
     lines = text.splitlines()
     for number, line in enumerate(lines):
         if not line.strip():
-            return lines[:number], "\n".join(lines[number + 1:])
+            return lines[:number], "\n".join(lines[number + 1 :])
     return lines, ""
 
 
@@ -140,8 +144,10 @@ def body(rng: random.Random, lang: str, number: int, n: int) -> str:
         if number % 4 == 0 and len(blocks) in (2, 6):
             other = number % n + 1
             paragraph.append(f"[{'read more' if lang == 'en' else '延伸阅读'}]({rng.choice(LINKS)})")
-            paragraph.append(f"[{'another story' if lang == 'en' else '另一个故事'}]"
-                             f"({{filename}}bench-{other:05d}.{lang}.md)")
+            paragraph.append(
+                f"[{'another story' if lang == 'en' else '另一个故事'}]"
+                f"({{filename}}bench-{other:05d}.{lang}.md)"
+            )
         blocks.append(joiner.join(paragraph))
     return "\n\n".join(blocks) + "\n"
 
@@ -149,8 +155,10 @@ def body(rng: random.Random, lang: str, number: int, n: int) -> str:
 def story_date(template_header: list[str], number: int, n: int) -> str:
     """The real story's day, one minute (or second) apart: orders the listings and
     keeps any rule that relates the date to other header fields (consent...) satisfied."""
-    value = next((line.split(":", 1)[1].strip() for line in template_header
-                  if line.lower().startswith("date:")), "2026-01-01")
+    value = next(
+        (line.split(":", 1)[1].strip() for line in template_header if line.lower().startswith("date:")),
+        "2026-01-01",
+    )
     day = datetime.strptime(value[:10], "%Y-%m-%d")
     if n <= 1440:
         return f"{day:%Y-%m-%d} {number // 60 % 24:02d}:{number % 60:02d}"
@@ -165,8 +173,7 @@ def make_site(folder: Path, n: int) -> Path:
         if part.name == "stories":
             continue
         if part.is_dir():
-            shutil.copytree(part, content / part.name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(part, content / part.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(part, content / part.name)
     stories = content / "stories"
@@ -181,12 +188,18 @@ def make_site(folder: Path, n: int) -> Path:
             else:
                 title = f"故事 {number}：大凉山的一位母亲"
                 summary = f"第 {number} 位母亲怎样养大猪仔，又把礼物传递下去。"
-            text = derive_header(header, {
-                "title": title, "slug": f"bench-{number:05d}",
-                "date": story_date(header, number, n), "summary": summary,
-            })
+            text = derive_header(
+                header,
+                {
+                    "title": title,
+                    "slug": f"bench-{number:05d}",
+                    "date": story_date(header, number, n),
+                    "summary": summary,
+                },
+            )
             (stories / f"bench-{number:05d}.{lang}.md").write_text(
-                text + "\n\n" + body(rng, lang, number, n), "utf-8")
+                text + "\n\n" + body(rng, lang, number, n), "utf-8"
+            )
     return content
 
 
@@ -218,6 +231,7 @@ def bare_settings(folder: Path, content: Path) -> Path:
 
 # ------------------------------------------------------------ timing
 
+
 def cpu_of_children() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -226,8 +240,19 @@ def cpu_of_children() -> float:
 def build(name: str, settings: Path, content: Path, folder: Path, expect: str) -> tuple[float, float]:
     """(wall, CPU) seconds of one `python -m pelican` build into an empty folder; stops on failure."""
     output = Path(tempfile.mkdtemp(prefix=f"out-{name}-", dir=folder))
-    command = [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output),
-               "--quiet", "--fatal", "errors"]
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content),
+        "-s",
+        str(settings),
+        "-o",
+        str(output),
+        "--quiet",
+        "--fatal",
+        "errors",
+    ]
     # Compiled modules are kept, as on a staff member's machine, but in the
     # temporary folder (both sides alike), never in the repository or .venv.
     env = dict(os.environ, COLUMNS="200", PYTHONPYCACHEPREFIX=str(folder / "pycache"))
@@ -240,24 +265,21 @@ def build(name: str, settings: Path, content: Path, folder: Path, expect: str) -
     if result.returncode != 0 or not (output / expect).is_file():
         sys.stdout.write(result.stdout)
         sys.stderr.write(result.stderr)
-        why = (f"exit status {result.returncode}" if result.returncode
-               else f"{expect} was not written")
+        why = f"exit status {result.returncode}" if result.returncode else f"{expect} was not written"
         sys.exit(f"\nThe {name} build failed ({why}); command: {' '.join(command)}")
     shutil.rmtree(output, ignore_errors=True)
     return elapsed, cpu
 
 
 def describe(times: list[float]) -> str:
-    return (f"median {statistics.median(times):6.2f} s   "
-            f"min {min(times):6.2f} s   max {max(times):6.2f} s")
+    return f"median {statistics.median(times):6.2f} s   min {min(times):6.2f} s   max {max(times):6.2f} s"
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=500, help="stories per language (default 500)")
     parser.add_argument("--runs", type=int, default=5, help="timed builds per side (default 5)")
-    parser.add_argument("--warmup", type=int, default=1,
-                        help="untimed builds per side first (default 1)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed builds per side first (default 1)")
     args = parser.parse_args(argv)
     if args.n < 1 or args.runs < 1 or args.warmup < 0:
         parser.error("--n and --runs must be at least 1, --warmup at least 0")
@@ -267,8 +289,11 @@ def main(argv=None) -> None:
         content = make_site(folder, args.n)
         bare = bare_settings(folder, content)
         ours = ROOT / "pelicanconf.py"
-        print(f"{2 * args.n} synthetic stories ({args.n} per language) plus the real pages; "
-              f"{args.warmup} untimed and {args.runs} timed build(s) per side, interleaved", flush=True)
+        print(
+            f"{2 * args.n} synthetic stories ({args.n} per language) plus the real pages; "
+            f"{args.warmup} untimed and {args.runs} timed build(s) per side, interleaved",
+            flush=True,
+        )
         times: dict[str, list[float]] = {"ours": [], "bare": []}
         cpu: dict[str, list[float]] = {"ours": [], "bare": []}
         sides = (("ours", ours, "stories/bench-00001/index.html"), ("bare", bare, "bench-00001.html"))
@@ -280,13 +305,18 @@ def main(argv=None) -> None:
                 wall, used = build(name, settings, content, folder, expect)
                 times[name].append(wall)
                 cpu[name].append(used)
-            print(f"run {run}: ours {times['ours'][-1]:.2f} s, bare {times['bare'][-1]:.2f} s "
-                  f"(CPU {cpu['ours'][-1]:.2f} s, {cpu['bare'][-1]:.2f} s)", flush=True)
+            print(
+                f"run {run}: ours {times['ours'][-1]:.2f} s, bare {times['bare'][-1]:.2f} s "
+                f"(CPU {cpu['ours'][-1]:.2f} s, {cpu['bare'][-1]:.2f} s)",
+                flush=True,
+            )
     print(f"ours (pelicanconf.py, theme, plugins): {describe(times['ours'])}")
     print(f"bare (default theme, no plugins):      {describe(times['bare'])}")
-    print(f"CPU time, median: ours {statistics.median(cpu['ours']):.2f} s, "
-          f"bare {statistics.median(cpu['bare']):.2f} s "
-          f"(ratio {statistics.median(cpu['ours']) / statistics.median(cpu['bare']):.2f})")
+    print(
+        f"CPU time, median: ours {statistics.median(cpu['ours']):.2f} s, "
+        f"bare {statistics.median(cpu['bare']):.2f} s "
+        f"(ratio {statistics.median(cpu['ours']) / statistics.median(cpu['bare']):.2f})"
+    )
     print(f"ratio {statistics.median(times['ours']) / statistics.median(times['bare']):.2f}")
 
 

@@ -43,8 +43,9 @@ SIZE = (4000, 3000)
 def photo(path: Path, seed: int) -> None:
     """Photo-like pixels: soft shapes and light, plus sensor grain, so encoders work as on a photo."""
     rng = random.Random(seed)
-    shapes = [Image.effect_noise((400, 300), 60 + 10 * i).resize(SIZE, Image.Resampling.BICUBIC)
-              for i in range(3)]
+    shapes = [
+        Image.effect_noise((400, 300), 60 + 10 * i).resize(SIZE, Image.Resampling.BICUBIC) for i in range(3)
+    ]
     light = Image.linear_gradient("L").rotate(rng.choice((0, 90, 180, 270))).resize(SIZE)
     image = Image.merge("RGB", [Image.blend(shape, light, 0.5) for shape in shapes])
     grain = Image.frombytes("RGB", SIZE, rng.randbytes(SIZE[0] * SIZE[1] * 3))
@@ -52,8 +53,9 @@ def photo(path: Path, seed: int) -> None:
     exif = Image.Exif()
     exif[ExifTags.Base.Model] = "Pixel 9 Pro"
     exif[ExifTags.Base.Orientation] = 6 if seed % 2 else 1
-    exif.get_ifd(ExifTags.IFD.GPSInfo).update({ExifTags.GPS.GPSLatitudeRef: "N",
-                                                ExifTags.GPS.GPSLatitude: (28.0, 1.0, float(seed))})
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(
+        {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (28.0, 1.0, float(seed))}
+    )
     image.save(path, "JPEG", quality=90, exif=exif)
 
 
@@ -75,8 +77,9 @@ def add_shoot(project: Path, n: int) -> None:
     for lang in ("en", "zh"):
         path = project / STORY.format(lang=lang)
         text = path.read_text("utf-8").replace("Photos: no", "Photos: yes")
-        pictures = "\n\n".join(f"![{ALT[lang].format(n=k)}]({{static}}/images/photos/shoot/{k:03d}.jpg)"
-                               for k in range(n))
+        pictures = "\n\n".join(
+            f"![{ALT[lang].format(n=k)}]({{static}}/images/photos/shoot/{k:03d}.jpg)" for k in range(n)
+        )
         path.write_text(f"{text}\n{pictures}\n", "utf-8")
 
 
@@ -86,8 +89,13 @@ def timed_build(project: Path) -> tuple[float, float, dict]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py",
-                             "-o", "output"], cwd=project, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
@@ -110,8 +118,10 @@ def main() -> None:
         started = time.perf_counter()
         add_shoot(project, args.n)
         size = sum(p.stat().st_size for p in (project / "content/images/photos/shoot").iterdir())
-        print(f"wrote {args.n} photos of {SIZE[0]}x{SIZE[1]} ({size / 1e6:.0f} MB) "
-              f"in {time.perf_counter() - started:.0f} s")
+        print(
+            f"wrote {args.n} photos of {SIZE[0]}x{SIZE[1]} ({size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
         first, cached = [], []
         for _ in range(args.runs):
             shutil.rmtree(project / ".cache", ignore_errors=True)
@@ -122,18 +132,26 @@ def main() -> None:
             assert stats["encoded"] == 0, stats
             cached.append(figures)
         published = sum(p.stat().st_size for p in (project / "output/images").iterdir())
-        print(f"cores: {os.cpu_count()}; load average before: {before_load:.1f}; runs per figure: "
-              f"{args.runs}; median wall time (min-max) and CPU time (Pelican and its workers)")
-        for label, runs in (("site without the photos", without),
-                            (f"first build, {args.n} new photos", first),
-                            ("cached rebuild, output/ deleted", cached)):
+        print(
+            f"cores: {os.cpu_count()}; load average before: {before_load:.1f}; runs per figure: "
+            f"{args.runs}; median wall time (min-max) and CPU time (Pelican and its workers)"
+        )
+        for label, runs in (
+            ("site without the photos", without),
+            (f"first build, {args.n} new photos", first),
+            ("cached rebuild, output/ deleted", cached),
+        ):
             walls, cpus = [w for w, _ in runs], [c for _, c in runs]
-            print(f"  {label:34} {statistics.median(walls):6.2f} s ({min(walls):.2f}-{max(walls):.2f})"
-                  f"   CPU {statistics.median(cpus):6.2f} s")
+            print(
+                f"  {label:34} {statistics.median(walls):6.2f} s ({min(walls):.2f}-{max(walls):.2f})"
+                f"   CPU {statistics.median(cpus):6.2f} s"
+            )
         baseline = statistics.median(c for _, c in without)
         per_photo = (statistics.median(c for _, c in first) - baseline) / args.n
-        print(f"  CPU per new photo: {per_photo:.2f} s; published files: {published / 1e6:.1f} MB "
-              f"for {args.n} photos (every width, WebP and JPEG)")
+        print(
+            f"  CPU per new photo: {per_photo:.2f} s; published files: {published / 1e6:.1f} MB "
+            f"for {args.n} photos (every width, WebP and JPEG)"
+        )
 
 
 if __name__ == "__main__":

@@ -42,10 +42,16 @@ def run(fake: FakeStripe, root: Path) -> Counter:
 def row(name: str, counts: Counter) -> str:
     def n(method, resource):
         return counts.get((method, resource), 0)
+
     reads = sum(v for (m, _), v in counts.items() if m == "GET")
     writes = sum(v for (m, _), v in counts.items() if m == "POST")
-    cells = [name, *(f"{n('GET', r)} / {n('POST', r)}" for r in ("products", "prices", "payment_links")),
-             str(reads), str(writes), str(reads + writes)]
+    cells = [
+        name,
+        *(f"{n('GET', r)} / {n('POST', r)}" for r in ("products", "prices", "payment_links")),
+        str(reads),
+        str(writes),
+        str(reads + writes),
+    ]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -62,13 +68,21 @@ def main_() -> None:
             rerun = run(fake, root)
             # One unit cost changes: every tier that uses it gets a new price and links.
             text = fund_use.read_text("utf-8")
-            fund_use.write_text(re.sub(r"(pigsty-grant:\n(?:.*\n)*?\s+amount_fen: )(\d+)",
-                                       lambda m: m.group(1) + str(int(m.group(2)) + 100), text, count=1),
-                                "utf-8")
+            fund_use.write_text(
+                re.sub(
+                    r"(pigsty-grant:\n(?:.*\n)*?\s+amount_fen: )(\d+)",
+                    lambda m: m.group(1) + str(int(m.group(2)) + 100),
+                    text,
+                    count=1,
+                ),
+                "utf-8",
+            )
             changed = run(fake, root)
     print(f"Sample tiers: {tiers} (from {FUND_USE_FILE}), 2 languages.\n")
-    print("| run | products GET / POST | prices GET / POST | payment links GET / POST "
-          "| reads | writes | total |")
+    print(
+        "| run | products GET / POST | prices GET / POST | payment links GET / POST "
+        "| reads | writes | total |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     print(row("first run", first))
     print(row("rerun, nothing changed", rerun))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pelican.settings import read_settings
 
 from haihui_build import ROOT, run_pelican
 from haihui_checks.content_rules import load_sources
 from haihui_checks.project import markdown_files
-from pelican.settings import read_settings
 
 PROJECT_PARTS = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
 
@@ -32,8 +32,7 @@ class BuiltSite:
 
     def html_pages(self) -> list[str]:
         return sorted(
-            "/" + str(p.relative_to(self.root)).removesuffix("index.html")
-            for p in self.root.rglob("*.html")
+            "/" + str(p.relative_to(self.root)).removesuffix("index.html") for p in self.root.rglob("*.html")
         )
 
 
@@ -73,8 +72,7 @@ def copy_project(destination: Path) -> Path:
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():
-            shutil.copytree(source, destination / part,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(source, destination / part)
     return destination
@@ -118,7 +116,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
     """SHA-256 of every file below `folder`, by relative path."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -143,17 +142,25 @@ def require_tool(present: bool, missing: str, how: str) -> None:
 
 @pytest.fixture(scope="session")
 def chromium_executable() -> str:
-    require_tool(CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK),
-                 f"Chromium is not installed at {CHROMIUM}",
-                 "install Debian's package: `sudo apt-get install chromium`")
+    require_tool(
+        CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK),
+        f"Chromium is not installed at {CHROMIUM}",
+        "install Debian's package: `sudo apt-get install chromium`",
+    )
     return str(CHROMIUM)
 
 
 @pytest.fixture(scope="session")
 def vnu_command() -> list[str]:
     java = shutil.which("java")
-    require_tool(java is not None, "Java is not installed (the Nu HTML Checker needs it)",
-                 "install Debian's package: `sudo apt-get install default-jre-headless`")
-    require_tool(VNU_JAR.is_file(), f"the Nu HTML Checker is missing ({VNU_JAR.relative_to(ROOT)})",
-                 "run `npm ci` in the project folder (`make test` does it when npm is installed)")
+    require_tool(
+        java is not None,
+        "Java is not installed (the Nu HTML Checker needs it)",
+        "install Debian's package: `sudo apt-get install default-jre-headless`",
+    )
+    require_tool(
+        VNU_JAR.is_file(),
+        f"the Nu HTML Checker is missing ({VNU_JAR.relative_to(ROOT)})",
+        "run `npm ci` in the project folder (`make test` does it when npm is installed)",
+    )
     return [java, "-jar", str(VNU_JAR)]

@@ -31,8 +31,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 CURRENCIES = {"cny", "usd", "eur", "gbp", "hkd", "jpy", "sgd", "aud", "cad", "chf"}
 # Which currencies the wallets take here (enough for the tests: CNY takes both).
-WALLET_CURRENCIES = {"alipay": {"cny", "hkd", "usd", "eur", "gbp"},
-                     "wechat_pay": {"cny", "hkd", "usd", "eur", "gbp"}}
+WALLET_CURRENCIES = {
+    "alipay": {"cny", "hkd", "usd", "eur", "gbp"},
+    "wechat_pay": {"cny", "hkd", "usd", "eur", "gbp"},
+}
 PAYMENT_METHOD_TYPES = {"card", "alipay", "wechat_pay", "link", "paypal"}
 SUBMIT_TYPES = {"auto", "book", "donate", "pay", "subscribe"}
 
@@ -40,15 +42,51 @@ ALLOWED = {
     ("create", "products"): {"id", "name", "description", "metadata", "active", "expand"},
     ("update", "products"): {"name", "description", "metadata", "active", "expand"},
     ("list", "products"): {"ids", "active", "limit", "starting_after", "ending_before", "expand"},
-    ("create", "prices"): {"product", "currency", "unit_amount", "custom_unit_amount", "recurring",
-                           "lookup_key", "transfer_lookup_key", "metadata", "nickname", "active", "expand"},
+    ("create", "prices"): {
+        "product",
+        "currency",
+        "unit_amount",
+        "custom_unit_amount",
+        "recurring",
+        "lookup_key",
+        "transfer_lookup_key",
+        "metadata",
+        "nickname",
+        "active",
+        "expand",
+    },
     ("update", "prices"): {"active", "metadata", "nickname", "lookup_key", "transfer_lookup_key", "expand"},
-    ("list", "prices"): {"lookup_keys", "active", "product", "currency", "limit", "starting_after",
-                         "ending_before", "expand", "type"},
-    ("create", "payment_links"): {"line_items", "after_completion", "submit_type", "payment_method_types",
-                                  "inactive_message", "metadata", "restrictions", "expand"},
-    ("update", "payment_links"): {"active", "after_completion", "submit_type", "payment_method_types",
-                                  "inactive_message", "metadata", "restrictions", "expand"},
+    ("list", "prices"): {
+        "lookup_keys",
+        "active",
+        "product",
+        "currency",
+        "limit",
+        "starting_after",
+        "ending_before",
+        "expand",
+        "type",
+    },
+    ("create", "payment_links"): {
+        "line_items",
+        "after_completion",
+        "submit_type",
+        "payment_method_types",
+        "inactive_message",
+        "metadata",
+        "restrictions",
+        "expand",
+    },
+    ("update", "payment_links"): {
+        "active",
+        "after_completion",
+        "submit_type",
+        "payment_method_types",
+        "inactive_message",
+        "metadata",
+        "restrictions",
+        "expand",
+    },
     ("list", "payment_links"): {"active", "limit", "starting_after", "ending_before", "expand"},
     ("retrieve", "products"): {"expand"},
     ("retrieve", "prices"): {"expand"},
@@ -59,12 +97,24 @@ OBJECT = {"products": "product", "prices": "price", "payment_links": "payment_li
 
 
 class StripeFault(Exception):
-    def __init__(self, status: int, message: str, *, type_: str = "invalid_request_error",
-                 param: str | None = None, code: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type_: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+    ):
         super().__init__(message)
         self.status = status
-        self.body = {"error": {k: v for k, v in {
-            "type": type_, "message": message, "param": param, "code": code}.items() if v is not None}}
+        self.body = {
+            "error": {
+                k: v
+                for k, v in {"type": type_, "message": message, "param": param, "code": code}.items()
+                if v is not None
+            }
+        }
 
 
 def mask(key: str) -> str:
@@ -144,17 +194,19 @@ class Fault:
 
     kind: str
     method: str | None = None
-    path: str | None = None        # prefix of the path, e.g. "/v1/prices"
+    path: str | None = None  # prefix of the path, e.g. "/v1/prices"
     skip: int = 0
     times: int | float = 1
     retry_after: str | None = None
-    after: "Fault | None" = None   # armed only once this other fault has fired
+    after: Fault | None = None  # armed only once this other fault has fired
     fired: int = 0
 
     def matches(self, method: str, path: str) -> bool:
-        return ((self.after is None or self.after.fired > 0)
-                and self.method in (None, method)
-                and (self.path is None or path.startswith(self.path)))
+        return (
+            (self.after is None or self.after.fired > 0)
+            and self.method in (None, method)
+            and (self.path is None or path.startswith(self.path))
+        )
 
 
 @dataclass
@@ -177,7 +229,7 @@ class Request:
 @dataclass
 class State:
     objects: dict = field(default_factory=lambda: {"products": {}, "prices": {}, "payment_links": {}})
-    line_items: dict = field(default_factory=dict)   # payment link id -> list of {price, quantity}
+    line_items: dict = field(default_factory=dict)  # payment link id -> list of {price, quantity}
     idempotency: dict = field(default_factory=dict)  # key -> (fingerprint, status, body)
 
 
@@ -205,9 +257,10 @@ class FakeStripe:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "FakeStripe":
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name="fake-stripe", daemon=True)
+    def start(self) -> FakeStripe:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-stripe", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -217,7 +270,7 @@ class FakeStripe:
         if self._thread:
             self._thread.join()
 
-    def __enter__(self) -> "FakeStripe":
+    def __enter__(self) -> FakeStripe:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -233,8 +286,11 @@ class FakeStripe:
         return list(self.state.line_items[link_id])
 
     def count(self, *, method: str | None = None, resource: str | None = None, since: int = 0) -> int:
-        return sum(1 for r in self.requests[since:]
-                   if (method is None or r.method == method) and (resource is None or r.resource == resource))
+        return sum(
+            1
+            for r in self.requests[since:]
+            if (method is None or r.method == method) and (resource is None or r.resource == resource)
+        )
 
     def inject(self, *faults: Fault) -> None:
         with self._lock:
@@ -279,10 +335,14 @@ class FakeStripe:
                     return self._drop()
                 if fault and fault.kind in ("500", "429"):
                     status = int(fault.kind)
-                    error = StripeFault(status, "An unknown error occurred" if status == 500 else
-                                        "Too many requests hit the API too quickly.",
-                                        type_="api_error" if status == 500 else "invalid_request_error",
-                                        code=None if status == 500 else "rate_limit")
+                    error = StripeFault(
+                        status,
+                        "An unknown error occurred"
+                        if status == 500
+                        else "Too many requests hit the API too quickly.",
+                        type_="api_error" if status == 500 else "invalid_request_error",
+                        code=None if status == 500 else "rate_limit",
+                    )
                     headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                     request.status = status
                     return self._send(status, error.body, headers)
@@ -333,8 +393,11 @@ class FakeStripe:
                     stored_print, status, payload = self.state.idempotency[idem]
                     if stored_print != fingerprint:
                         raise StripeFault(
-                            400, "Keys for idempotent requests can only be used with the same parameters "
-                                 "they were first used with.", type_="idempotency_error")
+                            400,
+                            "Keys for idempotent requests can only be used with the same parameters "
+                            "they were first used with.",
+                            type_="idempotency_error",
+                        )
                     return status, payload, {"Idempotent-Replayed": "true"}
                 status, payload = self._route(method, path, params, key)
                 if idem and 200 <= status < 300:
@@ -345,7 +408,7 @@ class FakeStripe:
 
     def _authenticate(self, headers) -> str:
         auth = headers.get("Authorization") or ""
-        key = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        key = auth[len("Bearer ") :] if auth.startswith("Bearer ") else ""
         if key in self.keys:
             return key
         if self.accept_any_test_key and re.match(r"^(sk|rk)_test_\w+$", key):
@@ -356,11 +419,17 @@ class FakeStripe:
         allowed = self.keys.get(key)
         if allowed is None or resource in allowed or not write:
             return
-        permission = {"products": "rak_product_write", "prices": "rak_price_write",
-                      "payment_links": "rak_payment_link_write"}[resource]
-        raise StripeFault(403, f"The provided key '{mask(key)}' does not have the required permissions "
-                               f"for this endpoint on account 'acct_fake'. Having the '{permission}' "
-                               "permission would allow this request to continue.")
+        permission = {
+            "products": "rak_product_write",
+            "prices": "rak_price_write",
+            "payment_links": "rak_payment_link_write",
+        }[resource]
+        raise StripeFault(
+            403,
+            f"The provided key '{mask(key)}' does not have the required permissions "
+            f"for this endpoint on account 'acct_fake'. Having the '{permission}' "
+            "permission would allow this request to continue.",
+        )
 
     def _route(self, method: str, path: str, params: dict, key: str) -> tuple[int, dict]:
         parts = path.strip("/").split("/")
@@ -397,16 +466,23 @@ class FakeStripe:
     def _get(self, resource: str, object_id: str) -> dict:
         obj = self.state.objects[resource].get(object_id)
         if obj is None:
-            raise StripeFault(404, f"No such {OBJECT[resource].replace('_', ' ')}: '{object_id}'",
-                              param="id", code="resource_missing")
+            raise StripeFault(
+                404,
+                f"No such {OBJECT[resource].replace('_', ' ')}: '{object_id}'",
+                param="id",
+                code="resource_missing",
+            )
         return obj
 
     def _list(self, resource: str, params: dict) -> dict:
         limit = _int(params.get("limit", 10), "limit", 1)
         if limit > 100:
             raise StripeFault(400, "Invalid integer: limit must be at most 100", param="limit")
-        items = sorted((o for o in self.state.objects[resource].values() if o["id"] not in self.hidden),
-                       key=lambda o: (o["created"], o["id"]), reverse=True)
+        items = sorted(
+            (o for o in self.state.objects[resource].values() if o["id"] not in self.hidden),
+            key=lambda o: (o["created"], o["id"]),
+            reverse=True,
+        )
         if "active" in params:
             active = _bool(params["active"], "active")
             items = [o for o in items if o["active"] == active]
@@ -428,9 +504,13 @@ class FakeStripe:
             ids = [o["id"] for o in items]
             if params["starting_after"] not in ids:
                 raise StripeFault(400, f"No such object: {params['starting_after']}", param="starting_after")
-            items = items[ids.index(params["starting_after"]) + 1:]
-        return {"object": "list", "url": f"/v1/{resource}", "has_more": len(items) > limit,
-                "data": items[:limit]}
+            items = items[ids.index(params["starting_after"]) + 1 :]
+        return {
+            "object": "list",
+            "url": f"/v1/{resource}",
+            "has_more": len(items) > limit,
+            "data": items[:limit],
+        }
 
     def _create_products(self, params: dict, livemode: bool) -> dict:
         if not params.get("name"):
@@ -440,11 +520,16 @@ class FakeStripe:
             raise StripeFault(400, "Product already exists.", param="id", code="resource_already_exists")
         new_id, seq = self._new_id("products")
         product = {
-            "id": product_id or new_id, "object": "product",
+            "id": product_id or new_id,
+            "object": "product",
             "active": _bool(params.get("active", True), "active"),
-            "name": params["name"], "description": params.get("description") or None,
-            "metadata": _metadata({}, params.get("metadata")), "created": 1_700_000_000 + seq,
-            "livemode": livemode, "default_price": None, "type": "service",
+            "name": params["name"],
+            "description": params.get("description") or None,
+            "metadata": _metadata({}, params.get("metadata")),
+            "created": 1_700_000_000 + seq,
+            "livemode": livemode,
+            "default_price": None,
+            "type": "service",
         }
         self.state.objects["products"][product["id"]] = product
         return product
@@ -466,25 +551,38 @@ class FakeStripe:
         if not currency:
             raise StripeFault(400, "Missing required param: currency.", param="currency")
         if currency not in CURRENCIES:
-            raise StripeFault(400, f"Invalid currency: {currency}. Stripe currently supports these "
-                                   f"currencies: {', '.join(sorted(CURRENCIES))}", param="currency")
+            raise StripeFault(
+                400,
+                f"Invalid currency: {currency}. Stripe currently supports these "
+                f"currencies: {', '.join(sorted(CURRENCIES))}",
+                param="currency",
+            )
         product = self.state.objects["products"].get(params.get("product"))
         if product is None:
-            raise StripeFault(400, f"No such product: '{params.get('product')}'", param="product",
-                              code="resource_missing")
+            raise StripeFault(
+                400, f"No such product: '{params.get('product')}'", param="product", code="resource_missing"
+            )
         recurring = params.get("recurring")
         custom = params.get("custom_unit_amount")
         if custom is not None:
             if not _bool(custom.get("enabled"), "custom_unit_amount[enabled]"):
                 raise StripeFault(400, "custom_unit_amount[enabled] must be true", param="custom_unit_amount")
             if recurring:
-                raise StripeFault(400, "custom_unit_amount is not supported for recurring prices.",
-                                  param="custom_unit_amount")
+                raise StripeFault(
+                    400,
+                    "custom_unit_amount is not supported for recurring prices.",
+                    param="custom_unit_amount",
+                )
             if "unit_amount" in params:
-                raise StripeFault(400, "You may only specify one of these parameters: unit_amount, "
-                                       "custom_unit_amount.", param="unit_amount")
-            custom = {k: (_int(custom[k], f"custom_unit_amount[{k}]", 1) if k in custom else None)
-                      for k in ("minimum", "preset", "maximum")}
+                raise StripeFault(
+                    400,
+                    "You may only specify one of these parameters: unit_amount, custom_unit_amount.",
+                    param="unit_amount",
+                )
+            custom = {
+                k: (_int(custom[k], f"custom_unit_amount[{k}]", 1) if k in custom else None)
+                for k in ("minimum", "preset", "maximum")
+            }
             unit_amount = None
         else:
             if "unit_amount" not in params:
@@ -496,21 +594,32 @@ class FakeStripe:
             recurring = {"interval": recurring["interval"], "interval_count": 1, "usage_type": "licensed"}
         lookup_key = params.get("lookup_key") or None
         if lookup_key:
-            holder = next((p for p in self.state.objects["prices"].values()
-                           if p["lookup_key"] == lookup_key), None)
+            holder = next(
+                (p for p in self.state.objects["prices"].values() if p["lookup_key"] == lookup_key), None
+            )
             if holder is not None:
                 if not _bool(params.get("transfer_lookup_key", False), "transfer_lookup_key"):
-                    raise StripeFault(400, f"A price (`{holder['id']}`) already uses that lookup key.",
-                                      param="lookup_key")
+                    raise StripeFault(
+                        400, f"A price (`{holder['id']}`) already uses that lookup key.", param="lookup_key"
+                    )
                 holder["lookup_key"] = None
         new_id, seq = self._new_id("prices")
         price = {
-            "id": new_id, "object": "price", "active": _bool(params.get("active", True), "active"),
-            "currency": currency, "unit_amount": unit_amount, "custom_unit_amount": custom,
-            "recurring": recurring, "type": "recurring" if recurring else "one_time",
-            "lookup_key": lookup_key, "product": product["id"], "nickname": params.get("nickname"),
-            "metadata": _metadata({}, params.get("metadata")), "created": 1_700_000_000 + seq,
-            "livemode": livemode, "billing_scheme": "per_unit",
+            "id": new_id,
+            "object": "price",
+            "active": _bool(params.get("active", True), "active"),
+            "currency": currency,
+            "unit_amount": unit_amount,
+            "custom_unit_amount": custom,
+            "recurring": recurring,
+            "type": "recurring" if recurring else "one_time",
+            "lookup_key": lookup_key,
+            "product": product["id"],
+            "nickname": params.get("nickname"),
+            "metadata": _metadata({}, params.get("metadata")),
+            "created": 1_700_000_000 + seq,
+            "livemode": livemode,
+            "billing_scheme": "per_unit",
         }
         self.state.objects["prices"][new_id] = price
         return price
@@ -536,14 +645,22 @@ class FakeStripe:
                 raise StripeFault(400, "Invalid array", param="payment_method_types")
             for kind in types:
                 if kind not in PAYMENT_METHOD_TYPES:
-                    raise StripeFault(400, f"Invalid payment_method_types: {kind}",
-                                      param="payment_method_types")
+                    raise StripeFault(
+                        400, f"Invalid payment_method_types: {kind}", param="payment_method_types"
+                    )
                 if kind in WALLET_CURRENCIES and recurring:
-                    raise StripeFault(400, f"The payment method `{kind}` cannot be used with recurring "
-                                           "prices (subscription mode).", param="payment_method_types")
+                    raise StripeFault(
+                        400,
+                        f"The payment method `{kind}` cannot be used with recurring "
+                        "prices (subscription mode).",
+                        param="payment_method_types",
+                    )
                 if kind in WALLET_CURRENCIES and currency not in WALLET_CURRENCIES[kind]:
-                    raise StripeFault(400, f"The payment method `{kind}` does not support {currency}.",
-                                      param="payment_method_types")
+                    raise StripeFault(
+                        400,
+                        f"The payment method `{kind}` does not support {currency}.",
+                        param="payment_method_types",
+                    )
         if "submit_type" in params and params["submit_type"] not in SUBMIT_TYPES:
             raise StripeFault(400, f"Invalid submit_type: {params['submit_type']}", param="submit_type")
         after = params.get("after_completion")
@@ -551,17 +668,26 @@ class FakeStripe:
             if after.get("type") == "redirect":
                 url = (after.get("redirect") or {}).get("url") or ""
                 if not re.match(r"^https?://", url):
-                    raise StripeFault(400, "after_completion[redirect][url] must be a URL",
-                                      param="after_completion[redirect][url]")
+                    raise StripeFault(
+                        400,
+                        "after_completion[redirect][url] must be a URL",
+                        param="after_completion[redirect][url]",
+                    )
             elif after.get("type") != "hosted_confirmation":
                 raise StripeFault(400, "Invalid after_completion[type]", param="after_completion[type]")
 
     def _after(self, after: dict | None) -> dict:
         if not after or after.get("type") == "hosted_confirmation":
-            return {"type": "hosted_confirmation", "hosted_confirmation": {"custom_message": None},
-                    "redirect": None}
-        return {"type": "redirect", "redirect": {"url": after["redirect"]["url"]},
-                "hosted_confirmation": None}
+            return {
+                "type": "hosted_confirmation",
+                "hosted_confirmation": {"custom_message": None},
+                "redirect": None,
+            }
+        return {
+            "type": "redirect",
+            "redirect": {"url": after["redirect"]["url"]},
+            "hosted_confirmation": None,
+        }
 
     def _create_payment_links(self, params: dict, livemode: bool) -> dict:
         items = params.get("line_items")
@@ -571,16 +697,26 @@ class FakeStripe:
         for i, item in enumerate(items):
             price = self.state.objects["prices"].get(item.get("price"))
             if price is None:
-                raise StripeFault(400, f"No such price: '{item.get('price')}'",
-                                  param=f"line_items[{i}][price]", code="resource_missing")
+                raise StripeFault(
+                    400,
+                    f"No such price: '{item.get('price')}'",
+                    param=f"line_items[{i}][price]",
+                    code="resource_missing",
+                )
             if not price["active"]:
-                raise StripeFault(400, "The price specified is inactive. This field only accepts "
-                                       "active prices.", param=f"line_items[{i}][price]")
+                raise StripeFault(
+                    400,
+                    "The price specified is inactive. This field only accepts active prices.",
+                    param=f"line_items[{i}][price]",
+                )
             item["quantity"] = _int(item.get("quantity"), f"line_items[{i}][quantity]", 1)
             prices.append(price)
         if any(p["custom_unit_amount"] for p in prices) and (len(items) != 1 or items[0]["quantity"] != 1):
-            raise StripeFault(400, "A price with custom_unit_amount must be the only line item, "
-                                   "with quantity 1.", param="line_items")
+            raise StripeFault(
+                400,
+                "A price with custom_unit_amount must be the only line item, with quantity 1.",
+                param="line_items",
+            )
         if len({p["currency"] for p in prices}) > 1:
             raise StripeFault(400, "All prices must be in the same currency.", param="line_items")
         self._check_link_settings(params, prices)
@@ -588,13 +724,19 @@ class FakeStripe:
         host = "donate.stripe.com" if params.get("submit_type") == "donate" else "buy.stripe.com"
         token = f"{'' if livemode else 'test_'}{seq:012d}"
         link = {
-            "id": new_id, "object": "payment_link", "active": True, "url": f"https://{host}/{token}",
+            "id": new_id,
+            "object": "payment_link",
+            "active": True,
+            "url": f"https://{host}/{token}",
             "after_completion": self._after(params.get("after_completion")),
             "submit_type": params.get("submit_type", "auto"),
             "payment_method_types": params.get("payment_method_types"),
             "inactive_message": params.get("inactive_message") or None,
-            "metadata": _metadata({}, params.get("metadata")), "currency": prices[0]["currency"],
-            "restrictions": None, "livemode": livemode, "created": 1_700_000_000 + seq,
+            "metadata": _metadata({}, params.get("metadata")),
+            "currency": prices[0]["currency"],
+            "restrictions": None,
+            "livemode": livemode,
+            "created": 1_700_000_000 + seq,
         }
         self.state.objects["payment_links"][new_id] = link
         self.state.line_items[new_id] = [{"price": i["price"], "quantity": i["quantity"]} for i in items]

@@ -10,25 +10,50 @@ from pathlib import Path
 
 import requests
 import stripe
+
 from haihui_build import ROOT
-from haihui_tiers.tiers import CustomAmount, Tier
 from haihui_stripe.gateway import StripeGateway
 from haihui_stripe.sync import LINKS_FILE, load_settings, main
+from haihui_tiers.tiers import CustomAmount, Tier
 
 TEST_KEY = "sk_test_51_haihui_fake_key_Qz7w"
 
 
 CAMPAIGN = "left-behind-mothers"
 SAMPLE_TIERS = (
-    Tier("mothers-start", CAMPAIGN, {"en": "A mother's start", "zh": "一位母亲的起步"},
-         {"en": "Piglets, a pigsty grant, training and vet care.", "zh": "猪仔、猪圈补助、培训和兽医服务。"},
-         "CNY", "one_time", 450000, None, ()),
-    Tier("monthly", CAMPAIGN, {"en": "Monthly friend", "zh": "每月之友"},
-         {"en": "Every month, toward the next mother's start.", "zh": "每月支持下一位母亲。"},
-         "CNY", "month", 10000, None, ()),
-    Tier("any-amount", CAMPAIGN, {"en": "Your amount", "zh": "自定金额"},
-         {"en": "Give what you choose.", "zh": "随心捐赠。"},
-         "CNY", "one_time", None, CustomAmount(1000, 20000, 10_000_000), ()),
+    Tier(
+        "mothers-start",
+        CAMPAIGN,
+        {"en": "A mother's start", "zh": "一位母亲的起步"},
+        {"en": "Piglets, a pigsty grant, training and vet care.", "zh": "猪仔、猪圈补助、培训和兽医服务。"},
+        "CNY",
+        "one_time",
+        450000,
+        None,
+        (),
+    ),
+    Tier(
+        "monthly",
+        CAMPAIGN,
+        {"en": "Monthly friend", "zh": "每月之友"},
+        {"en": "Every month, toward the next mother's start.", "zh": "每月支持下一位母亲。"},
+        "CNY",
+        "month",
+        10000,
+        None,
+        (),
+    ),
+    Tier(
+        "any-amount",
+        CAMPAIGN,
+        {"en": "Your amount", "zh": "自定金额"},
+        {"en": "Give what you choose.", "zh": "随心捐赠。"},
+        "CNY",
+        "one_time",
+        None,
+        CustomAmount(1000, 20000, 10_000_000),
+        (),
+    ),
 )
 
 
@@ -74,23 +99,44 @@ class Harness:
     def links_path(self) -> Path:
         return self.root / LINKS_FILE
 
-    def run(self, *, key: str = TEST_KEY, tiers=None, dry_run=False, live=False, api_base="fake",
-            max_network_retries: int = 3, rate_limit_retries: int = 5, settings=None) -> Result:
+    def run(
+        self,
+        *,
+        key: str = TEST_KEY,
+        tiers=None,
+        dry_run=False,
+        live=False,
+        api_base="fake",
+        max_network_retries: int = 3,
+        rate_limit_retries: int = 5,
+        settings=None,
+    ) -> Result:
         sleeps: list[float] = []
         made: list[StripeGateway] = []
 
         def factory(api_key, base):
-            gateway = StripeGateway(api_key, api_base=base, max_network_retries=max_network_retries,
-                                    rate_limit_retries=rate_limit_retries, sleep=sleeps.append,
-                                    http_client=NoSleepClient())
+            gateway = StripeGateway(
+                api_key,
+                api_base=base,
+                max_network_retries=max_network_retries,
+                rate_limit_retries=rate_limit_retries,
+                sleep=sleeps.append,
+                http_client=NoSleepClient(),
+            )
             made.append(gateway)
             return gateway
 
         out, err = io.StringIO(), io.StringIO()
-        code = main(self.root, dry_run=dry_run, live=live,
-                    api_base=self.fake.url if api_base == "fake" else api_base,
-                    environ={"STRIPE_API_KEY": key} if key is not None else {},
-                    out=out, err=err, tiers=self.tiers if tiers is None else tiers,
-                    settings=self.settings if settings is None else settings,
-                    gateway_factory=factory)
+        code = main(
+            self.root,
+            dry_run=dry_run,
+            live=live,
+            api_base=self.fake.url if api_base == "fake" else api_base,
+            environ={"STRIPE_API_KEY": key} if key is not None else {},
+            out=out,
+            err=err,
+            tiers=self.tiers if tiers is None else tiers,
+            settings=self.settings if settings is None else settings,
+            gateway_factory=factory,
+        )
         return Result(code, out.getvalue(), err.getvalue(), sleeps, made[0] if made else None)

@@ -7,7 +7,6 @@ import pytest
 from conftest import edit, tree_digest
 from haihui_build import build_and_swap, run_pelican
 
-
 STORY = "content/stories/jibuguoguo.en.md"
 
 
@@ -21,7 +20,6 @@ def break_unknown_lang(project):
 
 def break_date(project):
     edit(project / STORY, "Date: 2026", "Date: sometime in 2026")
-    return
 
 
 def break_duplicate_slug(project):
@@ -32,9 +30,14 @@ def break_duplicate_slug(project):
 CASES = {
     "missing title": (break_missing_title, [STORY, "'Title'", "add a line such as 'Title:"]),
     "unknown language": (break_unknown_lang, [STORY, "Lang: 'fr'", "write one of: en, zh"]),
-    "date that is not a date": (break_date, [STORY, "Date: 'sometime in 2026-10-12' is not a date", "YYYY-MM-DD"]),
-    "duplicate slug and language": (break_duplicate_slug, [
-        "jibuguoguo-copy.en.md", "already has Slug 'jibuguoguo' in language 'en'", "another Slug"]),
+    "date that is not a date": (
+        break_date,
+        [STORY, "Date: 'sometime in 2026-10-12' is not a date", "YYYY-MM-DD"],
+    ),
+    "duplicate slug and language": (
+        break_duplicate_slug,
+        ["jibuguoguo-copy.en.md", "already has Slug 'jibuguoguo' in language 'en'", "another Slug"],
+    ),
 }
 
 
@@ -79,7 +82,6 @@ def test_a_story_in_one_language_warns_in_preview_and_fails_publish(broken):
 def test_single_language_on_purpose_publishes(broken):
     (broken / "content/stories/jibuguoguo.zh.md").unlink()
     edit(broken / STORY, "Lang: en", "Lang: en\nSingle_language: yes")
-    publish = run_pelican("publishconf.py", broken / "output", cwd=broken,
-                          extra={"STRICT_PUBLISH": "true"})
+    publish = run_pelican("publishconf.py", broken / "output", cwd=broken, extra={"STRICT_PUBLISH": "true"})
     # Other publish-only rules (checkout links) may still refuse; the translation rule must not.
     assert "has no translation" not in publish.stdout + publish.stderr

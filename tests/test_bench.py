@@ -11,7 +11,11 @@ def test_benchmark_builds_both_sides_and_ends_with_the_ratio():
     # As the README spells it: `invoke bench --n 100` (invoke's own spelling is `-n 100`).
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "bench", "--n", "3", "--runs", "1", "--warmup", "0"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
@@ -33,9 +37,11 @@ def test_synthetic_stories_copy_the_real_header_and_replace_four_fields(tmp_path
     content = build_bench.make_site(tmp_path, 4)
     for lang in build_bench.LANGS:
         real, _ = build_bench.split_header(
-            (ROOT / "content" / "stories" / f"jibuguoguo.{lang}.md").read_text("utf-8"))
+            (ROOT / "content" / "stories" / f"jibuguoguo.{lang}.md").read_text("utf-8")
+        )
         made, body = build_bench.split_header(
-            (content / "stories" / f"bench-00004.{lang}.md").read_text("utf-8"))
+            (content / "stories" / f"bench-00004.{lang}.md").read_text("utf-8")
+        )
         assert keys(made) == keys(real)
         changed = set(keys(set(made) - set(real)))
         assert changed <= {"title", "slug", "date", "summary"}

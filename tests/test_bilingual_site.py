@@ -1,7 +1,6 @@
 """The built site, read as a visitor's browser and a search engine read it."""
 
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import feedparser
@@ -43,7 +42,8 @@ ALL_CONTENT = STORIES + PAGES
 TRANSLATED = [c for c in ALL_CONTENT if sum(s == c[0] for s, _, _ in ALL_CONTENT) == len(LANGS)]
 LISTINGS = [
     pattern.format(prefix=spec["prefix"])
-    for pattern in SETTINGS["LISTING_URLS"].values() for spec in LANGS.values()
+    for pattern in SETTINGS["LISTING_URLS"].values()
+    for spec in LANGS.values()
 ]
 
 
@@ -51,8 +51,17 @@ def test_the_two_first_stories_and_the_required_pages_exist_in_both_languages():
     by_slug = {}
     for slug, lang, _ in ALL_CONTENT:
         by_slug.setdefault(slug, set()).add(lang)
-    required = {"jibuguoguo", "adiniuniu", "left-behind-mothers", "about", "passing-on-the-gift",
-                "fund-use", "partner", "contact", "thank-you"}
+    required = {
+        "jibuguoguo",
+        "adiniuniu",
+        "left-behind-mothers",
+        "about",
+        "passing-on-the-gift",
+        "fund-use",
+        "partner",
+        "contact",
+        "thank-you",
+    }
     assert required <= set(by_slug), required - set(by_slug)
     for slug in required:
         assert by_slug[slug] == set(LANGS), f"{slug} is not in every language"
@@ -69,7 +78,8 @@ def test_each_story_and_page_is_built_with_its_language(site, slug, lang, url):
         assert "Skip to main content" not in soup.get_text(), "interface strings not translated"
         for paragraph in main.find_all("p"):
             assert not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", paragraph.get_text()), (
-                f"a space between Chinese characters on {url}: {paragraph.get_text()[:60]}")
+                f"a space between Chinese characters on {url}: {paragraph.get_text()[:60]}"
+            )
     else:
         assert not CJK.search(soup.find("nav", class_="site-nav").get_text())
 
@@ -128,9 +138,14 @@ def test_every_page_has_skip_link_og_tags_and_no_script(site):
 def test_nothing_is_loaded_from_another_host(site):
     for url in site.html_pages():
         soup = site.soup(url)
-        loaded = [t.get("src") for t in soup.find_all(["img", "script", "iframe", "source", "video", "audio"])]
-        loaded += [t.get("href") for t in soup.find_all("link") if "alternate" not in t.get("rel", [])
-                   and "canonical" not in t.get("rel", [])]
+        loaded = [
+            t.get("src") for t in soup.find_all(["img", "script", "iframe", "source", "video", "audio"])
+        ]
+        loaded += [
+            t.get("href")
+            for t in soup.find_all("link")
+            if "alternate" not in t.get("rel", []) and "canonical" not in t.get("rel", [])
+        ]
         for ref in filter(None, loaded):
             host = urlparse(ref).netloc
             assert host in ("", urlparse(ORIGIN).netloc), f"{url} loads {ref}"

@@ -14,9 +14,22 @@ ZH_PO = THEME / "translations/zh/LC_MESSAGES/messages.po"
 def test_every_template_string_is_in_the_chinese_catalog(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-o", str(pot), "--no-location", "--omit-header", "."],
-        cwd=THEME, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-o",
+            str(pot),
+            "--no-location",
+            "--omit-header",
+            ".",
+        ],
+        cwd=THEME,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as f:
         extracted = {m.id for m in read_po(f) if m.id}

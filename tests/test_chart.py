@@ -27,10 +27,13 @@ def test_a_short_label_stays_on_one_line():
 
 
 def test_rows_make_room_for_wrapped_labels_and_the_largest_share_gets_the_longest_bar():
-    view = AccountView(1000, (
-        AccountRow("training", {"en": LONG_EN}, 300, 300),
-        AccountRow("piglets", {"en": "Piglets"}, 700, 700),
-    ))
+    view = AccountView(
+        1000,
+        (
+            AccountRow("training", {"en": LONG_EN}, 300, 300),
+            AccountRow("piglets", {"en": "Piglets"}, 700, 700),
+        ),
+    )
     chart = bar_chart(view, "en")
     first, second = chart.bars
     assert first.lines == label_lines(LONG_EN, ROOM)

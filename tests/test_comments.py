@@ -15,7 +15,9 @@ def test_comments_in_a_story_stay_out_of_the_page_but_code_that_shows_one_stays(
     story.write_text(
         f"{header}\n\n<!-- {NOTE} -->\n\n{body}\n"
         "A comment in Markdown looks like `<!-- this -->`.\n\n"
-        "<!--\nA longer note,\nover several lines.\n-->\n", "utf-8")
+        "<!--\nA longer note,\nover several lines.\n-->\n",
+        "utf-8",
+    )
     result = run_pelican("pelicanconf.py", project / "output", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
 

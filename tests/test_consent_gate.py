@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import edit, tree_digest
+from conftest import edit
 from haihui_build import run_pelican
 from haihui_checks.consent_rules import FORM_ITSELF, is_withdrawn
 from haihui_checks.content_rules import Rules, check_sources, load_sources
@@ -16,9 +16,11 @@ PLUGINS = ["haihui_checks", "haihui_speed", "haihui_i18n", "haihui_tiers", "haih
 
 def published_files_naming(folder, word: str) -> list[str]:
     """Built files that name `word`, except the preview's own list of problems (never published)."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                  if p.is_file() and "preview-problems" not in str(p)
-                  and word.encode() in p.read_bytes())
+    return sorted(
+        str(p.relative_to(folder))
+        for p in folder.rglob("*")
+        if p.is_file() and "preview-problems" not in str(p) and word.encode() in p.read_bytes()
+    )
 
 
 def build(project, settings_file="pelicanconf.py", **extra):
@@ -52,9 +54,19 @@ def test_a_withdrawal_after_a_broken_header_line_still_takes_the_story_down():
     assert is_withdrawn(source)
 
 
-FORMS = ["pan.baidu.com/s/1AbCdEf", "drive.google.com/file/d/abc", "www.dropbox.com/s/x",
-         "weiyun.com/abc", "https://example.org/form", "scan-14.pdf", "consent 14.JPG",
-         "form_14.jfif", "rachel@haihuichina.org", r"\\fileserver\consent\14", "share/forms/14"]
+FORMS = [
+    "pan.baidu.com/s/1AbCdEf",
+    "drive.google.com/file/d/abc",
+    "www.dropbox.com/s/x",
+    "weiyun.com/abc",
+    "https://example.org/form",
+    "scan-14.pdf",
+    "consent 14.JPG",
+    "form_14.jfif",
+    "rachel@haihuichina.org",
+    r"\\fileserver\consent\14",
+    "share/forms/14",
+]
 
 
 @pytest.mark.parametrize("reference", FORMS)
@@ -62,24 +74,36 @@ def test_a_consent_reference_that_is_a_link_or_a_file_is_refused(reference):
     assert FORM_ITSELF.search(reference)
 
 
-@pytest.mark.parametrize("reference", ["Chengdu office, consent binder 2026, no. 14",
-                                       "成都办公室，2026 年同意书档案夹，第 14 号", "Binder B, page 3"])
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "Chengdu office, consent binder 2026, no. 14",
+        "成都办公室，2026 年同意书档案夹，第 14 号",
+        "Binder B, page 3",
+    ],
+)
 def test_a_plain_consent_reference_is_accepted(reference):
     assert not FORM_ITSELF.search(reference)
 
 
 def test_consent_dated_in_the_future_is_refused():
     rules = Rules(languages=("en",), strict=True, templates=frozenset())
-    text = ("Title: T\nSlug: s\nLang: en\nDate: 2026-11-28\nSummary: S\nCampaign: c\nPerson: P\n"
-            "Consent: given 2999-01-01\nConsent_languages: en\nPhotos: no\nConsent_form: Binder 1\n"
-            "Image: images/illustrations/s.png\nSingle_language: yes\n\nText\n")
-    found = [p for p in check_sources(load_sources([("content/stories/s.en.md", "story", text)]), rules)
-             if p.message.startswith("Consent:")]
+    text = (
+        "Title: T\nSlug: s\nLang: en\nDate: 2026-11-28\nSummary: S\nCampaign: c\nPerson: P\n"
+        "Consent: given 2999-01-01\nConsent_languages: en\nPhotos: no\nConsent_form: Binder 1\n"
+        "Image: images/illustrations/s.png\nSingle_language: yes\n\nText\n"
+    )
+    found = [
+        p
+        for p in check_sources(load_sources([("content/stories/s.en.md", "story", text)]), rules)
+        if p.message.startswith("Consent:")
+    ]
     assert [(p.line, p.severity) for p in found] == [(8, "error")]
     assert "in the future" in found[0].message
 
 
 # ------------------------------------------------------------ through a build
+
 
 def test_a_withdrawal_added_above_the_old_line_takes_the_story_down(broken):
     edit(broken / EN, GIVEN_EN, f"Consent: withdrawn 2026-11-29\n{GIVEN_EN}")
@@ -121,8 +145,11 @@ def test_a_story_without_consent_is_not_published_even_without_the_checks(broken
 
 def test_links_to_a_story_taken_down_keep_their_text_and_lose_the_link(broken):
     about = broken / "content/pages/about.en.md"
-    about.write_text(about.read_text("utf-8") + "\nRead [her story]({filename}/stories/jibuguoguo.en.md) "
-                     "or [the same](/stories/jibuguoguo/).\n", "utf-8")
+    about.write_text(
+        about.read_text("utf-8") + "\nRead [her story]({filename}/stories/jibuguoguo.en.md) "
+        "or [the same](/stories/jibuguoguo/).\n",
+        "utf-8",
+    )
     edit(broken / ZH, GIVEN_ZH, "Consent: withdrawn 2026-11-29")
     code, messages = build(broken)
     assert code == 0, messages
@@ -135,17 +162,37 @@ def test_links_to_a_story_taken_down_keep_their_text_and_lose_the_link(broken):
 def test_her_name_on_a_page_still_published_is_reported():
     def file(path, kind, header, body):
         return (path, kind, "\n".join(f"{k}: {v}" for k, v in header.items()) + f"\n\n{body}\n")
-    down = file("content/stories/s.en.md", "story",
-                {"Title": "T", "Slug": "s", "Lang": "en", "Person": "Ayi", "Consent": "withdrawn 2026-11-29"}, "x")
-    down_zh = file("content/stories/s.zh.md", "story",
-                   {"Title": "T", "Slug": "s", "Lang": "zh", "Person": "阿依", "Consent": "given 2026-10-01"}, "x")
-    about = file("content/pages/about.en.md", "page", {"Title": "About", "Slug": "about", "Lang": "en"},
-                 "Mothers such as Ayi, and others.\nAyiguo is someone else.")
-    about_zh = file("content/pages/about.zh.md", "page", {"Title": "关于", "Slug": "about", "Lang": "zh"},
-                    "像阿依这样的母亲。")
+
+    down = file(
+        "content/stories/s.en.md",
+        "story",
+        {"Title": "T", "Slug": "s", "Lang": "en", "Person": "Ayi", "Consent": "withdrawn 2026-11-29"},
+        "x",
+    )
+    down_zh = file(
+        "content/stories/s.zh.md",
+        "story",
+        {"Title": "T", "Slug": "s", "Lang": "zh", "Person": "阿依", "Consent": "given 2026-10-01"},
+        "x",
+    )
+    about = file(
+        "content/pages/about.en.md",
+        "page",
+        {"Title": "About", "Slug": "about", "Lang": "en"},
+        "Mothers such as Ayi, and others.\nAyiguo is someone else.",
+    )
+    about_zh = file(
+        "content/pages/about.zh.md",
+        "page",
+        {"Title": "关于", "Slug": "about", "Lang": "zh"},
+        "像阿依这样的母亲。",
+    )
     rules = Rules(languages=("en", "zh"), strict=True, templates=frozenset())
-    found = [(p.path, p.line, p.severity) for p in check_sources(load_sources([down, down_zh, about, about_zh]), rules)
-             if "whose consent is withdrawn" in p.message]
+    found = [
+        (p.path, p.line, p.severity)
+        for p in check_sources(load_sources([down, down_zh, about, about_zh]), rules)
+        if "whose consent is withdrawn" in p.message
+    ]
     assert found == [("content/pages/about.en.md", 5, "warning"), ("content/pages/about.zh.md", 5, "warning")]
 
 

@@ -8,15 +8,29 @@ CAMPAIGN = ("pages/c.en.md", "page", "Title: C\nSlug: c\nLang: en\nTemplate: cam
 CAMPAIGN_ZH = ("pages/c.zh.md", "page", "Title: C\nSlug: c\nLang: zh\nTemplate: campaign\n\nText")
 
 
-CONSENT = {"Consent": "given 2026-11-20", "Consent_languages": "en, zh", "Photos": "no",
-           "Consent_form": "Chengdu office, binder 2026, no. 1",
-           "Image": "images/illustrations/s.png"}
+CONSENT = {
+    "Consent": "given 2026-11-20",
+    "Consent_languages": "en, zh",
+    "Photos": "no",
+    "Consent_form": "Chengdu office, binder 2026, no. 1",
+    "Image": "images/illustrations/s.png",
+}
 IMAGE_ALT = {"en": "A drawing of black piglets", "zh": "一幅黑猪仔的插图"}
 
 
 def story(lang="en", **fields):
-    values = {"Title": "T", "Slug": "s", "Lang": lang, "Date": "2026-11-28", "Summary": "S",
-              "Campaign": "c", "Person": "P", **CONSENT, "Image_alt": IMAGE_ALT[lang], **fields}
+    values = {
+        "Title": "T",
+        "Slug": "s",
+        "Lang": lang,
+        "Date": "2026-11-28",
+        "Summary": "S",
+        "Campaign": "c",
+        "Person": "P",
+        **CONSENT,
+        "Image_alt": IMAGE_ALT[lang],
+        **fields,
+    }
     header = "\n".join(f"{k}: {v}" for k, v in values.items() if v is not None)
     return (f"stories/s.{lang}.md", "story", header + "\n\nBody text.")
 

@@ -12,11 +12,14 @@ def test_dates_per_language():
     assert format_day(date(2026, 11, 28), "en") == "November 28, 2026"
 
 
-@pytest.mark.parametrize("fen,en,zh", [
-    (100_000, "¥1,000", "1,000\u00a0元"),
-    (123_456, "¥1,234.56", "1,234.56\u00a0元"),
-    (5, "¥0.05", "0.05\u00a0元"),
-])
+@pytest.mark.parametrize(
+    "fen,en,zh",
+    [
+        (100_000, "¥1,000", "1,000\u00a0元"),
+        (123_456, "¥1,234.56", "1,234.56\u00a0元"),
+        (5, "¥0.05", "0.05\u00a0元"),
+    ],
+)
 def test_money_from_fen(fen, en, zh):
     assert format_fen(fen, "en") == en
     assert format_fen(fen, "zh_Hans_CN") == zh

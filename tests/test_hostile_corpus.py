@@ -41,8 +41,11 @@ def her_photo_everywhere(project: Path) -> None:
     gps_jpeg(project / "content/images/photos/her.jpg")
     for story in (EN, ZH):
         edit(project / story, "Photos: no", "Photos: yes")
-        edit(project / story, "Image: images/illustrations/passing-on-the-gift.png",
-             "Image: images/photos/her.jpg")
+        edit(
+            project / story,
+            "Image: images/illustrations/passing-on-the-gift.png",
+            "Image: images/photos/her.jpg",
+        )
     append(project / ABOUT, "\n![Jibuguoguo at her pigsty]({static}/images/photos/her.jpg)\n")
     withdraw(project)
 
@@ -52,7 +55,8 @@ CASES = {
     "event handler on an image": lambda p: append(p / EN, '\n<img src="x" onerror="alert(1)">\n'),
     "javascript: link": lambda p: append(p / EN, "\n[click](javascript:alert(1))\n"),
     "entity-encoded javascript link": lambda p: append(
-        p / EN, '\n<a href="jav&#x61;script&colon;alert(1)">x</a>\n'),
+        p / EN, '\n<a href="jav&#x61;script&colon;alert(1)">x</a>\n'
+    ),
     "iframe": lambda p: append(p / EN, '\n<iframe src="https://example.org/"></iframe>\n'),
     "tracking pixel": lambda p: append(p / EN, '\n<img src="https://tracker.example/p.gif" alt="">\n'),
     "svg with script": lambda p: append(p / EN, "\n<svg onload=alert(1)><script>alert(2)</script></svg>\n"),
@@ -64,27 +68,40 @@ CASES = {
     "GPS original as .jfif, unlinked": lambda p: gps_jpeg(p / "content/images/photos/wechat.jfif"),
     "GPS original as .jpe, shown": lambda p: (
         gps_jpeg(p / "content/images/photos/phone.jpe"),
-        edit(p / EN, "Photos: no", "Photos: yes"), edit(p / ZH, "Photos: no", "Photos: yes"),
-        append(p / EN, "\n![A pigsty]({static}/images/photos/phone.jpe)\n")),
+        edit(p / EN, "Photos: no", "Photos: yes"),
+        edit(p / ZH, "Photos: no", "Photos: yes"),
+        append(p / EN, "\n![A pigsty]({static}/images/photos/phone.jpe)\n"),
+    ),
     "scanned consent form as PDF": lambda p: (p / "content/images/consent-14.pdf").write_bytes(b"%PDF-1.4"),
     "SVG drawing with script": lambda p: (p / "content/images/illustrations/x.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "utf-8"),
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "utf-8"
+    ),
     "symlink to /etc": lambda p: os.symlink("/etc", p / "content/images/etc"),
-    "story saved as .markdown without consent": lambda p: (
-        (p / "content/stories/ayi.en.markdown").write_text(
-            (p / EN).read_text("utf-8").replace("Slug: jibuguoguo", "Slug: ayi")
-            .replace("Consent: given 2026-10-12\n", ""), "utf-8")),
+    "story saved as .markdown without consent": lambda p: (p / "content/stories/ayi.en.markdown").write_text(
+        (p / EN)
+        .read_text("utf-8")
+        .replace("Slug: jibuguoguo", "Slug: ayi")
+        .replace("Consent: given 2026-10-12\n", ""),
+        "utf-8",
+    ),
     "story saved as .html": lambda p: (p / "content/pages/x.html").write_text(
-        "<html><head><title>X</title></head><body><script>alert(1)</script></body></html>", "utf-8"),
+        "<html><head><title>X</title></head><body><script>alert(1)</script></body></html>", "utf-8"
+    ),
     "withdrawal above the old consent line": lambda p: edit(
-        p / EN, "Consent: given", "Consent: withdrawn 2026-11-29\nConsent: given"),
+        p / EN, "Consent: given", "Consent: withdrawn 2026-11-29\nConsent: given"
+    ),
     "withdrawn, with a broken date": lambda p: (withdraw(p), edit(p / EN, "Date: 2026-10-12", "Date: soon")),
     "withdrawn, her photo on About": her_photo_everywhere,
-    "Save_as outside the site": lambda p: edit(p / ABOUT, "Slug: about", "Slug: about\nSave_as: ../../x.html"),
+    "Save_as outside the site": lambda p: edit(
+        p / ABOUT, "Slug: about", "Slug: about\nSave_as: ../../x.html"
+    ),
     "page replacing the Chinese home": lambda p: edit(p / ABOUT, "Slug: about", "Slug: zh"),
 }
-WITHDRAWN = {"withdrawal above the old consent line", "withdrawn, with a broken date",
-             "withdrawn, her photo on About"}
+WITHDRAWN = {
+    "withdrawal above the old consent line",
+    "withdrawn, with a broken date",
+    "withdrawn, her photo on About",
+}
 
 
 def unsafe_in(page: BeautifulSoup) -> list[str]:
@@ -96,8 +113,15 @@ def unsafe_in(page: BeautifulSoup) -> list[str]:
             values = value if isinstance(value, list) else [value]
             for item in values:
                 compact = "".join(str(item).split()).lower()
-                if name.lower() in ("href", "src", "srcset", "action", "formaction", "poster", "content") and \
-                        compact.startswith(DANGEROUS_SCHEMES):
+                if name.lower() in (
+                    "href",
+                    "src",
+                    "srcset",
+                    "action",
+                    "formaction",
+                    "poster",
+                    "content",
+                ) and compact.startswith(DANGEROUS_SCHEMES):
                     found.append(f"{element.name} {name}={item}")
                 if name.lower() in ("src", "srcset") and compact.startswith(("http:", "https:", "//")):
                     found.append(f"{element.name} {name} loads from another host: {item}")
@@ -127,9 +151,14 @@ def test_hostile_input_is_refused_or_published_safely(broken, case):
         return
     files = [p for p in output.rglob("*") if p.is_file()]
     assert not [p for p in output.rglob("*") if p.is_symlink()]
-    theme_files = {f"theme/{p.relative_to(broken / 'theme/static')}" for p in (broken / "theme/static").rglob("*")}
-    strays = [str(p.relative_to(output)) for p in files if p.suffix.lower() not in BUILT_SUFFIXES
-              and str(p.relative_to(output)) not in theme_files]
+    theme_files = {
+        f"theme/{p.relative_to(broken / 'theme/static')}" for p in (broken / "theme/static").rglob("*")
+    }
+    strays = [
+        str(p.relative_to(output))
+        for p in files
+        if p.suffix.lower() not in BUILT_SUFFIXES and str(p.relative_to(output)) not in theme_files
+    ]
     assert strays == [], f"files the build did not make: {strays}"
     for path in files:
         if path.suffix in (".html", ".xml"):
@@ -141,7 +170,11 @@ def test_hostile_input_is_refused_or_published_safely(broken, case):
                     assert unsafe_in(BeautifulSoup(content.get_text(), "lxml")) == [], path.name
     assert pictures_with_metadata(output) == []
     if case in WITHDRAWN:
-        naming = [str(p.relative_to(output)) for p in files if "preview-problems" not in str(p)
-                  and (b"jibuguoguo" in p.read_bytes().lower() or "吉布果果".encode() in p.read_bytes())]
+        naming = [
+            str(p.relative_to(output))
+            for p in files
+            if "preview-problems" not in str(p)
+            and (b"jibuguoguo" in p.read_bytes().lower() or "吉布果果".encode() in p.read_bytes())
+        ]
         assert naming == [], "a withdrawn woman is still on the site"
         assert not (output / "images" / "photos").exists()

@@ -29,7 +29,7 @@ from haihui_checks.problems import ERROR, WARNING
 from haihui_i18n.formatting import format_fen
 from haihui_tiers.checkout_links import check_checkout_links
 from haihui_tiers.fund_use import check_fund_use
-from haihui_tiers.short_codes import find_short_codes, replace_short_codes
+from haihui_tiers.short_codes import replace_short_codes
 from haihui_tiers.site_data import check_tiers, load_site_tiers, short_code_problems
 from haihui_tiers.tiers import compute_tiers
 from haihui_tiers.yaml_source import read_yaml
@@ -37,8 +37,10 @@ from haihui_tiers.yaml_source import read_yaml
 DATA = ROOT / "content" / "data" / "fund-use.yaml"
 LINKS = ROOT / "content" / "data" / "checkout-links.yaml"
 LANGS = ("en", "zh")
-CHANNELS = {"stripe": {"hosts": ["buy.stripe.com", "donate.stripe.com"]},
-            "platform": {"hosts": ["gongyi.qq.com"], "names": {"en": "P", "zh": "P"}}}
+CHANNELS = {
+    "stripe": {"hosts": ["buy.stripe.com", "donate.stripe.com"]},
+    "platform": {"hosts": ["gongyi.qq.com"], "names": {"en": "P", "zh": "P"}},
+}
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 DATA_REL, LINKS_REL = "content/data/fund-use.yaml", "content/data/checkout-links.yaml"
 
@@ -101,7 +103,9 @@ STORY_PATH = "content/stories/s.en.md"
 def code_problems(text: str, strict: bool = False) -> list:
     """What the tiers check says about one story (the site's data loaded once)."""
     (source,) = load_sources([(STORY_PATH, "story", text)])
-    return list(short_code_problems(source, SITE, strict=True) if strict else short_code_problems(source, SITE))
+    return list(
+        short_code_problems(source, SITE, strict=True) if strict else short_code_problems(source, SITE)
+    )
 
 
 def story(body: str, front: str = "Title: T\nSlug: s\nLang: en\n") -> str:
@@ -110,27 +114,50 @@ def story(body: str, front: str = "Title: T\nSlug: s\nLang: en\n") -> str:
 
 # ================================================================ YAML read the 1.2 way
 
-@pytest.mark.parametrize("written,expected", [
-    ("060000", 60000),          # 1.1: octal 24576
-    ("0060000", 60000),
-    ("010", 10),                # 1.1: 8
-    ("0o17", 15),               # 1.2's octal
-    ("0x1F", 31),               # 1.2's hexadecimal
-    ("+12", 12),
-    ("-0", 0),
-    ("300:00", "300:00"),       # 1.1: base 60, 18000
-    ("1:30:00", "1:30:00"),     # 1.1: 5400
-    ("190:20:30.15", "190:20:30.15"),
-    ("1_000", "1_000"),         # 1.1: 1000
-    ("0b101", "0b101"),         # 1.1: 5
-    ("yes", "yes"), ("no", "no"), ("Yes", "Yes"), ("NO", "NO"),
-    ("on", "on"), ("off", "off"), ("On", "On"), ("OFF", "OFF"), ("y", "y"), ("n", "n"),
-    ("true", True), ("True", True), ("TRUE", True), ("false", False), ("False", False), ("FALSE", False),
-    ("tRUE", "tRUE"),
-    ("~", None), ("null", None), ("Null", None), ("NULL", None), ("", None), ("nULL", "nULL"),
-    ("1.5", 1.5), ("1e3", 1000.0),
-    ("2026-09-30", date(2026, 9, 30)),
-])
+
+@pytest.mark.parametrize(
+    "written,expected",
+    [
+        ("060000", 60000),  # 1.1: octal 24576
+        ("0060000", 60000),
+        ("010", 10),  # 1.1: 8
+        ("0o17", 15),  # 1.2's octal
+        ("0x1F", 31),  # 1.2's hexadecimal
+        ("+12", 12),
+        ("-0", 0),
+        ("300:00", "300:00"),  # 1.1: base 60, 18000
+        ("1:30:00", "1:30:00"),  # 1.1: 5400
+        ("190:20:30.15", "190:20:30.15"),
+        ("1_000", "1_000"),  # 1.1: 1000
+        ("0b101", "0b101"),  # 1.1: 5
+        ("yes", "yes"),
+        ("no", "no"),
+        ("Yes", "Yes"),
+        ("NO", "NO"),
+        ("on", "on"),
+        ("off", "off"),
+        ("On", "On"),
+        ("OFF", "OFF"),
+        ("y", "y"),
+        ("n", "n"),
+        ("true", True),
+        ("True", True),
+        ("TRUE", True),
+        ("false", False),
+        ("False", False),
+        ("FALSE", False),
+        ("tRUE", "tRUE"),
+        ("~", None),
+        ("null", None),
+        ("Null", None),
+        ("NULL", None),
+        ("", None),
+        ("nULL", "nULL"),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        ("2026-09-30", date(2026, 9, 30)),
+    ],
+)
 def test_plain_scalars_are_read_by_the_yaml_1_2_core_schema(tmp_path, written, expected):
     assert yaml_value(tmp_path, written) == expected
 
@@ -162,8 +189,9 @@ def test_an_amount_in_base_60_is_refused_at_its_line(tmp_path):
 
 def test_yes_is_not_a_boolean_in_the_checkout_links(tmp_path):
     path = tmp_path / "checkout-links.yaml"
-    path.write_text("tiers:\n  pigsty:\n    platform:\n      url: https://gongyi.qq.com/x\n      sample: yes\n",
-                    "utf-8")
+    path.write_text(
+        "tiers:\n  pigsty:\n    platform:\n      url: https://gongyi.qq.com/x\n      sample: yes\n", "utf-8"
+    )
     tiers = compute_tiers(check_fund_use(DATA, LANGS)[0])
     _, problems = check_checkout_links(path, tiers, CHANNELS, LANGS, strict=False)
     refused = [p for p in problems if p.line == 5]
@@ -180,8 +208,10 @@ def billion_laughs() -> str:
 @pytest.fixture
 def two_seconds():
     """Fail (not hang) when the code under test runs away."""
+
     def stop(*_):
         raise TimeoutError("took more than 2 seconds")
+
     previous = signal.signal(signal.SIGALRM, stop)
     signal.alarm(2)
     yield
@@ -201,12 +231,15 @@ def test_an_alias_bomb_in_fund_use_fails_at_once_with_its_line(tmp_path, two_sec
     assert problem.message_zh
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ("a: &x 1\nb: *x\n", "b: *x"),
-    ("base: &b {x: 1}\nother:\n  <<: *b\n", "<<: *b"),
-    ("other:\n  <<: {x: 1}\n  y: 2\n", "<<: {x: 1}"),
-    ("tiers:\n  - &t {unit: piglet}\n  - *t\n", "- *t"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("a: &x 1\nb: *x\n", "b: *x"),
+        ("base: &b {x: 1}\nother:\n  <<: *b\n", "<<: *b"),
+        ("other:\n  <<: {x: 1}\n  y: 2\n", "<<: {x: 1}"),
+        ("tiers:\n  - &t {unit: piglet}\n  - *t\n", "- *t"),
+    ],
+)
 def test_aliases_and_merge_keys_are_refused_at_their_line(tmp_path, text, fragment):
     path = data_copy(tmp_path, text=text)
     fund_use, problems = check_fund_use(path, LANGS)
@@ -220,13 +253,17 @@ def test_a_duplicate_key_in_fund_use_is_reported_at_the_second_line(tmp_path):
     problems = check_fund_use(path, LANGS)[1]
     twice = [p for p in problems if "written twice" in p.message]
     assert [(p.line, p.message.split(":")[0]) for p in twice] == [
-        (line_with(path, "amount_fen: 1500 "), "unit_costs.vet-care.amount_fen")]
+        (line_with(path, "amount_fen: 1500 "), "unit_costs.vet-care.amount_fen")
+    ]
 
 
 def test_a_duplicate_key_in_checkout_links_is_reported_at_its_line(tmp_path):
     path = tmp_path / "checkout-links.yaml"
-    path.write_text("tiers:\n  pigsty:\n    platform: {url: 'https://gongyi.qq.com/a'}\n"
-                    "  pigsty:\n    platform: {url: 'https://gongyi.qq.com/b'}\n", "utf-8")
+    path.write_text(
+        "tiers:\n  pigsty:\n    platform: {url: 'https://gongyi.qq.com/a'}\n"
+        "  pigsty:\n    platform: {url: 'https://gongyi.qq.com/b'}\n",
+        "utf-8",
+    )
     tiers = compute_tiers(check_fund_use(DATA, LANGS)[0])
     _, problems = check_checkout_links(path, tiers, CHANNELS, LANGS, strict=False)
     twice = [p for p in problems if "written twice" in p.message]
@@ -261,6 +298,7 @@ def settings_dir(tmp_path):
 
 # ================================================================ placeholders in data values
 
+
 @pytest.mark.parametrize("strict,severity", [(False, WARNING), (True, ERROR)])
 def test_audited_by_todo_warns_in_a_preview_and_is_refused_in_publish(tmp_path, strict, severity):
     settings_ = site_settings(tmp_path, strict=strict)
@@ -274,12 +312,22 @@ def test_audited_by_todo_warns_in_a_preview_and_is_refused_in_publish(tmp_path, 
     assert (site is not None) == (not strict)  # a preview still builds, marked; publish stops
 
 
-@pytest.mark.parametrize("old,new,key", [
-    ("names: {en: Pigsty grants, zh: 猪圈补助}", "names: {en: Pigsty grants, zh: 待填写}",
-     "expenditure.categories.pigsty-grants.names.zh"),
-    ("      en: Choose how much", "      en: TODO Choose how much", "tiers.any-amount.descriptions.en"),
-    ("names: {en: A pigsty, zh: 一个猪圈}", "names: {en: 'TODO: name', zh: 一个猪圈}", "tiers.pigsty.names.en"),
-])
+@pytest.mark.parametrize(
+    "old,new,key",
+    [
+        (
+            "names: {en: Pigsty grants, zh: 猪圈补助}",
+            "names: {en: Pigsty grants, zh: 待填写}",
+            "expenditure.categories.pigsty-grants.names.zh",
+        ),
+        ("      en: Choose how much", "      en: TODO Choose how much", "tiers.any-amount.descriptions.en"),
+        (
+            "names: {en: A pigsty, zh: 一个猪圈}",
+            "names: {en: 'TODO: name', zh: 一个猪圈}",
+            "tiers.pigsty.names.en",
+        ),
+    ],
+)
 def test_placeholders_anywhere_in_fund_use_are_found_with_their_key_path(tmp_path, old, new, key):
     path = data_copy(tmp_path, old, new)
     _, problems = check_fund_use(path, LANGS, strict=True)
@@ -301,6 +349,7 @@ def test_placeholders_in_checkout_links_are_refused_in_publish(tmp_path):
 
 # ================================================================ campaign ids, both ways
 
+
 def test_a_fund_use_campaign_without_a_campaign_page_is_an_error(tmp_path):
     settings_ = site_settings(tmp_path)
     data = Path(settings_["PATH"]) / "data" / "fund-use.yaml"
@@ -312,19 +361,24 @@ def test_a_fund_use_campaign_without_a_campaign_page_is_an_error(tmp_path):
     assert "left-behind-mothers (content/pages/campaigns/left-behind-mothers" in in_data[0].message
     assert "Template: campaign" in in_data[0].fix and in_data[0].fix_zh
     on_pages = [p for p in problems if p.path.startswith("content/pages/campaigns/")]
-    assert sorted(p.path for p in on_pages) == ["content/pages/campaigns/left-behind-mothers.en.md",
-                                               "content/pages/campaigns/left-behind-mothers.zh.md"]
-    assert all(p.line == 2 and "has no entry under campaigns" in p.message and p.severity == ERROR
-               for p in on_pages)
+    assert sorted(p.path for p in on_pages) == [
+        "content/pages/campaigns/left-behind-mothers.en.md",
+        "content/pages/campaigns/left-behind-mothers.zh.md",
+    ]
+    assert all(
+        p.line == 2 and "has no entry under campaigns" in p.message and p.severity == ERROR for p in on_pages
+    )
 
 
 def test_a_campaign_page_without_fund_use_campaign_is_an_error_in_every_build(tmp_path):
-    extra = {"content/pages/campaigns/rural-schools.en.md":
-             "Title: Rural schools\nSlug: rural-schools\nLang: en\nTemplate: campaign\n"
-             "Single_language: yes\n\nText.\n"}
+    extra = {
+        "content/pages/campaigns/rural-schools.en.md": "Title: Rural schools\nSlug: rural-schools\nLang: en\nTemplate: campaign\n"
+        "Single_language: yes\n\nText.\n"
+    }
     for strict in (False, True):
-        problems = tier_problems(project_sources(extra=extra), site_settings(tmp_path / str(strict), strict),
-                                 strict)
+        problems = tier_problems(
+            project_sources(extra=extra), site_settings(tmp_path / str(strict), strict), strict
+        )
         (problem,) = [p for p in problems if "campaign" in p.message and p.severity == ERROR]
         assert problem.path == "content/pages/campaigns/rural-schools.en.md" and problem.line == 2
         assert "campaign page 'rural-schools' has no entry under campaigns in" in problem.message
@@ -340,25 +394,28 @@ def test_matching_campaigns_raise_nothing(tmp_path):
 FIX = "on a line of its own"
 
 
-@pytest.mark.parametrize("body,reason", [
-    ("Give today: [tiers: pigsty] and thank you.\n", "other text on its line"),
-    ("Give [tiers: pigsty]\n", "other text on its line"),
-    ("- [tiers: pigsty]\n", "inside a list item"),
-    ("* [tiers: pigsty]\n", "inside a list item"),
-    ("1. [tiers: pigsty]\n", "inside a list item"),
-    ("## [tiers: pigsty]\n", "inside a heading"),
-    ("> [tiers: pigsty]\n", "inside a quote"),
-    ("    [tiers: pigsty]\n", "indented"),
-    ("Some text\n[tiers: pigsty]\n", "no empty line before and after"),
-    ("[tiers: pigsty]\nSome text\n", "no empty line before and after"),
-    ("[tiers: pigsty](https://example.org)\n", "make a link of it"),
-    ("[TIERS: pigsty]\n", "is not a tier short code"),
-    ("[Tiers: pigsty]\n", "is not a tier short code"),
-    ("[tiers: Pigsty]\n", "is not a tier short code"),
-    ("[tier: pigsty]\n", "is not a tier short code"),
-    ("[ tiers: pigsty]\n", "is not a tier short code"),
-    ("[tiers: pigsty\n", "is not a tier short code"),
-])
+@pytest.mark.parametrize(
+    "body,reason",
+    [
+        ("Give today: [tiers: pigsty] and thank you.\n", "other text on its line"),
+        ("Give [tiers: pigsty]\n", "other text on its line"),
+        ("- [tiers: pigsty]\n", "inside a list item"),
+        ("* [tiers: pigsty]\n", "inside a list item"),
+        ("1. [tiers: pigsty]\n", "inside a list item"),
+        ("## [tiers: pigsty]\n", "inside a heading"),
+        ("> [tiers: pigsty]\n", "inside a quote"),
+        ("    [tiers: pigsty]\n", "indented"),
+        ("Some text\n[tiers: pigsty]\n", "no empty line before and after"),
+        ("[tiers: pigsty]\nSome text\n", "no empty line before and after"),
+        ("[tiers: pigsty](https://example.org)\n", "make a link of it"),
+        ("[TIERS: pigsty]\n", "is not a tier short code"),
+        ("[Tiers: pigsty]\n", "is not a tier short code"),
+        ("[tiers: Pigsty]\n", "is not a tier short code"),
+        ("[tier: pigsty]\n", "is not a tier short code"),
+        ("[ tiers: pigsty]\n", "is not a tier short code"),
+        ("[tiers: pigsty\n", "is not a tier short code"),
+    ],
+)
 def test_a_short_code_that_would_stay_as_text_is_an_error(body, reason):
     mine = code_problems(story("Intro.\n\n" + body))
     assert len(mine) == 1, mine
@@ -368,22 +425,32 @@ def test_a_short_code_that_would_stay_as_text_is_an_error(body, reason):
     assert FIX in mine[0].fix and "单独" in mine[0].fix_zh
 
 
-@pytest.mark.parametrize("body", [
-    "[tiers: pigsty]\n",
-    "## Give\n[tiers: pigsty]\n\nMore.\n",
-    "   [tiers: pigsty, mothers-start]\n",
-    "[tiers: campaign left-behind-mothers]\n## Next\n",
-    "```\n[TIERS: shown as code]\n```\n",
-    "Write `[tiers: pigsty]` on a line of its own.\n",
-    "<!-- [tiers inline] in a note -->\n",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[tiers: pigsty]\n",
+        "## Give\n[tiers: pigsty]\n\nMore.\n",
+        "   [tiers: pigsty, mothers-start]\n",
+        "[tiers: campaign left-behind-mothers]\n## Next\n",
+        "```\n[TIERS: shown as code]\n```\n",
+        "Write `[tiers: pigsty]` on a line of its own.\n",
+        "<!-- [tiers inline] in a note -->\n",
+    ],
+)
 def test_short_codes_that_render_or_are_code_are_accepted(body):
     assert code_problems(story("Intro.\n\n" + body)) == []
 
 
 MD = markdown.Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
-CODE = st.sampled_from(["[tiers: pigsty]", "[TIERS: pigsty]", "[tier: pigsty]", "[tiers: pigsty, mothers-start]",
-                        "[Tiers: campaign left-behind-mothers]"])
+CODE = st.sampled_from(
+    [
+        "[tiers: pigsty]",
+        "[TIERS: pigsty]",
+        "[tier: pigsty]",
+        "[tiers: pigsty, mothers-start]",
+        "[Tiers: campaign left-behind-mothers]",
+    ]
+)
 BEFORE = st.sampled_from(["", "", "- ", "* ", "1. ", "## ", "> ", "    ", "   ", "Give ", "**", "_"])
 AFTER = st.sampled_from(["", "", " now", "**", "_", ".", "(https://x.org)", ": x"])
 NEIGHBOUR = st.sampled_from(["", "", "Some text", "## Heading", "- item"])
@@ -408,9 +475,11 @@ def test_what_the_checker_accepts_never_stays_on_the_page_as_text(before, code, 
 def test_leftover_short_code_text_is_found_outside_code_only():
     from haihui_tiers.short_codes import leftover_short_codes
 
-    page = ("<p>Give [tiers: pigsty] now</p><li>[TIERS: x]</li><p>[amount: piglet]</p>"
-            "<pre><code>[tiers: y]</code></pre><p><code>[amount: z]</code></p><!-- [tiers: c] -->"
-            "<p>[amount raised](x) and [tiered] prices</p>")
+    page = (
+        "<p>Give [tiers: pigsty] now</p><li>[TIERS: x]</li><p>[amount: piglet]</p>"
+        "<pre><code>[tiers: y]</code></pre><p><code>[amount: z]</code></p><!-- [tiers: c] -->"
+        "<p>[amount raised](x) and [tiered] prices</p>"
+    )
     assert leftover_short_codes(page) == ["[tiers: pigsty]", "[TIERS: x]", "[amount: piglet]"]
 
 
@@ -455,13 +524,49 @@ def test_a_build_stops_when_short_code_text_would_be_published(tmp_path):
 
 # ================================================================ amounts: [amount: ...], [literal: ...], typed amounts
 
-TYPED = ["1,000 yuan", "1000 yuan", "1,000 Yuan", "1,000-yuan", "¥1,000", "￥1000", "¥ 1,000.50", "1000元",
-         "1,000 元", "1000 元", "RMB 1,000", "RMB1000", "CNY 1,000", "1,000 RMB", "1000 CNY", "一千元", "五百元",
-         "两万元", "三千五百元", "2万元", "1.5万元", "1.5 million yuan", "a thousand yuan", "10k yuan", "500块钱",
-         "1，000元"]
-NOT_AMOUNTS = ["in 2026 she", "20 piglets", "单元", "元旦", "第一元素", "the Yuan dynasty", "多元",
-               "`1,000 yuan` in code", "<!-- 1,000 yuan -->", "[literal: 3,000 yuan]", "[amount: pigsty-grant]",
-               "[literal: ¥1,000 at the market]", "2026-09-14"]
+TYPED = [
+    "1,000 yuan",
+    "1000 yuan",
+    "1,000 Yuan",
+    "1,000-yuan",
+    "¥1,000",
+    "￥1000",
+    "¥ 1,000.50",
+    "1000元",
+    "1,000 元",
+    "1000 元",
+    "RMB 1,000",
+    "RMB1000",
+    "CNY 1,000",
+    "1,000 RMB",
+    "1000 CNY",
+    "一千元",
+    "五百元",
+    "两万元",
+    "三千五百元",
+    "2万元",
+    "1.5万元",
+    "1.5 million yuan",
+    "a thousand yuan",
+    "10k yuan",
+    "500块钱",
+    "1，000元",
+]
+NOT_AMOUNTS = [
+    "in 2026 she",
+    "20 piglets",
+    "单元",
+    "元旦",
+    "第一元素",
+    "the Yuan dynasty",
+    "多元",
+    "`1,000 yuan` in code",
+    "<!-- 1,000 yuan -->",
+    "[literal: 3,000 yuan]",
+    "[amount: pigsty-grant]",
+    "[literal: ¥1,000 at the market]",
+    "2026-09-14",
+]
 
 
 @pytest.mark.parametrize("written", TYPED)
@@ -480,9 +585,13 @@ def test_text_that_is_no_typed_amount_is_left_alone(written):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=1, max_value=10**7), st.sampled_from(["{n} yuan", "{n:,} yuan", "¥{n:,}", "{n}元",
-                                                                   "{n:,} 元", "RMB {n:,}", "CNY {n}", "{n}-yuan"]),
-       st.sampled_from(["", "She got ", "**", "- ", "(", "“"]))
+@given(
+    st.integers(min_value=1, max_value=10**7),
+    st.sampled_from(
+        ["{n} yuan", "{n:,} yuan", "¥{n:,}", "{n}元", "{n:,} 元", "RMB {n:,}", "CNY {n}", "{n}-yuan"]
+    ),
+    st.sampled_from(["", "She got ", "**", "- ", "(", "“"]),
+)
 def test_any_typed_yuan_amount_is_found(number, spelling, before):
     from haihui_tiers.short_codes import typed_amounts
 
@@ -493,65 +602,96 @@ def test_any_typed_yuan_amount_is_found(number, spelling, before):
 
 @pytest.mark.parametrize("strict,severity", [(False, WARNING), (True, ERROR)])
 def test_an_amount_typed_in_a_story_is_refused_in_publish(strict, severity):
-    sources = project_sources({"content/stories/jibuguoguo.en.md": (
-        "[amount: pigsty-grant] toward building", "1,000 yuan toward building")})
-    problems = [p for p in tier_problems(sources, dict(SETTINGS, STRICT_PUBLISH=strict), strict)
-                if "typed as text" in p.message]
+    sources = project_sources(
+        {
+            "content/stories/jibuguoguo.en.md": (
+                "[amount: pigsty-grant] toward building",
+                "1,000 yuan toward building",
+            )
+        }
+    )
+    problems = [
+        p
+        for p in tier_problems(sources, dict(SETTINGS, STRICT_PUBLISH=strict), strict)
+        if "typed as text" in p.message
+    ]
     path = ROOT / "content/stories/jibuguoguo.en.md"
     assert [(p.path, p.line, p.severity) for p in problems] == [
-        ("content/stories/jibuguoguo.en.md", line_with(path, "[amount: pigsty-grant] toward building"), severity)]
+        (
+            "content/stories/jibuguoguo.en.md",
+            line_with(path, "[amount: pigsty-grant] toward building"),
+            severity,
+        )
+    ]
     assert "[amount: pigsty-grant]" in problems[0].fix and "[literal: 3,000 yuan]" in problems[0].fix
     assert problems[0].message_zh and problems[0].fix_zh
 
 
 def test_an_amount_typed_in_the_summary_is_found_at_its_line():
-    problems = code_problems(story(
-        "Intro.\n", "Title: T\nSlug: s\nLang: en\nSummary: She got 1,000 yuan for a pigsty.\n"), strict=True)
+    problems = code_problems(
+        story("Intro.\n", "Title: T\nSlug: s\nLang: en\nSummary: She got 1,000 yuan for a pigsty.\n"),
+        strict=True,
+    )
     assert [(p.line, p.severity) for p in problems] == [(4, ERROR)]
 
 
 def test_the_real_content_types_no_amount():
-    assert [p for p in tier_problems(project_sources(), dict(SETTINGS, STRICT_PUBLISH=True), True)
-            if "typed as text" in p.message or "[amount" in p.message] == []
+    assert [
+        p
+        for p in tier_problems(project_sources(), dict(SETTINGS, STRICT_PUBLISH=True), True)
+        if "typed as text" in p.message or "[amount" in p.message
+    ] == []
 
 
-@pytest.mark.parametrize("code,message", [
-    ("[amount: pigsty]", None),                  # a tier with a fixed amount
-    ("[amount: piglet]", None),                  # a unit cost
-    ("[amount: pigsty-grants]", "there is no unit cost or tier 'pigsty-grants'"),
-    ("[amount: any-amount]", "there is no unit cost or tier 'any-amount'"),  # the donor chooses
-    ("[Amount: piglet]", "is not written the way"),
-    ("[amount:piglet ]", None),
-    ("[amount: Piglet]", "is not written the way"),
-    ("[amount: piglet](https://x.org)", "make a link of it"),
-    ("[LITERAL: 3,000 yuan]", "is not written the way"),
-])
+@pytest.mark.parametrize(
+    "code,message",
+    [
+        ("[amount: pigsty]", None),  # a tier with a fixed amount
+        ("[amount: piglet]", None),  # a unit cost
+        ("[amount: pigsty-grants]", "there is no unit cost or tier 'pigsty-grants'"),
+        ("[amount: any-amount]", "there is no unit cost or tier 'any-amount'"),  # the donor chooses
+        ("[Amount: piglet]", "is not written the way"),
+        ("[amount:piglet ]", None),
+        ("[amount: Piglet]", "is not written the way"),
+        ("[amount: piglet](https://x.org)", "make a link of it"),
+        ("[LITERAL: 3,000 yuan]", "is not written the way"),
+    ],
+)
 def test_amount_short_codes_name_a_known_id(code, message):
     mine = code_problems(story(f"Intro.\n\nShe got {code} today.\n"))
     if message is None:
         assert mine == []
     else:
-        assert len(mine) == 1 and mine[0].line == 7 and message in mine[0].message and mine[0].severity == ERROR
+        assert (
+            len(mine) == 1 and mine[0].line == 7 and message in mine[0].message and mine[0].severity == ERROR
+        )
         if "there is no" in message:
             assert "pigsty-grant" in mine[0].fix and "piglet" in mine[0].fix
 
 
 @pytest.mark.parametrize("lang,locale", [("en", "en"), ("zh", "zh_Hans_CN")])
 def test_amount_and_literal_render_in_the_page_language(tmp_path, lang, locale):
-    content = FakeContent(tmp_path / "s.md", lang,
-                          "<p>A [amount: pigsty-grant] grant, [literal: 3,000 yuan] at market, "
-                          "<strong>[amount: mothers-start]</strong></p><pre><code>[amount: piglet]</code></pre>",
-                          summary="<p>[amount: pigsty-grant] toward a pigsty</p>", title="[amount: pigsty] pigsty")
+    content = FakeContent(
+        tmp_path / "s.md",
+        lang,
+        "<p>A [amount: pigsty-grant] grant, [literal: 3,000 yuan] at market, "
+        "<strong>[amount: mothers-start]</strong></p><pre><code>[amount: piglet]</code></pre>",
+        summary="<p>[amount: pigsty-grant] toward a pigsty</p>",
+        title="[amount: pigsty] pigsty",
+    )
     embed(tmp_path, content)
     site, _ = load_site_tiers(SETTINGS)
     grant, start = format_fen(100000, locale), format_fen(site.tiers["mothers-start"].amount_fen, locale)
-    assert content._content == (f"<p>A {grant} grant, 3,000 yuan at market, <strong>{start}</strong></p>"
-                                "<pre><code>[amount: piglet]</code></pre>")
+    assert content._content == (
+        f"<p>A {grant} grant, 3,000 yuan at market, <strong>{start}</strong></p>"
+        "<pre><code>[amount: piglet]</code></pre>"
+    )
     assert content.metadata["summary"] == f"<p>{grant} toward a pigsty</p>" == content._summary
     assert content.title == f"{grant} pigsty"
 
 
 # ================================================================ whole builds
+
 
 def plain(result) -> str:
     lines = (result.stdout + result.stderr).splitlines()
@@ -565,12 +705,14 @@ def text_of(project: Path, url: str) -> str:
 
 
 def test_the_pages_show_the_pigsty_grant_from_the_data_in_both_languages(good_build):
-    for url, shown in [("stories/jibuguoguo", "piglets and ¥1,000 toward building"),
-                       ("zh/stories/jibuguoguo", "以及 1,000\u00a0元用于新建"),
-                       ("campaigns/left-behind-mothers", "¥1,000 toward her pigsty"),
-                       ("zh/campaigns/left-behind-mothers", "1,000\u00a0元建圈资金"),
-                       ("about", "premium black piglets, ¥1,000 toward a pigsty"),
-                       ("zh/about", "优质黑猪仔、1,000\u00a0元建圈资金")]:
+    for url, shown in [
+        ("stories/jibuguoguo", "piglets and ¥1,000 toward building"),
+        ("zh/stories/jibuguoguo", "以及 1,000\u00a0元用于新建"),
+        ("campaigns/left-behind-mothers", "¥1,000 toward her pigsty"),
+        ("zh/campaigns/left-behind-mothers", "1,000\u00a0元建圈资金"),
+        ("about", "premium black piglets, ¥1,000 toward a pigsty"),
+        ("zh/about", "优质黑猪仔、1,000\u00a0元建圈资金"),
+    ]:
         text = text_of(good_build, url)
         assert shown in text, (url, text[:400])
         assert "[amount" not in text and "[tiers" not in text and "yuan toward" not in text
@@ -605,8 +747,11 @@ def campaign_renamed(p):
 
 
 def inline_short_code(p):
-    edit(p / "content/stories/jibuguoguo.en.md", "\n[tiers: mothers-start, pigsty, monthly-care]",
-         "\nGive now: [tiers: mothers-start, pigsty, monthly-care]")
+    edit(
+        p / "content/stories/jibuguoguo.en.md",
+        "\n[tiers: mothers-start, pigsty, monthly-care]",
+        "\nGive now: [tiers: mothers-start, pigsty, monthly-care]",
+    )
 
 
 def capital_short_code(p):
@@ -621,12 +766,19 @@ REFUSED = {
     "alias bomb": (bomb, ["fund-use.yaml:", "an alias (*a0)"]),
     "GBK data file": (gbk, ["fund-use.yaml:", "not saved as UTF-8"]),
     "duplicate key": (duplicate_key, ["fund-use.yaml:16: status: is written twice"]),
-    "campaign renamed": (campaign_renamed, ["no campaign page with Slug 'mothers'",
-                                            "campaign page 'left-behind-mothers' has no entry"]),
+    "campaign renamed": (
+        campaign_renamed,
+        ["no campaign page with Slug 'mothers'", "campaign page 'left-behind-mothers' has no entry"],
+    ),
     "inline short code": (inline_short_code, ["jibuguoguo.en.md:", "has other text on its line"]),
-    "capital short code": (capital_short_code, ["'[TIERS: mothers-start, pigsty, monthly-care]' is not a tier"]),
-    "unknown amount id": (unknown_amount, ["'[amount: pigsty-grnt]': there is no unit cost or tier",
-                                           "pigsty-grant"]),
+    "capital short code": (
+        capital_short_code,
+        ["'[TIERS: mothers-start, pigsty, monthly-care]' is not a tier"],
+    ),
+    "unknown amount id": (
+        unknown_amount,
+        ["'[amount: pigsty-grnt]': there is no unit cost or tier", "pigsty-grant"],
+    ),
 }
 
 

@@ -8,8 +8,6 @@ what the build writes is read back with Pillow.
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
 from io import BytesIO
@@ -17,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from PIL import ExifTags, Image
 
 from conftest import copy_project, edit, tree_digest
@@ -39,6 +39,7 @@ SMALL = ImageSettings(widths=(160,), og_size=(120, 63))
 
 
 # ---------------------------------------------------------------- pictures with GPS
+
 
 def gps_exif() -> Image.Exif:
     exif = Image.Exif()
@@ -84,8 +85,12 @@ def gps_photo(path: Path, fmt="JPEG", size=(1200, 900)) -> Path:
 def no_metadata(data: bytes) -> bool:
     with Image.open(BytesIO(data)) as image:
         exif = image.getexif()
-        return (not dict(exif) and not exif.get_ifd(ExifTags.IFD.GPSInfo)
-                and "exif" not in image.info and b"Redmi-near-her-house" not in data)
+        return (
+            not dict(exif)
+            and not exif.get_ifd(ExifTags.IFD.GPSInfo)
+            and "exif" not in image.info
+            and b"Redmi-near-her-house" not in data
+        )
 
 
 def messages(result) -> str:
@@ -110,6 +115,7 @@ def photos_yes(project: Path) -> None:
 
 
 # ---------------------------------------------------------------- one definition of "raster"
+
 
 def pillow_formats_that_open() -> dict[str, str]:
     """Extension -> format, for every format Pillow opens and decodes (stubs have no decoder)."""
@@ -156,21 +162,31 @@ def test_every_raster_type_is_accepted_as_a_picture_and_encoded_without_metadata
 
 # ---------------------------------------------------------------- checks on a content folder
 
+
 def content_tree(tmp_path: Path, files: dict[str, bytes | str], text: str = "") -> tuple[list, Rules]:
     content = tmp_path / "content"
     for rel, data in files.items():
         target = content / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data if isinstance(data, bytes) else data.encode())
-    page = ("Title: About\nSlug: about\nLang: en\n\n" + text + "\n")
+    page = "Title: About\nSlug: about\nLang: en\n\n" + text + "\n"
     (content / "pages").mkdir(parents=True, exist_ok=True)
     (content / "pages/about.en.md").write_text(page, "utf-8")
     sources = load_sources([("content/pages/about.en.md", "page", page)])
-    found = frozenset(str(p.relative_to(content)).replace(os.sep, "/")
-                      for p in content.rglob("*") if p.is_file() or p.is_symlink())
-    rules = Rules(languages=("en", "zh"), strict=False, templates=frozenset(), content_root="content",
-                  content_files=found, static_paths=("images",),
-                  settings={"PATH": str(content), "STATIC_PATHS": ["images"], "IGNORE_FILES": [".#*"]})
+    found = frozenset(
+        str(p.relative_to(content)).replace(os.sep, "/")
+        for p in content.rglob("*")
+        if p.is_file() or p.is_symlink()
+    )
+    rules = Rules(
+        languages=("en", "zh"),
+        strict=False,
+        templates=frozenset(),
+        content_root="content",
+        content_files=found,
+        static_paths=("images",),
+        settings={"PATH": str(content), "STATIC_PATHS": ["images"], "IGNORE_FILES": [".#*"]},
+    )
     return sources, rules
 
 
@@ -180,12 +196,21 @@ NOT_PICTURES = [".pdf", ".svg", ".txt", ".docx", ".zip", ".html", ".eps", ".mp4"
 @pytest.mark.parametrize("ext", NOT_PICTURES)
 def test_a_file_that_is_not_a_picture_is_named_and_a_link_to_it_is_an_error(tmp_path, ext):
     name = f"images/consent-scan{ext}"
-    sources, rules = content_tree(tmp_path, {name: b"%PDF-1.4 her signature"},
-                                  f"Intro.\n\nSee [the form]({{static}}/{name}).\n\n<img src=\"/{name}\" alt=\"x\">")
+    sources, rules = content_tree(
+        tmp_path,
+        {name: b"%PDF-1.4 her signature"},
+        f'Intro.\n\nSee [the form]({{static}}/{name}).\n\n<img src="/{name}" alt="x">',
+    )
     problems = list(check_files(sources, rules))
     shown = f"content/{name}"
-    assert any(p.path == shown and p.severity == "warning" and "not published" in p.message
-               and p.message_zh and p.fix_zh for p in problems), problems
+    assert any(
+        p.path == shown
+        and p.severity == "warning"
+        and "not published" in p.message
+        and p.message_zh
+        and p.fix_zh
+        for p in problems
+    ), problems
     errors = [p for p in problems if p.severity == "error"]
     assert [p.line for p in errors] == [7, 9], errors
     assert all(p.path == "content/pages/about.en.md" and "never publishes" in p.message for p in errors)
@@ -213,8 +238,9 @@ def test_a_symlink_to_a_file_or_folder_outside_is_an_error_naming_it(tmp_path, l
     as_link=st.sampled_from(["no", "file", "folder"]),
 )
 @hsettings(max_examples=60, deadline=None)
-def test_property_nothing_under_content_is_copied_and_links_are_refused(tmp_path_factory, name, ext,
-                                                                        folder, as_link):
+def test_property_nothing_under_content_is_copied_and_links_are_refused(
+    tmp_path_factory, name, ext, folder, as_link
+):
     """Whatever a file is called and wherever it is: a picture is left to the picture pipeline,
     anything else is named as not published, and any symlink is an error."""
     tmp = tmp_path_factory.mktemp("prop")
@@ -240,6 +266,7 @@ def test_property_nothing_under_content_is_copied_and_links_are_refused(tmp_path
 
 # ---------------------------------------------------------------- builds: deny by default
 
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """GPS originals as .jfif (WeChat via Windows), .jpe and .avif, shown and not shown; a consent
@@ -252,7 +279,8 @@ def hostile_site(tmp_path_factory) -> Path:
         gps_photo(photos / f"unshown-{name}", fmt, size=(1000, 700))
     (project / "content/images/consent-scan.pdf").write_bytes(b"%PDF-1.4\n% signed consent form, no. 14\n")
     (project / "content/images/drawing.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "utf-8")
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "utf-8"
+    )
     photos_yes(project)
     for story, alt in ((STORY_EN, "A black sow"), (STORY_ZH, "一头黑母猪")):
         for name in shown:
@@ -300,8 +328,10 @@ def test_a_link_to_a_pdf_in_a_story_stops_the_build_at_its_line(broken):
     result = build(broken)
     text = messages(result)
     assert result.returncode != 0 and "Traceback" not in text, text
-    assert f"{ABOUT_EN}:{line}: '{{static}}/images/consent-scan.pdf' leads to content/images/consent-scan.pdf, " \
-        "which the site never publishes" in text, text
+    assert (
+        f"{ABOUT_EN}:{line}: '{{static}}/images/consent-scan.pdf' leads to content/images/consent-scan.pdf, "
+        "which the site never publishes" in text
+    ), text
     assert tree_digest(broken / "output") == before
 
 
@@ -341,13 +371,17 @@ def test_the_build_itself_never_follows_a_symlink_even_without_the_checks(tmp_pa
     (tmp_path / "etc").mkdir()
     (tmp_path / "etc/passwd").write_text("root")
     (content / "images/etc").symlink_to(tmp_path / "etc")
-    generator = SimpleNamespace(path=str(content), context={"static_links": set()},
-                                settings={"STATIC_PATHS": ["images"], "IGNORE_FILES": [".#*"]})
+    generator = SimpleNamespace(
+        path=str(content),
+        context={"static_links": set()},
+        settings={"STATIC_PATHS": ["images"], "IGNORE_FILES": [".#*"]},
+    )
     with pytest.raises(ContentError, match="images/etc:1: this is a symbolic link"):
         static_gate._gather_nothing(generator)
 
 
 # ---------------------------------------------------------------- withdrawal off every page
+
 
 @pytest.fixture(scope="module")
 def withdrawn_site(tmp_path_factory) -> Path:
@@ -396,8 +430,9 @@ def test_the_checks_warn_at_each_page_and_line_that_still_shows_her_photo(withdr
     log = (withdrawn_site / "build.log").read_text("utf-8")
     for page in (ABOUT_EN, CAMPAIGN_EN, CAMPAIGN_ZH):
         line = len((withdrawn_site / page).read_text("utf-8").splitlines())
-        assert (f"{page}:{line}: warning: the picture images/photos/her.jpg is shown by a story "
-                "taken down") in log, page
+        assert (
+            f"{page}:{line}: warning: the picture images/photos/her.jpg is shown by a story taken down"
+        ) in log, page
 
 
 def test_withdrawal_keeps_her_photo_off_the_pages_in_a_publish_build_too(withdrawn_site, tmp_path):
@@ -410,6 +445,7 @@ def test_withdrawal_keeps_her_photo_off_the_pages_in_a_publish_build_too(withdra
 
 
 # ---------------------------------------------------------------- process faults
+
 
 def children_of(pid: int) -> list[int]:
     found = []
@@ -475,8 +511,9 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_completes(many_new_p
     pelican = None
     try:
         runner.start()
-        pelican = wait_for(lambda: next((p for p in children_of(os.getpid())
-                                         if "pelican" in cmdline(p)), None), 60)
+        pelican = wait_for(
+            lambda: next((p for p in children_of(os.getpid()) if "pelican" in cmdline(p)), None), 60
+        )
         assert pelican, "pelican did not start"
         workers = wait_for(lambda: [p for p in children_of(pelican) if "spawn_main" in cmdline(p)], 90)
         assert workers, "no picture workers started"
@@ -506,7 +543,8 @@ def test_run_pelican_does_not_wait_for_what_the_build_left_running(tmp_path):
         "import subprocess, sys\n"
         "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'])\n"
         "open('straggler.pid', 'w').write(str(child.pid))\n"
-        "print('built', flush=True)\n")
+        "print('built', flush=True)\n"
+    )
     started = time.monotonic()
     try:
         result = run_pelican("pelicanconf.py", tmp_path / "out", cwd=tmp_path)  # old: no timeout

@@ -16,28 +16,58 @@ import feedparser
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given, settings as hsettings, strategies as st
-from pelican.settings import read_settings
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from conftest import copy_project, edit, tree_digest
 from haihui_build import ROOT, run_pelican
 from haihui_checks import content_rules, html_rules
 from haihui_checks.content_rules import check_sources, load_sources
 from haihui_checks.html_rules import html_problems, is_payment_link
-from haihui_checks.project import markdown_files, rules_from_settings
+from haihui_checks.project import rules_from_settings
 from haihui_checks.sanitize import clean_html
 
 STORY_EN = "content/stories/jibuguoguo.en.md"
 HOSTILE_TITLE = '<b onmouseover="alert(1)">x</b>'
-BAD_ELEMENTS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "svg", "math",
-                "style", "form", "input", "button", "textarea", "select", "base", "meta", "link",
-                "noscript", "template"}
-URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "xlink:href", "data", "poster",
-                  "background", "cite", "longdesc"}
+BAD_ELEMENTS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "frame",
+    "frameset",
+    "applet",
+    "svg",
+    "math",
+    "style",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "base",
+    "meta",
+    "link",
+    "noscript",
+    "template",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "srcset",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "longdesc",
+}
 
 
 # ------------------------------------------------------------ helpers
-
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +91,11 @@ def check_story(conf, real_sources, replace: dict[str, str] | None = None, appen
             sources.append((source.path, source.kind, text))
         loaded = load_sources(sources)
         # The real content's own warnings (its sample consent record) are not this file's subject.
-        return [p for p in check_sources(loaded, rules_from_settings(conf, loaded))
-                if p.path == STORY_EN and p.severity == "error"]
+        return [
+            p
+            for p in check_sources(loaded, rules_from_settings(conf, loaded))
+            if p.path == STORY_EN and p.severity == "error"
+        ]
     finally:
         os.chdir(cwd)
 
@@ -102,8 +135,11 @@ def unsafe_parts(markup: str, *, page: bool = False) -> list[str]:
                     scheme = html_rules.scheme_of(url)
                     if scheme in ("javascript", "vbscript", "data", "livescript"):
                         found.append(f"{name}[{attribute}={url}]")
-                    if name in ("img", "source") and attribute in ("src", "srcset") and (
-                            scheme or url.strip().startswith("//")):
+                    if (
+                        name in ("img", "source")
+                        and attribute in ("src", "srcset")
+                        and (scheme or url.strip().startswith("//"))
+                    ):
                         found.append(f"{name}[{attribute}={url}] (another site)")
     return found
 
@@ -152,7 +188,7 @@ def test_what_markdown_extra_writes_is_kept():
         "Term\n: Definition\n\n"
         "```python\nif a < b and c > d: print('x & y')\n```\n\n"
         "## A heading {: #her-words .lead }\n\n"
-        "> A quote with **bold**, `code`, ~~not this~~ and a [link](https://example.org/ \"title\").\n\n"
+        '> A quote with **bold**, `code`, ~~not this~~ and a [link](https://example.org/ "title").\n\n'
         "1. one\n2. two\n\n- [mail](mailto:a@example.org) [phone](tel:+862885373997) "
         "[page]({filename}/pages/about.en.md) [anchor](#her-words)\n\n"
         '<span lang="zh-Hans">找不到这个页面。</span>\n\n'
@@ -191,7 +227,9 @@ def test_summary_and_text_of_a_content_object_are_cleaned():
     assert item.metadata["title"] == HOSTILE_TITLE  # plain text: the templates escape it
 
 
-@pytest.mark.parametrize("text", ["a\x01b", "a\x0bb", "a&#1;b", "a&#x0B;b", "<a title='&#2;'>a</a>b", "a\ufffeb"])
+@pytest.mark.parametrize(
+    "text", ["a\x01b", "a\x0bb", "a&#1;b", "a&#x0B;b", "<a title='&#2;'>a</a>b", "a\ufffeb"]
+)
 def test_characters_xml_forbids_are_removed(text):
     """One of them in a story stopped the build with a traceback in the feed writer (old code)."""
     cleaned = clean_html(text)
@@ -200,8 +238,12 @@ def test_characters_xml_forbids_are_removed(text):
 
 
 def test_a_control_character_in_a_field_or_the_text_is_refused_at_its_line(conf, real_sources):
-    problems = check_story(conf, real_sources, {"Person: Jibuguoguo": "Person: Jibu\x0bguoguo"},
-                           append="\nA line from Word:\x0bthe next line.\n")
+    problems = check_story(
+        conf,
+        real_sources,
+        {"Person: Jibuguoguo": "Person: Jibu\x0bguoguo"},
+        append="\nA line from Word:\x0bthe next line.\n",
+    )
     lines = sorted(p.line for p in problems if "control character" in p.message)
     assert lines[0] == 6 and len(lines) == 2, problems
 
@@ -209,45 +251,84 @@ def test_a_control_character_in_a_field_or_the_text_is_refused_at_its_line(conf,
 # ------------------------------------------------------------ the property: many hostile payloads
 
 SCRIPT_URLS = [
-    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-    "java&#x09;script:alert(1)", "javascript&colon;alert(1)", "javascript&#58;alert(1)",
-    "javascript&#x3A;alert(1)", "&#106;avascript:alert(1)", "&#x6A;&#x61;vascript:alert(1)",
-    "\x01javascript:alert(1)", "vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "DATA:image/svg+xml,<svg onload=alert(1)>", "javascript://%0aalert(1)",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "java&#x09;script:alert(1)",
+    "javascript&colon;alert(1)",
+    "javascript&#58;alert(1)",
+    "javascript&#x3A;alert(1)",
+    "&#106;avascript:alert(1)",
+    "&#x6A;&#x61;vascript:alert(1)",
+    "\x01javascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "DATA:image/svg+xml,<svg onload=alert(1)>",
+    "javascript://%0aalert(1)",
 ]
 TEMPLATES = [
-    "<a href={q}{url}{q}>x</a>", "<img src={q}{url}{q} alt=a>", "<iframe src={q}{url}{q}></iframe>",
+    "<a href={q}{url}{q}>x</a>",
+    "<img src={q}{url}{q} alt=a>",
+    "<iframe src={q}{url}{q}></iframe>",
     "<form action={q}{url}{q}><button formaction={q}{url}{q}>b</button></form>",
-    "<object data={q}{url}{q}></object>", "<embed src={q}{url}{q}>",
+    "<object data={q}{url}{q}></object>",
+    "<embed src={q}{url}{q}>",
     "<svg><a xlink:href={q}{url}{q}><text>x</text></a></svg>",
     "<math><maction actiontype=statusline xlink:href={q}{url}{q}>x</maction></math>",
     "<a href={q}{url}{q}><img src=/images/a.jpg alt=a></a>",
-    "<base href={q}{url}{q}>", "<meta http-equiv=refresh content={q}0;url={url}{q}>",
-    "<blockquote cite={q}{url}{q}>q</blockquote>", "<video poster={q}{url}{q}></video>",
+    "<base href={q}{url}{q}>",
+    "<meta http-equiv=refresh content={q}0;url={url}{q}>",
+    "<blockquote cite={q}{url}{q}>q</blockquote>",
+    "<video poster={q}{url}{q}></video>",
 ]
 HANDLERS = [
-    "<img src=x onerror=alert(1)>", "<img/src=x onerror=alert(1)>", "<img src=x/onerror=alert(1) onerror=alert(1)>", "<IMG SRC=x ONERROR=alert(1)>",
-    "<img src=x\nonerror\n=\n'alert(1)'>", "<svg onload=alert(1)>", "<svg/onload=alert(1)>",
-    "<body onload=alert(1)>", "<details open ontoggle=alert(1)>", "<div onmouseover=\"alert(1)\">x</div>",
-    "<p style=\"background:url(javascript:alert(1))\">x</p>", "<a href=/ onclick=alert(1)>x</a>",
-    "<input autofocus onfocus=alert(1)>", "<select onchange=alert(1)><option>1</select>",
-    "<marquee onstart=alert(1)>x</marquee>", "<video><source onerror=alert(1)></video>",
+    "<img src=x onerror=alert(1)>",
+    "<img/src=x onerror=alert(1)>",
+    "<img src=x/onerror=alert(1) onerror=alert(1)>",
+    "<IMG SRC=x ONERROR=alert(1)>",
+    "<img src=x\nonerror\n=\n'alert(1)'>",
+    "<svg onload=alert(1)>",
+    "<svg/onload=alert(1)>",
+    "<body onload=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    '<div onmouseover="alert(1)">x</div>',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    "<a href=/ onclick=alert(1)>x</a>",
+    "<input autofocus onfocus=alert(1)>",
+    "<select onchange=alert(1)><option>1</select>",
+    "<marquee onstart=alert(1)>x</marquee>",
+    "<video><source onerror=alert(1)></video>",
     "<span onpointerenter=alert(1) style=display:block>x</span>",
 ]
 STRUCTURES = [
-    "<script>alert(1)</script>", "<SCRIPT SRC=//evil.example/x.js></SCRIPT>", "<scr<script>ipt>alert(1)</script>",
-    "<script\n>alert(1)</script\n>", "<<script>alert(1)//<</script>", "<style>@import 'x';</style>",
-    "<link rel=stylesheet href=//evil.example/x.css>", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-    "<template><script>alert(1)</script></template>", "<!--<img src=\"--><img src=x onerror=alert(1)//\">",
-    "<![CDATA[><script>alert(1)</script>]]>", "<svg><script>alert(1)</script></svg>",
-    "<svg><style><img src=x onerror=alert(1)></style></svg>", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>", "<object type=text/html data=//evil.example/>",
-    "<table><td background=javascript:alert(1)>x</td></table>", "<textarea><script>alert(1)</script></textarea>",
-    "<img src=\"https://tracker.example/p.gif\">", "<img srcset=\"https://tracker.example/p.gif 1x\">",
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</script>",
+    "<script\n>alert(1)</script\n>",
+    "<<script>alert(1)//<</script>",
+    "<style>@import 'x';</style>",
+    "<link rel=stylesheet href=//evil.example/x.css>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<template><script>alert(1)</script></template>",
+    '<!--<img src="--><img src=x onerror=alert(1)//">',
+    "<![CDATA[><script>alert(1)</script>]]>",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><style><img src=x onerror=alert(1)></style></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    "<object type=text/html data=//evil.example/>",
+    "<table><td background=javascript:alert(1)>x</td></table>",
+    "<textarea><script>alert(1)</script></textarea>",
+    '<img src="https://tracker.example/p.gif">',
+    '<img srcset="https://tracker.example/p.gif 1x">',
     "<picture><source srcset=//tracker.example/p.gif><img src=/a.jpg alt=a></picture>",
 ]
-PAYLOADS = ([t.format(q=q, url=u) for t in TEMPLATES for u in SCRIPT_URLS for q in ('"', "'", "")]
-            + HANDLERS + STRUCTURES)
+PAYLOADS = (
+    [t.format(q=q, url=u) for t in TEMPLATES for u in SCRIPT_URLS for q in ('"', "'", "")]
+    + HANDLERS
+    + STRUCTURES
+)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -264,9 +345,13 @@ def _case_variants(text: str, flips: list[bool]) -> str:
 
 
 @hsettings(max_examples=300, deadline=None)
-@given(payload=st.sampled_from(PAYLOADS), flips=st.lists(st.booleans(), min_size=1, max_size=7),
-       space=st.sampled_from(["", " ", "\n", "\t", "  \n  "]), prefix=st.text(max_size=20),
-       suffix=st.text(max_size=20))
+@given(
+    payload=st.sampled_from(PAYLOADS),
+    flips=st.lists(st.booleans(), min_size=1, max_size=7),
+    space=st.sampled_from(["", " ", "\n", "\t", "  \n  "]),
+    prefix=st.text(max_size=20),
+    suffix=st.text(max_size=20),
+)
 def test_any_variant_of_a_payload_is_cleaned(payload, flips, space, prefix, suffix):
     variant = _case_variants(payload, flips).replace("<", "<" + space, 0).replace(" ", space or " ")
     variant = f"{prefix}{variant}{suffix}"
@@ -283,21 +368,28 @@ def test_the_check_refuses_every_payload(payload):
 
 # ------------------------------------------------------------ 2. the check: file, line, what to write
 
-@pytest.mark.parametrize("line, words", [
-    ("<script>alert(document.cookie)</script>", "script"),
-    ('<iframe src="https://www.youtube.com/embed/x"></iframe>', "[what it shows](https://...)"),
-    ('[read more](javascript:alert(1))', "javascript:"),
-    ('<a href="javascript&colon;alert(1)">read more</a>', "javascript:"),
-    ('<img src="{static}/images/illustrations/passing-on-the-gift.png" alt="Pigs" onerror="alert(1)">', "onerror"),
-    ('<p style="color:red">red</p>', "style"),
-    ("<form action=/x><input name=a><button>Send</button></form>", "mailto:"),
-    ('<svg width="10"><circle r="4"/></svg>', "PNG"),
-    ("<object data=x.swf></object>", "embeds"),
-    ("<embed src=x.swf>", "embeds"),
-    ("## Heading {: onclick=\"alert(1)\" }", "onclick"),
-    ("[pic](data:text/html,hi)", "data:"),
-    ("<video src=/v.mp4></video>", "link"),
-])
+
+@pytest.mark.parametrize(
+    "line, words",
+    [
+        ("<script>alert(document.cookie)</script>", "script"),
+        ('<iframe src="https://www.youtube.com/embed/x"></iframe>', "[what it shows](https://...)"),
+        ("[read more](javascript:alert(1))", "javascript:"),
+        ('<a href="javascript&colon;alert(1)">read more</a>', "javascript:"),
+        (
+            '<img src="{static}/images/illustrations/passing-on-the-gift.png" alt="Pigs" onerror="alert(1)">',
+            "onerror",
+        ),
+        ('<p style="color:red">red</p>', "style"),
+        ("<form action=/x><input name=a><button>Send</button></form>", "mailto:"),
+        ('<svg width="10"><circle r="4"/></svg>', "PNG"),
+        ("<object data=x.swf></object>", "embeds"),
+        ("<embed src=x.swf>", "embeds"),
+        ('## Heading {: onclick="alert(1)" }', "onclick"),
+        ("[pic](data:text/html,hi)", "data:"),
+        ("<video src=/v.mp4></video>", "link"),
+    ],
+)
 def test_raw_html_in_the_text_is_refused_at_its_line(conf, real_sources, line, words):
     problems, first = story_lines(conf, real_sources, [line])
     here = [p for p in problems if p.line == first]
@@ -307,65 +399,96 @@ def test_raw_html_in_the_text_is_refused_at_its_line(conf, real_sources, line, w
 
 
 def test_a_tag_over_several_lines_is_refused_at_the_line_it_starts(conf, real_sources):
-    problems, first = story_lines(conf, real_sources, ["A line.", "<img", '  src="x.png"', "  onerror=alert(1)>"])
+    problems, first = story_lines(
+        conf, real_sources, ["A line.", "<img", '  src="x.png"', "  onerror=alert(1)>"]
+    )
     assert any(p.line == first + 1 and "onerror" in p.message for p in problems), problems
 
 
-@pytest.mark.parametrize("line", [
-    '<img src="https://tracker.example/p.gif" alt="A pig">',
-    "<img src=https://tracker.example/p.gif alt=pig>",
-    "<IMG SRC='//tracker.example/p.gif' ALT='A pig'>",
-    '<img alt="A pig" srcset="https://tracker.example/p.gif 1x">',
-    '<picture><source srcset="https://tracker.example/p.webp"><img src="x.png" alt="A pig"></picture>',
-    "![A pig](https://tracker.example/p.gif)",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<img src="https://tracker.example/p.gif" alt="A pig">',
+        "<img src=https://tracker.example/p.gif alt=pig>",
+        "<IMG SRC='//tracker.example/p.gif' ALT='A pig'>",
+        '<img alt="A pig" srcset="https://tracker.example/p.gif 1x">',
+        '<picture><source srcset="https://tracker.example/p.webp"><img src="x.png" alt="A pig"></picture>',
+        "![A pig](https://tracker.example/p.gif)",
+    ],
+)
 def test_tracking_pixels_stay_refused_in_every_form(conf, real_sources, line):
     problems, first = story_lines(conf, real_sources, [line])
     assert any(p.line == first and "another site" in p.message for p in problems), problems
 
 
 def test_a_pixel_image_rules_reports_is_reported_once(conf, real_sources):
-    problems, first = story_lines(conf, real_sources, ['<img src="https://tracker.example/p.gif" alt="A pig">'])
+    problems, first = story_lines(
+        conf, real_sources, ['<img src="https://tracker.example/p.gif" alt="A pig">']
+    )
     assert len([p for p in problems if p.line == first and "another site" in p.message]) == 1
 
 
 def test_code_and_comments_are_not_html(conf, real_sources):
-    problems, _ = story_lines(conf, real_sources, [
-        "Write `<script>` in backticks, or:", "", "```", "<script>alert(1)</script>", "```",
-        "<!-- <iframe src=x></iframe> -->", "Escaped: \\<b>, a < b, <https://example.org/>."])
+    problems, _ = story_lines(
+        conf,
+        real_sources,
+        [
+            "Write `<script>` in backticks, or:",
+            "",
+            "```",
+            "<script>alert(1)</script>",
+            "```",
+            "<!-- <iframe src=x></iframe> -->",
+            "Escaped: \\<b>, a < b, <https://example.org/>.",
+        ],
+    )
     assert problems == []
 
 
 def test_harmless_inline_html_passes(conf, real_sources):
-    problems, _ = story_lines(conf, real_sources, [
-        '<span lang="zh-Hans">找不到这个页面。</span> <abbr title="Heifer">H</abbr> <sup>1</sup>',
-        '<a href="https://example.org/about">about</a> [mail](mailto:jiaruting@haihuichina.org)'])
+    problems, _ = story_lines(
+        conf,
+        real_sources,
+        [
+            '<span lang="zh-Hans">找不到这个页面。</span> <abbr title="Heifer">H</abbr> <sup>1</sup>',
+            '<a href="https://example.org/about">about</a> [mail](mailto:jiaruting@haihuichina.org)',
+        ],
+    )
     assert problems == []
 
 
 @pytest.mark.parametrize("field", ["Title", "Person", "Location", "Image_alt"])
 def test_html_in_a_plain_text_header_field_is_refused(conf, real_sources, field):
-    old = {"Title": "Title: Jibuguoguo: from recipient to contributor", "Person": "Person: Jibuguoguo",
-           "Location": "Location: Daliang Mountains, Sichuan",
-           "Image_alt": "Image_alt: An illustration, not a photo"}[field]
+    old = {
+        "Title": "Title: Jibuguoguo: from recipient to contributor",
+        "Person": "Person: Jibuguoguo",
+        "Location": "Location: Daliang Mountains, Sichuan",
+        "Image_alt": "Image_alt: An illustration, not a photo",
+    }[field]
     new = old.replace(": ", f": {HOSTILE_TITLE} ", 1)
     problems = check_story(conf, real_sources, {old: new})
     line = (ROOT / STORY_EN).read_text("utf-8").split("\n").index(
-        next(l for l in (ROOT / STORY_EN).read_text("utf-8").split("\n") if l.startswith(old))) + 1
+        next(l for l in (ROOT / STORY_EN).read_text("utf-8").split("\n") if l.startswith(old))
+    ) + 1
     here = [p for p in problems if p.line == line and "plain text" in p.message]
     assert here and here[0].message.startswith(field) and here[0].message_zh, problems
 
 
-@pytest.mark.parametrize("payload, words", [
-    ("<script>alert(1)</script>", "script"),
-    ("[more](javascript:alert(1))", "javascript:"),
-    ('<img src="https://tracker.example/p.gif">', "another site"),
-    ("[give](https://paypal.me/someone)", "payment"),
-])
+@pytest.mark.parametrize(
+    "payload, words",
+    [
+        ("<script>alert(1)</script>", "script"),
+        ("[more](javascript:alert(1))", "javascript:"),
+        ('<img src="https://tracker.example/p.gif">', "another site"),
+        ("[give](https://paypal.me/someone)", "payment"),
+    ],
+)
 def test_html_in_the_summary_is_refused(conf, real_sources, payload, words):
     old = "Summary: A left-behind mother"
     problems = check_story(conf, real_sources, {old: f"Summary: {payload} A left-behind mother"})
-    assert any(p.line == 14 and p.message.startswith("Summary:") and words in p.message for p in problems), problems
+    assert any(p.line == 14 and p.message.startswith("Summary:") and words in p.message for p in problems), (
+        problems
+    )
 
 
 def test_the_real_content_passes_the_check(conf, real_sources):
@@ -384,30 +507,61 @@ def test_the_check_is_one_of_the_content_checks():
 # ------------------------------------------------------------ 4. donation links in text
 
 REFUSED_LINKS = [
-    "https://www.paypal.com/donate/?hosted_button_id=X", "https://paypal.me/haihui", "https://www.paypal.me/haihui",
-    "https://checkout.stripe.com/c/pay/cs_live_x", "http://buy.stripe.com/abc", "https://buy.stripe.com:8443/abc",
-    "https://someone@buy.stripe.com/abc", "https://buy.stripe.com.evil.example/abc",
-    "alipays://platformapi/startapp?appId=20000067", "alipay://x", "weixin://wxpay/bizpayurl?pr=abc",
-    "wxp://f2f0abc", "https://qr.alipay.com/fkx123", "https://www.gofundme.com/f/haihui", "https://ko-fi.com/haihui",
-    "https://www.patreon.com/haihui", "https://buymeacoffee.com/haihui", "https://givebutter.com/haihui",
-    "https://donorbox.org/haihui", "https://gongyi.weibo.com/123", "https://example.org/donate",
-    "https://donate.example.org/", "https://example.org/checkout?x=1", "https://pay.example.org/x",
-    "https://example.org/捐款", "https://example.org/%E6%8D%90%E8%B5%A0", "//paypal.me/haihui",
+    "https://www.paypal.com/donate/?hosted_button_id=X",
+    "https://paypal.me/haihui",
+    "https://www.paypal.me/haihui",
+    "https://checkout.stripe.com/c/pay/cs_live_x",
+    "http://buy.stripe.com/abc",
+    "https://buy.stripe.com:8443/abc",
+    "https://someone@buy.stripe.com/abc",
+    "https://buy.stripe.com.evil.example/abc",
+    "alipays://platformapi/startapp?appId=20000067",
+    "alipay://x",
+    "weixin://wxpay/bizpayurl?pr=abc",
+    "wxp://f2f0abc",
+    "https://qr.alipay.com/fkx123",
+    "https://www.gofundme.com/f/haihui",
+    "https://ko-fi.com/haihui",
+    "https://www.patreon.com/haihui",
+    "https://buymeacoffee.com/haihui",
+    "https://givebutter.com/haihui",
+    "https://donorbox.org/haihui",
+    "https://gongyi.weibo.com/123",
+    "https://example.org/donate",
+    "https://donate.example.org/",
+    "https://example.org/checkout?x=1",
+    "https://pay.example.org/x",
+    "https://example.org/捐款",
+    "https://example.org/%E6%8D%90%E8%B5%A0",
+    "//paypal.me/haihui",
     "HTTPS://WWW.PAYPAL.ME/haihui",
 ]
 ACCEPTED_LINKS = [
-    "https://buy.stripe.com/abc", "https://donate.stripe.com/abc", "https://gongyi.qq.com/succor/detail.htm?id=1",
-    "https://ssl.gongyi.qq.com/x", "https://example.org/display", "https://example.org/about",
-    "mailto:donate@haihuichina.org", "/thank-you/", "{filename}/pages/thank-you.en.md",
+    "https://buy.stripe.com/abc",
+    "https://donate.stripe.com/abc",
+    "https://gongyi.qq.com/succor/detail.htm?id=1",
+    "https://ssl.gongyi.qq.com/x",
+    "https://example.org/display",
+    "https://example.org/about",
+    "mailto:donate@haihuichina.org",
+    "/thank-you/",
+    "{filename}/pages/thank-you.en.md",
 ]
 
 
 LINK_FORMS = ["[give]({})", '<a href="{}">give</a>', "[give][pay]\n\n[pay]: {}", "<{}>"]
 
 
-@pytest.mark.parametrize("url, form", [(url, form) for url in REFUSED_LINKS for form in LINK_FORMS
-                                       # Markdown autolinks only http(s) addresses
-                                       if form != "<{}>" or url.lower().startswith("http")])
+@pytest.mark.parametrize(
+    "url, form",
+    [
+        (url, form)
+        for url in REFUSED_LINKS
+        for form in LINK_FORMS
+        # Markdown autolinks only http(s) addresses
+        if form != "<{}>" or url.lower().startswith("http")
+    ],
+)
 def test_a_donation_link_outside_the_checkout_channels_is_refused(payment, url, form):
     problems = html_problems("a.md", form.format(url), 5, payment=payment)
     assert any("payment or donation" in p.message and p.message_zh and p.fix_zh for p in problems), problems
@@ -415,7 +569,7 @@ def test_a_donation_link_outside_the_checkout_channels_is_refused(payment, url, 
 
 @pytest.mark.parametrize("url", ACCEPTED_LINKS)
 def test_checkout_channels_and_ordinary_links_pass(payment, url):
-    assert html_problems("a.md", f"[give]({url}) <a href=\"{url}\">x</a>", 5, payment=payment) == []
+    assert html_problems("a.md", f'[give]({url}) <a href="{url}">x</a>', 5, payment=payment) == []
 
 
 def test_the_payment_hosts_are_one_setting_and_the_channels_come_from_checkout_channels(conf, payment):
@@ -481,8 +635,11 @@ def unchecked_build(tmp_path_factory):
     for old, new in [
         ("Title: Jibuguoguo: from recipient to contributor", f"Title: {HOSTILE_TITLE}"),
         ("Person: Jibuguoguo", "Person: <script>alert(2)</script>Jibuguoguo"),
-        ("Location: Daliang Mountains, Sichuan", 'Location: <img src=x onerror=alert(3)>Sichuan'),
-        ("Summary: A left-behind mother", "Summary: <script>alert(4)</script>[x](javascript:alert(5)) A left-behind mother"),
+        ("Location: Daliang Mountains, Sichuan", "Location: <img src=x onerror=alert(3)>Sichuan"),
+        (
+            "Summary: A left-behind mother",
+            "Summary: <script>alert(4)</script>[x](javascript:alert(5)) A left-behind mother",
+        ),
     ]:
         edit(path, old, new)
     with path.open("a", encoding="utf-8") as handle:
@@ -522,10 +679,15 @@ def test_the_hostile_story_is_published_clean(unchecked_build):
     assert "<img src=x onerror=alert(3)>" in story.select_one(".meta").get_text()
 
 
-@pytest.mark.parametrize("url, where", [
-    ("stories/jibuguoguo/", "h1"), ("stories/", ".card__title"), ("", ".card__title"),
-    ("campaigns/left-behind-mothers/", ".card__title"),
-])
+@pytest.mark.parametrize(
+    "url, where",
+    [
+        ("stories/jibuguoguo/", "h1"),
+        ("stories/", ".card__title"),
+        ("", ".card__title"),
+        ("campaigns/left-behind-mothers/", ".card__title"),
+    ],
+)
 def test_a_hostile_title_shows_as_text(unchecked_build, url, where):
     soup = BeautifulSoup((unchecked_build / url / "index.html").read_text("utf-8"), "lxml")
     titles = [element.get_text() for element in soup.select(where)]

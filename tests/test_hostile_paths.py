@@ -11,26 +11,32 @@ import posixpath
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from pelican.contents import Page
 from pelican.settings import read_settings
 
+import haihui_speed
 from conftest import tree_digest
 from haihui_build import ROOT, build_and_swap, run_pelican
 from haihui_checks.content_rules import Rules, check_sources, load_sources
 from haihui_checks.links import content_save_as
 from haihui_checks.output_paths import address_problem, check_output_paths, owned_by_build
 from haihui_checks.problems import ContentError
-from haihui_checks.project import markdown_files, rules_from_settings
-import haihui_speed
-
-
+from haihui_checks.project import rules_from_settings
 
 
 def page(slug="hostile", lang="en", name=None, **fields) -> tuple[str, str, str]:
     """A page file: (shown path, kind, text); header lines in this order, so Slug is line 2."""
-    head = {"Title": "A page", "Slug": slug, "Lang": lang, **fields,
-            "Single_language": "yes", "Summary": "One line."}
+    head = {
+        "Title": "A page",
+        "Slug": slug,
+        "Lang": lang,
+        **fields,
+        "Single_language": "yes",
+        "Summary": "One line.",
+    }
     text = "\n".join(f"{k}: {v}" for k, v in head.items()) + "\n\nSome text.\n"
     return f"content/pages/{name or slug}.{lang}.md", "page", text
 
@@ -47,6 +53,7 @@ def only_about(problems, path):
 
 
 # ------------------------------------------------------------ the examples of the issue
+
 
 def test_the_real_content_has_no_address_problem(conf, real_sources):
     assert problems_for(conf, real_sources) == []
@@ -124,6 +131,7 @@ def test_the_check_is_one_of_the_content_checks(conf, real_sources):
 
 # ------------------------------------------------------------ every address the build writes
 
+
 def addresses_the_build_writes(conf) -> list[str]:
     found = []
     for owned in owned_by_build(conf):
@@ -154,8 +162,10 @@ def test_every_address_the_build_writes_is_refused_as_save_as(conf, real_sources
 
 # The first folder of every address the build writes, but the fund-use page's own
 # (its open data sits beside it) and the language folder (tested above).
-FOLDERS = sorted({a.split("/", 1)[0] for a in ADDRESSES if "/" in a} - {"fund-use", "zh"}
-                 | {a.split("/")[1] for a in ADDRESSES if a.startswith("zh/") and a.count("/") > 1})
+FOLDERS = sorted(
+    {a.split("/", 1)[0] for a in ADDRESSES if "/" in a} - {"fund-use", "zh"}
+    | {a.split("/")[1] for a in ADDRESSES if a.startswith("zh/") and a.count("/") > 1}
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -176,12 +186,34 @@ def test_every_real_page_and_story_is_refused_as_another_pages_save_as(conf, rea
         assert problems and source.path in problems[0].message, (target, problems)
 
 
-@pytest.mark.parametrize("value", [
-    "../..", "..", "../output/index.html", "a/../../b.html", "/etc/x", "/index.html", "~/x.html",
-    "C:\\x.html", "c:/x.html", "a\\b.html", "a//b.html", "./a.html", "a/./b.html", "",
-    ".htaccess", "a/.git/config.html", "https://example.org/x.html", "a b.html", "a%2f..%2fb.html",
-    "x.html\x00", "Stories/index.html", "about.php", "x.js",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "../..",
+        "..",
+        "../output/index.html",
+        "a/../../b.html",
+        "/etc/x",
+        "/index.html",
+        "~/x.html",
+        "C:\\x.html",
+        "c:/x.html",
+        "a\\b.html",
+        "a//b.html",
+        "./a.html",
+        "a/./b.html",
+        "",
+        ".htaccess",
+        "a/.git/config.html",
+        "https://example.org/x.html",
+        "a b.html",
+        "a%2f..%2fb.html",
+        "x.html\x00",
+        "Stories/index.html",
+        "about.php",
+        "x.js",
+    ],
+)
 @pytest.mark.parametrize("field", ["Save_as", "Url"])
 def test_odd_spellings_are_refused(conf, real_sources, value, field):
     assert address_problem(value, field) is not None
@@ -191,8 +223,30 @@ def test_odd_spellings_are_refused(conf, real_sources, value, field):
     assert only_about(problems_for(conf, real_sources, file), file[0])
 
 
-PARTS = st.sampled_from(["..", ".", "", "a", "b.html", "index.html", "C:", "~", "\\", "..\\..",
-                         "%2e%2e", " ", "Z", "ü", "\t", "stories", "zh", "feeds", "images", "-x"])
+PARTS = st.sampled_from(
+    [
+        "..",
+        ".",
+        "",
+        "a",
+        "b.html",
+        "index.html",
+        "C:",
+        "~",
+        "\\",
+        "..\\..",
+        "%2e%2e",
+        " ",
+        "Z",
+        "ü",
+        "\t",
+        "stories",
+        "zh",
+        "feeds",
+        "images",
+        "-x",
+    ]
+)
 
 
 def test_save_as_names_a_file_not_a_folder():
@@ -202,8 +256,10 @@ def test_save_as_names_a_file_not_a_folder():
 
 
 @hsettings(max_examples=400, deadline=None)
-@given(st.one_of(st.lists(PARTS, min_size=1, max_size=5).map("/".join), st.text(max_size=30)),
-       st.sampled_from(["Save_as", "Url"]))
+@given(
+    st.one_of(st.lists(PARTS, min_size=1, max_size=5).map("/".join), st.text(max_size=30)),
+    st.sampled_from(["Save_as", "Url"]),
+)
 def test_whatever_spelling_is_accepted_stays_inside_output(value, field):
     if address_problem(value, field) is not None:
         return
@@ -232,6 +288,7 @@ def test_pelican_writes_each_real_source_where_the_check_says(conf, real_sources
 
 # ------------------------------------------------------------ at write time: fail closed
 
+
 class _Generator:
     def __init__(self, conf, items, output):
         self.settings, self.output_path = conf, str(output)
@@ -240,8 +297,12 @@ class _Generator:
 
 def make_page(conf, tmp_path, slug, **meta):
     settings = dict(conf, OUTPUT_PATH=str(tmp_path / "out"))
-    return Page("text", metadata={"title": "T", "slug": slug, "lang": "en", **meta}, settings=settings,
-                source_path=str(tmp_path / f"{slug}.en.md"))
+    return Page(
+        "text",
+        metadata={"title": "T", "slug": slug, "lang": "en", **meta},
+        settings=settings,
+        source_path=str(tmp_path / f"{slug}.en.md"),
+    )
 
 
 def test_freezing_addresses_grants_no_permission_to_overwrite(conf, tmp_path):
@@ -287,18 +348,22 @@ def test_the_writer_refuses_a_second_write_whatever_override_says(tmp_path):
 
 # ------------------------------------------------------------ whole builds
 
+
 def add_page(project: Path, name: str, **fields) -> str:
     shown, _, text = page(name=name, **fields)
     (project / shown).write_text(text, "utf-8")
     return shown
 
 
-@pytest.mark.parametrize("fields, expected", [
-    ({"slug": "stories"}, "stories listing (English)"),
-    ({"slug": "zh"}, "home page (中文)"),
-    ({"Save_as": "feeds/stories.atom.xml", "Url": "feeds/stories.atom.xml"}, "stories feed (English)"),
-    ({"Save_as": "../..", "Url": "x/"}, "output folder"),
-])
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"slug": "stories"}, "stories listing (English)"),
+        ({"slug": "zh"}, "home page (中文)"),
+        ({"Save_as": "feeds/stories.atom.xml", "Url": "feeds/stories.atom.xml"}, "stories feed (English)"),
+        ({"Save_as": "../..", "Url": "x/"}, "output folder"),
+    ],
+)
 def test_a_hostile_address_stops_the_build_and_keeps_output(broken, fields, expected):
     before = tree_digest(broken / "output")
     listing = (broken / "output/stories/index.html").read_bytes()

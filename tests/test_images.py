@@ -32,6 +32,7 @@ TITLES = {"en": "Jibuguoguo: from recipient to contributor", "zh": "吉布果果
 
 # ---------------------------------------------------------------- fixture photos
 
+
 def phone_photo(path: Path, size=(2400, 1800), orientation=6) -> Path:
     """A JPEG as a phone writes it. Stored on its side: the red band on top of the stored
     pixels is the right-hand edge of the picture the right way up (orientation 6)."""
@@ -56,7 +57,8 @@ def phone_photo(path: Path, size=(2400, 1800), orientation=6) -> Path:
 def metadata_of(image: Image.Image) -> dict:
     exif = image.getexif()
     return {
-        "tags": dict(exif), "gps": dict(exif.get_ifd(ExifTags.IFD.GPSInfo)),
+        "tags": dict(exif),
+        "gps": dict(exif.get_ifd(ExifTags.IFD.GPSInfo)),
         **{key: image.info[key] for key in ("icc_profile", "xmp", "exif", "comment") if key in image.info},
     }
 
@@ -86,6 +88,7 @@ def srcset(tag) -> dict[int, str]:
 
 
 # ---------------------------------------------------------------- a site with phone photos
+
 
 def with_photos(project: Path) -> Path:
     """Jibuguoguo's story with a phone photo as hero and a smaller one in the text."""
@@ -183,6 +186,7 @@ def test_open_graph_image_is_the_hero_at_1200_by_630(photo_site, url):
 
 # ---------------------------------------------------------------- the cache
 
+
 @pytest.fixture
 def rebuilt(photo_site, tmp_path) -> Path:
     project = tmp_path / "project"
@@ -192,15 +196,21 @@ def rebuilt(photo_site, tmp_path) -> Path:
 
 def test_a_rebuild_with_output_deleted_encodes_nothing(rebuilt):
     before_files = tree_digest(rebuilt / "output/images")
-    cache = {p: p.stat().st_mtime_ns for p in (rebuilt / ".cache/images").rglob("*") if p.is_file()
-             and p.name != "last-build.json"}
+    cache = {
+        p: p.stat().st_mtime_ns
+        for p in (rebuilt / ".cache/images").rglob("*")
+        if p.is_file() and p.name != "last-build.json"
+    }
     shutil.rmtree(rebuilt / "output")
     result = build(rebuilt)
     assert result.returncode == 0, messages(result)
     stats = cache_stats(rebuilt)
     assert stats["encoded"] == 0 and stats["reused"] == stats["pictures"] == 3
-    after = {p: p.stat().st_mtime_ns for p in (rebuilt / ".cache/images").rglob("*") if p.is_file()
-             and p.name != "last-build.json"}
+    after = {
+        p: p.stat().st_mtime_ns
+        for p in (rebuilt / ".cache/images").rglob("*")
+        if p.is_file() and p.name != "last-build.json"
+    }
     assert after == cache, "no cached file was written again"
     assert tree_digest(rebuilt / "output/images") == before_files
 
@@ -229,6 +239,7 @@ def test_a_new_shoot_is_encoded_with_a_progress_line(rebuilt):
 
 
 # ---------------------------------------------------------------- consent
+
 
 @pytest.mark.parametrize("settings", ["publishconf.py", "pelicanconf.py"])
 def test_withdrawn_consent_takes_the_story_down_everywhere(tmp_path, settings):
@@ -271,17 +282,24 @@ def fails_and_keeps_output(project: Path, settings: str, expected: list[str]) ->
 
 def test_a_story_without_consent_is_not_built(broken):
     edit(broken / "content/stories/adiniuniu.en.md", "Consent: given 2026-11-02\n", "")
-    fails_and_keeps_output(broken, "pelicanconf.py", [
-        "content/stories/adiniuniu.en.md:1: the required field 'Consent' is missing",
-        "add a line such as 'Consent: given"])
+    fails_and_keeps_output(
+        broken,
+        "pelicanconf.py",
+        [
+            "content/stories/adiniuniu.en.md:1: the required field 'Consent' is missing",
+            "add a line such as 'Consent: given",
+        ],
+    )
 
 
 def test_missing_alt_text_warns_in_preview_and_fails_publish(broken):
     text = (broken / STORY_ZH).read_text("utf-8")
     alt_line = next(line for line in text.splitlines(keepends=True) if line.startswith("Image_alt: "))
     edit(broken / STORY_ZH, alt_line, "")  # no alt text left
-    expected = ("content/stories/jibuguoguo.zh.md:13: the picture "
-                "images/illustrations/passing-on-the-gift.png has no alt text")
+    expected = (
+        "content/stories/jibuguoguo.zh.md:13: the picture "
+        "images/illustrations/passing-on-the-gift.png has no alt text"
+    )
     fails_and_keeps_output(broken, "publishconf.py", [expected, "Image_alt"])
     preview = build(broken)
     assert preview.returncode == 0, messages(preview)
@@ -292,14 +310,18 @@ def test_a_photo_in_a_story_that_says_photos_no_is_an_error(broken):
     phone_photo(broken / "content/images/photos/phone.jpg")
     text = (broken / STORY_EN).read_text("utf-8")
     (broken / STORY_EN).write_text(text + "\n![A sow]({static}/images/photos/phone.jpg)\n", "utf-8")
-    fails_and_keeps_output(broken, "pelicanconf.py", [
-        "Photos: no, but images/photos/phone.jpg is a photo", "Photos: yes"])
+    fails_and_keeps_output(
+        broken, "pelicanconf.py", ["Photos: no, but images/photos/phone.jpg is a photo", "Photos: yes"]
+    )
 
 
 def test_a_location_below_county_level_is_an_error(broken):
     edit(broken / STORY_ZH, "Location: 四川大凉山", "Location: 四川省昭觉县竹核乡")
-    fails_and_keeps_output(broken, "pelicanconf.py", [
-        "content/stories/jibuguoguo.zh.md:12: Location: '四川省昭觉县竹核乡' is more precise than a county"])
+    fails_and_keeps_output(
+        broken,
+        "pelicanconf.py",
+        ["content/stories/jibuguoguo.zh.md:12: Location: '四川省昭觉县竹核乡' is more precise than a county"],
+    )
 
 
 def truncated(path: Path) -> None:
@@ -327,24 +349,36 @@ def decompression_bomb(path: Path) -> None:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-                     + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 1000))
+        + chunk(b"IEND", b"")
+    )
 
 
-@pytest.mark.parametrize("make_bad, name, reason", [
-    (truncated, "broken.jpg", "damaged or cut short"),
-    (not_a_picture, "broken.jpg", "not a picture the site can read"),
-    (jpeg_header_then_garbage, "broken.jpg", "damaged or cut short"),
-    (decompression_bomb, "huge.png", "decompression bomb"),
-])
+@pytest.mark.parametrize(
+    "make_bad, name, reason",
+    [
+        (truncated, "broken.jpg", "damaged or cut short"),
+        (not_a_picture, "broken.jpg", "not a picture the site can read"),
+        (jpeg_header_then_garbage, "broken.jpg", "damaged or cut short"),
+        (decompression_bomb, "huge.png", "decompression bomb"),
+    ],
+)
 def test_a_damaged_or_enormous_picture_stops_the_build(broken, make_bad, name, reason):
     (broken / "content/images/photos").mkdir(parents=True)
     make_bad(broken / "content/images/photos" / name)
     for story in (STORY_EN, STORY_ZH):
         edit(broken / story, "Photos: no", "Photos: yes")
         edit(broken / story, ILLUSTRATION, f"Image: images/photos/{name}")
-    fails_and_keeps_output(broken, "pelicanconf.py", [
-        f"content/stories/jibuguoguo.en.md:12: the picture content/images/photos/{name} cannot be published",
-        reason])
+    fails_and_keeps_output(
+        broken,
+        "pelicanconf.py",
+        [
+            f"content/stories/jibuguoguo.en.md:12: the picture content/images/photos/{name} cannot be published",
+            reason,
+        ],
+    )
     leftovers = [p for p in (broken / ".cache/images").rglob(".*")]
     assert leftovers == [], "half-written cache entries"

@@ -21,8 +21,13 @@ from haihui_checks.project import markdown_files
 KEYS = st.sampled_from(["Title", "title", "CONSENT", "Consent", "Image", "x-y_z", "Summary", "a1"])
 VALUES = st.text(st.sampled_from(list("ab 1:\t-.给撤") + ["\u2028", "\u3000", "\x0c", "\x85"]), max_size=8)
 LINES = st.one_of(
-    st.builds(lambda pad, key, gap, value: f"{pad}{key}:{gap}{value}",
-              st.sampled_from(["", " ", "   ", "    "]), KEYS, st.sampled_from(["", " ", "\t"]), VALUES),
+    st.builds(
+        lambda pad, key, gap, value: f"{pad}{key}:{gap}{value}",
+        st.sampled_from(["", " ", "   ", "    "]),
+        KEYS,
+        st.sampled_from(["", " ", "\t"]),
+        VALUES,
+    ),
     st.builds(lambda pad, value: f"{pad}{value}", st.sampled_from(["    ", "\t", "      "]), VALUES),
     st.sampled_from(["", "   ", "\t", "---", "...", "--- x", "not a field", ": no key", "-----"]),
 )
@@ -47,10 +52,21 @@ def test_a_jekyll_style_header_fenced_with_dashes_is_read():
 # ------------------------------------------------------------ a field written twice is refused
 
 RULES = Rules(languages=("en", "zh"), strict=False, templates=frozenset({"page", "campaign"}))
-GOOD = {"Title": "T", "Slug": "s", "Lang": "en", "Date": "2026-11-28", "Summary": "S", "Campaign": "c",
-        "Person": "P", "Consent": "given 2026-11-20", "Consent_languages": "en, zh", "Photos": "no",
-        "Consent_form": "Chengdu office, binder 2026, no. 1", "Image": "images/illustrations/s.png",
-        "Image_alt": "A drawing"}
+GOOD = {
+    "Title": "T",
+    "Slug": "s",
+    "Lang": "en",
+    "Date": "2026-11-28",
+    "Summary": "S",
+    "Campaign": "c",
+    "Person": "P",
+    "Consent": "given 2026-11-20",
+    "Consent_languages": "en, zh",
+    "Photos": "no",
+    "Consent_form": "Chengdu office, binder 2026, no. 1",
+    "Image": "images/illustrations/s.png",
+    "Image_alt": "A drawing",
+}
 
 
 def story_problems(header: str) -> list:
@@ -83,15 +99,18 @@ def test_a_long_summary_may_run_over_several_lines():
 
 # ------------------------------------------------------------ the same files as Pelican
 
+
 def project_settings(project):
     return read_settings(str(project / "pelicanconf.py"), override={"PATH": str(project / "content")})
 
 
-@pytest.mark.parametrize("extension", sorted(
-    set(Readers(read_settings(str(ROOT / "pelicanconf.py"))).extensions) - {"md"}))
+@pytest.mark.parametrize(
+    "extension", sorted(set(Readers(read_settings(str(ROOT / "pelicanconf.py"))).extensions) - {"md"})
+)
 def test_every_other_extension_pelican_reads_is_refused(project, extension):
     (project / "content/stories/ayi.en.md").rename(project / f"content/stories/ayi.en.{extension}") if (
-        project / "content/stories/ayi.en.md").exists() else None
+        project / "content/stories/ayi.en.md"
+    ).exists() else None
     (project / f"content/pages/notes.{extension}").write_text("Title: Notes\n\nText\n", "utf-8")
     with pytest.raises(ContentError) as refused:
         markdown_files(project_settings(project))

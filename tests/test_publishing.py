@@ -33,9 +33,14 @@ TRACEBACK = "Traceback"
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
     """`invoke <args>` in `project`, as `make` runs it, with no terminal attached."""
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, text=True,
-                          capture_output=True, stdin=subprocess.DEVNULL,
-                          env=dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1"))
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=project,
+        text=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1"),
+    )
 
 
 def staff_copy(destination: Path) -> Path:
@@ -54,6 +59,7 @@ def line_of(path: Path, fragment: str) -> int:
 
 # ---------------------------------------------------------------- complete (publishable) data
 
+
 def make_publishable(project: Path) -> None:
     """Replace what is sample in the repository with complete, fake but valid data."""
     complete_checkout_links(project)
@@ -65,8 +71,11 @@ def complete_consent_records(project: Path) -> None:
     """Sample stories record `Consent_form: SAMPLE ...`; a real record names where the form is."""
     for number, story in enumerate(sorted((project / "content/stories").glob("*.md")), start=1):
         text = story.read_text("utf-8")
-        fixed = re.sub(r"(?mi)^(Consent_form:\s*)SAMPLE\b.*$",
-                       lambda m: f"{m[1]}Chengdu office, consent binder 2026, no. {number}", text)
+        fixed = re.sub(
+            r"(?mi)^(Consent_form:\s*)SAMPLE\b.*$",
+            lambda m: f"{m[1]}Chengdu office, consent binder 2026, no. {number}",
+            text,
+        )
         story.write_text(fixed, "utf-8")
 
 
@@ -81,7 +90,8 @@ def complete_disclosure(project: Path) -> None:
             "FUNDRAISING_DISCLOSURE = {**FUNDRAISING_DISCLOSURE,\n"
             "    'qualification': {'en': 'Holds a public-fundraising qualification (fixture)',\n"
             "                      'zh': '具有公开募捐资格（测试数据）'},\n"
-            "    'record_number': '51000000FIXTURE0001', 'samples': []}\n")
+            "    'record_number': '51000000FIXTURE0001', 'samples': []}\n"
+        )
 
 
 def complete_checkout_links(project: Path) -> None:
@@ -108,14 +118,21 @@ def complete_checkout_links(project: Path) -> None:
     tiers = {}
     for tier in compute_tiers(load_fund_use(fund_use_file, tuple(settings["LANGUAGES"]))):
         stripe = {
-            lang: {"url": f"https://{stripe_host}/fixture{n}{tier.id.replace('-', '')}{lang}",
-                   "amount_fen": tier.amount_fen, "currency": tier.currency.lower(),
-                   "interval": tier.interval, "price": f"price_fixture_{tier.id}_{lang}",
-                   "payment_link": f"plink_fixture_{tier.id}_{lang}", "livemode": True}
+            lang: {
+                "url": f"https://{stripe_host}/fixture{n}{tier.id.replace('-', '')}{lang}",
+                "amount_fen": tier.amount_fen,
+                "currency": tier.currency.lower(),
+                "interval": tier.interval,
+                "price": f"price_fixture_{tier.id}_{lang}",
+                "payment_link": f"plink_fixture_{tier.id}_{lang}",
+                "livemode": True,
+            }
             for n, lang in enumerate(settings["LANGUAGES"])
         }
-        tiers[tier.id] = {"stripe": stripe,
-                          "platform": {"url": f"https://{platform_host}/fixture/{tier.id}", "sample": False}}
+        tiers[tier.id] = {
+            "stripe": stripe,
+            "platform": {"url": f"https://{platform_host}/fixture/{tier.id}", "sample": False},
+        }
     links_file.write_text(yaml.safe_dump({"tiers": tiers}, allow_unicode=True, sort_keys=False), "utf-8")
 
 
@@ -140,10 +157,18 @@ def live(published, tmp_path) -> Path:
 # ---------------------------------------------------------------- new-story
 
 FILLED = {
-    "en": {"title": "Ayi starts her pigsty", "summary": "Ayi tells how it began.",
-           "image_alt": "A drawing of a mother feeding black piglets", "text": "She agreed to tell this."},
-    "zh": {"title": "阿依建起了猪圈", "summary": "阿依讲述一切是怎样开始的。",
-           "image_alt": "一幅母亲喂黑猪仔的插图", "text": "她同意讲述这一段经历。"},
+    "en": {
+        "title": "Ayi starts her pigsty",
+        "summary": "Ayi tells how it began.",
+        "image_alt": "A drawing of a mother feeding black piglets",
+        "text": "She agreed to tell this.",
+    },
+    "zh": {
+        "title": "阿依建起了猪圈",
+        "summary": "阿依讲述一切是怎样开始的。",
+        "image_alt": "一幅母亲喂黑猪仔的插图",
+        "text": "她同意讲述这一段经历。",
+    },
 }
 
 
@@ -167,8 +192,9 @@ def fill_placeholders(text: str, lang: str) -> str:
 
 
 def new_story_sources(files: dict[str, str]):
-    return load_sources([(f"content/stories/{name}", "story", text) for name, text in files.items()]
-                        + CAMPAIGN)
+    return load_sources(
+        [(f"content/stories/{name}", "story", text) for name, text in files.items()] + CAMPAIGN
+    )
 
 
 def test_a_new_story_has_every_required_field_and_fails_the_checker_until_filled():
@@ -195,8 +221,18 @@ def test_a_new_story_has_every_required_field_and_fails_the_checker_until_filled
 
 def test_new_story_writes_both_files_and_refuses_an_existing_slug(tmp_path):
     project = staff_copy(tmp_path / "project")
-    result = invoke(project, "new-story", "--slug", "ayi", "--name-en", "Ayi", "--name-zh", "阿依",
-                    "--campaign", "left-behind-mothers")
+    result = invoke(
+        project,
+        "new-story",
+        "--slug",
+        "ayi",
+        "--name-en",
+        "Ayi",
+        "--name-zh",
+        "阿依",
+        "--campaign",
+        "left-behind-mothers",
+    )
     assert result.returncode == 0, result.stderr
     en, zh = project / "content/stories/ayi.en.md", project / "content/stories/ayi.zh.md"
     assert "Slug: ayi" in en.read_text("utf-8") and "Lang: zh" in zh.read_text("utf-8")
@@ -208,8 +244,18 @@ def test_new_story_writes_both_files_and_refuses_an_existing_slug(tmp_path):
 
     before = tree_digest(project / "content")
     for slug in ("ayi", "jibuguoguo"):
-        again = invoke(project, "new-story", "--slug", slug, "--name-en", "X", "--name-zh", "某",
-                       "--campaign", "left-behind-mothers")
+        again = invoke(
+            project,
+            "new-story",
+            "--slug",
+            slug,
+            "--name-en",
+            "X",
+            "--name-zh",
+            "某",
+            "--campaign",
+            "left-behind-mothers",
+        )
         assert again.returncode != 0
         assert f"a story with the slug '{slug}' already exists" in again.stderr
         assert "Nothing was written" in again.stderr and TRACEBACK not in again.stderr
@@ -218,8 +264,18 @@ def test_new_story_writes_both_files_and_refuses_an_existing_slug(tmp_path):
 
 def test_new_story_refuses_a_bad_slug_and_an_unknown_campaign(tmp_path):
     project = staff_copy(tmp_path / "project")
-    result = invoke(project, "new-story", "--slug", "Ayi Story", "--name-en", "Ayi", "--name-zh", "阿依",
-                    "--campaign", "nowhere")
+    result = invoke(
+        project,
+        "new-story",
+        "--slug",
+        "Ayi Story",
+        "--name-en",
+        "Ayi",
+        "--name-zh",
+        "阿依",
+        "--campaign",
+        "nowhere",
+    )
     assert result.returncode != 0
     assert "'Ayi Story' is not a valid slug" in result.stderr
     assert "no campaign page with Slug 'nowhere'" in result.stderr
@@ -237,17 +293,22 @@ def seed_mistakes(project: Path) -> list[str]:
     """Ten different mistakes in five files; returns what `check` must print for each."""
     story, other = project / STORY, project / "content/stories/adiniuniu.zh.md"
     about, contact = project / ABOUT, project / CONTACT
-    edit(story, "Title: ", "Heading: ")                                    # 1 unknown field
-    edit(story, "Date: 2026-10-12", "Date: next week")                     # 2 + missing title (3)
-    edit(other, "Lang: zh", "Lang: fr")                                    # 4 unknown language
-    edit(other, "Campaign: left-behind-mothers", "Campaign: nowhere")      # 5 no such campaign
+    edit(story, "Title: ", "Heading: ")  # 1 unknown field
+    edit(story, "Date: 2026-10-12", "Date: next week")  # 2 + missing title (3)
+    edit(other, "Lang: zh", "Lang: fr")  # 4 unknown language
+    edit(other, "Campaign: left-behind-mothers", "Campaign: nowhere")  # 5 no such campaign
     edit(about, "{filename}/pages/fund-use.en.md", "{filename}/pages/fund-uses.en.md")  # 6
-    edit(about, "## Our current campaign",
-         "![A mother and her piglets]({static}/images/missing-photo.jpg)\n\n## Our current campaign")  # 7
-    edit(contact, "\n\n", "\nThis line is not a field\n\n")                # 8 malformed header
+    edit(
+        about,
+        "## Our current campaign",
+        "![A mother and her piglets]({static}/images/missing-photo.jpg)\n\n## Our current campaign",
+    )  # 7
+    edit(contact, "\n\n", "\nThis line is not a field\n\n")  # 8 malformed header
     with (project / CONTACT).open("a", encoding="utf-8") as f:
-        f.write("\nTODO: add the office opening hours.\n"                  # 9 placeholder
-                "\nSee [our stories](/stories/nobody/).\n")                # 10 internal link
+        f.write(
+            "\nTODO: add the office opening hours.\n"  # 9 placeholder
+            "\nSee [our stories](/stories/nobody/).\n"
+        )  # 10 internal link
     return [
         f"{STORY}:{line_of(story, 'Heading:')}: unknown field 'Heading'",
         f"{STORY}:{line_of(story, 'Date:')}: Date: 'next week' is not a date",
@@ -284,7 +345,8 @@ def test_check_reports_every_mistake_at_once_with_file_line_and_fix_in_both_lang
     for i in problem_lines:
         assert "; " in lines[i], f"no fix in: {lines[i]}"
         assert lines[i + 1].startswith("    ") and re.search(r"[\u4e00-\u9fff]", lines[i + 1]), (
-            f"no Chinese line after: {lines[i]}")
+            f"no Chinese line after: {lines[i]}"
+        )
     assert "错误" in result.stderr
 
 
@@ -292,8 +354,9 @@ def test_check_on_the_real_content_reports_no_error_and_exits_zero():
     result = invoke(ROOT, "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No errors" in result.stdout
-    assert not [line for line in result.stdout.splitlines()
-                if re.match(r"^\S+:\d+: (?!warning: )", line)], result.stdout
+    assert not [line for line in result.stdout.splitlines() if re.match(r"^\S+:\d+: (?!warning: )", line)], (
+        result.stdout
+    )
 
 
 def test_the_build_runs_the_same_checks(tmp_path):
@@ -309,26 +372,36 @@ def test_the_build_runs_the_same_checks(tmp_path):
 
 # ---------------------------------------------------------------- links in Markdown (pure)
 
+
 def test_filename_and_static_references_resolve_relative_to_the_file_or_the_content_folder():
-    rules = Rules(languages=("en",), strict=False, templates=frozenset({"page"}),
-                  content_files=frozenset({"pages/a.en.md", "pages/b.en.md", "images/p.jpg"}),
-                  static_paths=("images",), site_urls=frozenset({"a/", "b/", "images/p.jpg", ""}),
-                  source_urls=(("content/pages/a.en.md", "a/"), ("content/pages/b.en.md", "b/")))
-    body = "\n".join([
-        "[ok]({filename}/pages/b.en.md) [ok]({filename}b.en.md#part) ![ok]({static}../images/p.jpg)",
-        "[ok](/b/) [ok](../b/) [ok](https://example.org/) [ok](mailto:a@b.c) [ok](#top)",
-        "[bad]({filename}c.en.md)",
-        "![bad]({static}/images/q.jpg)",
-        "[bad]({filename}/images/../pages/x.md)",
-        "[bad](/c/)",
-        "<a href=\"../d/\">bad</a>",
-        "`[code is not checked]({filename}/nothing.md)`",
-        "<!-- [a comment is not checked]({filename}/nothing.md) -->",
-    ])
-    sources = load_sources([
-        ("content/pages/a.en.md", "page", f"Title: A\nSlug: a\nLang: en\n\n{body}"),
-        ("content/pages/b.en.md", "page", "Title: B\nSlug: b\nLang: en\n\nB"),
-    ])
+    rules = Rules(
+        languages=("en",),
+        strict=False,
+        templates=frozenset({"page"}),
+        content_files=frozenset({"pages/a.en.md", "pages/b.en.md", "images/p.jpg"}),
+        static_paths=("images",),
+        site_urls=frozenset({"a/", "b/", "images/p.jpg", ""}),
+        source_urls=(("content/pages/a.en.md", "a/"), ("content/pages/b.en.md", "b/")),
+    )
+    body = "\n".join(
+        [
+            "[ok]({filename}/pages/b.en.md) [ok]({filename}b.en.md#part) ![ok]({static}../images/p.jpg)",
+            "[ok](/b/) [ok](../b/) [ok](https://example.org/) [ok](mailto:a@b.c) [ok](#top)",
+            "[bad]({filename}c.en.md)",
+            "![bad]({static}/images/q.jpg)",
+            "[bad]({filename}/images/../pages/x.md)",
+            "[bad](/c/)",
+            '<a href="../d/">bad</a>',
+            "`[code is not checked]({filename}/nothing.md)`",
+            "<!-- [a comment is not checked]({filename}/nothing.md) -->",
+        ]
+    )
+    sources = load_sources(
+        [
+            ("content/pages/a.en.md", "page", f"Title: A\nSlug: a\nLang: en\n\n{body}"),
+            ("content/pages/b.en.md", "page", "Title: B\nSlug: b\nLang: en\n\nB"),
+        ]
+    )
     found = [(p.line, p.message) for p in check_sources(sources, rules)]
     assert [line for line, _ in found] == [7, 8, 9, 10, 11], found
     assert "points to content/pages/c.en.md, which does not exist" in found[0][1]
@@ -337,14 +410,27 @@ def test_filename_and_static_references_resolve_relative_to_the_file_or_the_cont
 
 
 def test_a_link_to_a_story_taken_down_is_an_error_and_the_story_itself_is_not_checked():
-    rules = Rules(languages=("en",), strict=False, templates=frozenset({"page"}),
-                  content_files=frozenset({"pages/a.en.md", "stories/gone.en.md"}),
-                  site_urls=frozenset({"a/"}))
-    sources = load_sources([
-        ("content/pages/a.en.md", "page", "Title: A\nSlug: a\nLang: en\n\n[her]({filename}/stories/gone.en.md)"),
-        ("content/stories/gone.en.md", "story",
-         "Title: G\nSlug: gone\nLang: en\nConsent: withdrawn 2026-12-01\n\n[x]({filename}/nothing.md)"),
-    ])
+    rules = Rules(
+        languages=("en",),
+        strict=False,
+        templates=frozenset({"page"}),
+        content_files=frozenset({"pages/a.en.md", "stories/gone.en.md"}),
+        site_urls=frozenset({"a/"}),
+    )
+    sources = load_sources(
+        [
+            (
+                "content/pages/a.en.md",
+                "page",
+                "Title: A\nSlug: a\nLang: en\n\n[her]({filename}/stories/gone.en.md)",
+            ),
+            (
+                "content/stories/gone.en.md",
+                "story",
+                "Title: G\nSlug: gone\nLang: en\nConsent: withdrawn 2026-12-01\n\n[x]({filename}/nothing.md)",
+            ),
+        ]
+    )
     found = [str(p) for p in check_sources(sources, rules) if "link" in p.message]
     assert len(found) == 1, found
     assert found[0].startswith("content/pages/a.en.md:5: the link '{filename}/stories/gone.en.md'")
@@ -352,6 +438,7 @@ def test_a_link_to_a_story_taken_down_is_an_error_and_the_story_itself_is_not_ch
 
 
 # ---------------------------------------------------------------- link check of the built site (pure)
+
 
 def write(root: Path, rel: str, html: str) -> None:
     path = root / rel
@@ -361,12 +448,16 @@ def write(root: Path, rel: str, html: str) -> None:
 
 def test_link_check_finds_missing_pages_anchors_and_images_once_each(tmp_path):
     footer = '<a href="/gone/">gone</a>'
-    write(tmp_path, "index.html", f"""<html><body id="top">
+    write(
+        tmp_path,
+        "index.html",
+        f"""<html><body id="top">
 <a href="/about/">ok</a> <a href="about/#team">ok</a> <a href="#top">ok</a>
 <a href="https://site.example/about/">ok, own origin</a> <a href="https://other.example/x/">external</a>
 <a href="mailto:a@b.c">mail</a> <img src="/images/a.webp" srcset="/images/a.webp 1x, /images/a-2x.webp 2x">
 <a href="/about/#nowhere">bad anchor</a>
-{footer}</body></html>""")
+{footer}</body></html>""",
+    )
     write(tmp_path, "about/index.html", f'<html><body><h2 id="team">T</h2>\n{footer}</body></html>')
     write(tmp_path, "images/a.webp", "x")
     problems = check_built_site(tmp_path, ["https://site.example"])
@@ -384,6 +475,7 @@ def test_the_built_site_has_no_broken_link(site):
 
 # ---------------------------------------------------------------- preview banner
 
+
 def test_preview_shows_warnings_on_the_site_and_publish_never_does(live):
     from bs4 import BeautifulSoup
 
@@ -394,14 +486,18 @@ def test_preview_shows_warnings_on_the_site_and_publish_never_does(live):
     def soup(url):
         return BeautifulSoup((live / "preview" / url).read_text("utf-8"), "lxml")
 
-    for url, words, report in (("index.html", r"the checker found \d+ thing\(s\) to fix", "/preview-problems/"),
-                               ("zh/index.html", r"检查程序发现 \d+ 处", "/zh/preview-problems/"),
-                               ("stories/jibuguoguo/index.html", r"the checker found", "/preview-problems/")):
+    for url, words, report in (
+        ("index.html", r"the checker found \d+ thing\(s\) to fix", "/preview-problems/"),
+        ("zh/index.html", r"检查程序发现 \d+ 处", "/zh/preview-problems/"),
+        ("stories/jibuguoguo/index.html", r"the checker found", "/preview-problems/"),
+    ):
         banner = soup(url).select_one("aside.check-banner")
         assert banner is not None and re.search(words, banner.get_text()), url
         assert banner.find("a")["href"] == report
-    for report, words in (("preview-problems/index.html", "adiniuniu' has no translation in zh"),
-                          ("zh/preview-problems/index.html", "adiniuniu")):
+    for report, words in (
+        ("preview-problems/index.html", "adiniuniu' has no translation in zh"),
+        ("zh/preview-problems/index.html", "adiniuniu"),
+    ):
         listed = soup(report).select_one("main ul.check-report").get_text()
         assert "content/stories/adiniuniu.en.md:" in listed and words in listed, report
     # make preview: the public settings, warnings only, banner included.
@@ -420,6 +516,7 @@ def test_a_published_site_has_no_banner_and_absolute_links(published):
 
 
 # ---------------------------------------------------------------- publish
+
 
 def test_publish_with_a_broken_story_fails_and_leaves_output_byte_identical(live):
     before = tree_digest(live / "output")
@@ -456,8 +553,10 @@ def test_a_sample_checkout_link_is_refused_by_publish_and_only_warned_about_by_p
     before = tree_digest(live / "output")
     result = invoke(live, "publish")
     assert result.returncode != 0
-    refused = (r"^content/data/checkout-links.yaml:\d+: .*sample links, which a publish build "
-               r"refuses.*; replace each with the real project page")
+    refused = (
+        r"^content/data/checkout-links.yaml:\d+: .*sample links, which a publish build "
+        r"refuses.*; replace each with the real project page"
+    )
     assert re.search(refused, result.stdout, re.M), result.stdout
     assert "Nothing was built" in result.stderr
     assert tree_digest(live / "output") == before
@@ -476,10 +575,15 @@ def test_publish_replaces_output_when_everything_passes(live):
 
 # ---------------------------------------------------------------- footer, workflow, docs
 
+
 def test_the_icp_number_shows_in_the_footer_only_when_set(tmp_path, site):
     project = copy_project(tmp_path / "project")
-    result = run_pelican("pelicanconf.py", project / "output", cwd=project,
-                         extra={"ICP_NUMBER": json.dumps("蜀ICP备12345678号-1")})
+    result = run_pelican(
+        "pelicanconf.py",
+        project / "output",
+        cwd=project,
+        extra={"ICP_NUMBER": json.dumps("蜀ICP备12345678号-1")},
+    )
     assert result.returncode == 0, result.stderr
     for url in ("index.html", "zh/index.html", "stories/jibuguoguo/index.html"):
         footer = (project / "output" / url).read_text("utf-8").split('<footer class="site-footer">')[1]
@@ -512,8 +616,11 @@ def test_the_workflow_is_valid_yaml_and_runs_the_readme_commands():
         assert re.search(rf"apt-get install .*\b{re.escape(package)}\b", runs), f"{package} not installed"
     uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job.get("steps", [])]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
-    deploy = next(job for job in workflow["jobs"].values()
-                  if any(s.get("uses", "").startswith("actions/deploy-pages@") for s in job.get("steps", [])))
+    deploy = next(
+        job
+        for job in workflow["jobs"].values()
+        if any(s.get("uses", "").startswith("actions/deploy-pages@") for s in job.get("steps", []))
+    )
     # Pull requests get the checks, never a deployment.
     assert "push" in deploy["if"] and "refs/heads/main" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -522,6 +629,14 @@ def test_the_workflow_is_valid_yaml_and_runs_the_readme_commands():
 @pytest.mark.parametrize("guide", ["docs/staff-guide.md", "docs/staff-guide.zh.md"])
 def test_the_staff_guides_cover_every_step(guide):
     text = (ROOT / guide).read_text("utf-8")
-    for command in ("make new-story", "make serve", "make check", "make publish", "Single_language",
-                    "{filename}", "{static}", "Status: draft"):
+    for command in (
+        "make new-story",
+        "make serve",
+        "make check",
+        "make publish",
+        "Single_language",
+        "{filename}",
+        "{static}",
+        "Status: draft",
+    ):
         assert command in text, f"{guide} does not explain {command}"

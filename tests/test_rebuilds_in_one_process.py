@@ -12,18 +12,26 @@ CATALOG_ZH = "theme/translations/zh/LC_MESSAGES/messages.po"
 
 
 def build_in_this_process(project) -> BuiltSite:
-    settings = read_settings(str(project / "pelicanconf.py"), override={
-        "PATH": str(project / "content"), "OUTPUT_PATH": str(project / "output"),
-        "THEME": str(project / "theme"), "TEMPLATE_CACHE_PATH": str(project / ".cache/jinja"),
-        "IMAGE_CACHE_PATH": str(project / ".cache/images")})
+    settings = read_settings(
+        str(project / "pelicanconf.py"),
+        override={
+            "PATH": str(project / "content"),
+            "OUTPUT_PATH": str(project / "output"),
+            "THEME": str(project / "theme"),
+            "TEMPLATE_CACHE_PATH": str(project / ".cache/jinja"),
+            "IMAGE_CACHE_PATH": str(project / ".cache/images"),
+        },
+    )
     Pelican(settings).run()
     return BuiltSite(project / "output")
 
 
 def pigsty_amounts(site: BuiltSite) -> set[str]:
     soup = site.soup("/campaigns/left-behind-mothers/")
-    return {card.select_one("[data-amount-fen]")["data-amount-fen"]
-            for card in soup.select('[data-tier="pigsty"]')}
+    return {
+        card.select_one("[data-amount-fen]")["data-amount-fen"]
+        for card in soup.select('[data-tier="pigsty"]')
+    }
 
 
 def test_each_change_shows_in_the_next_build_of_the_same_process(project, monkeypatch):
@@ -36,12 +44,22 @@ def test_each_change_shows_in_the_next_build_of_the_same_process(project, monkey
     # A translation in the catalog (the bug: the old msgstr stayed until a restart).
     edit(project / CATALOG_ZH, 'msgid "Stories"\nmsgstr "故事"', 'msgid "Stories"\nmsgstr "她们的故事"')
     # A template.
-    edit(project / "theme/templates/partials/footer.html", "<footer class=\"site-footer\">",
-         "<footer class=\"site-footer\" data-edited=\"yes\">")
+    edit(
+        project / "theme/templates/partials/footer.html",
+        '<footer class="site-footer">',
+        '<footer class="site-footer" data-edited="yes">',
+    )
     # The fund-use data.
     fund_use = project / "content/data/fund-use.yaml"
-    fund_use.write_text(re.sub(r"(pigsty-grant:\n(?:.*\n)*?\s+amount_fen: )100000", r"\g<1>120000",
-                               fund_use.read_text("utf-8"), count=1), "utf-8")
+    fund_use.write_text(
+        re.sub(
+            r"(pigsty-grant:\n(?:.*\n)*?\s+amount_fen: )100000",
+            r"\g<1>120000",
+            fund_use.read_text("utf-8"),
+            count=1,
+        ),
+        "utf-8",
+    )
     # A story's title.
     edit(project / STORY_EN, "Title: ", "Title: Edited: ")
     site = build_in_this_process(project)

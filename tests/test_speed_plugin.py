@@ -39,16 +39,26 @@ def write(folder: Path, name: str, text: str) -> str:
 
 
 def test_nothing_of_one_file_reaches_the_next(settings, tmp_path):
-    first = write(tmp_path, "first.md", (
-        "Title: First\nSummary: The *first* one\nCampaign: left-behind-mothers\n\n"
-        "See [the report][report] and the WHO note.[^1]\n\n"
-        "[report]: https://example.org/report\n"
-        "*[WHO]: World Health Organization\n\n"
-        "[^1]: A first footnote.\n"))
-    second = write(tmp_path, "second.md", (
-        "Title: Second\n\n"
-        "Again [the report][report], the WHO, and a note.[^1]\n\n"
-        "[^1]: The second file's own footnote.\n"))
+    first = write(
+        tmp_path,
+        "first.md",
+        (
+            "Title: First\nSummary: The *first* one\nCampaign: left-behind-mothers\n\n"
+            "See [the report][report] and the WHO note.[^1]\n\n"
+            "[report]: https://example.org/report\n"
+            "*[WHO]: World Health Organization\n\n"
+            "[^1]: A first footnote.\n"
+        ),
+    )
+    second = write(
+        tmp_path,
+        "second.md",
+        (
+            "Title: Second\n\n"
+            "Again [the report][report], the WHO, and a note.[^1]\n\n"
+            "[^1]: The second file's own footnote.\n"
+        ),
+    )
     reader = ReusingMarkdownReader(settings)
     reader.read(first)
     content, metadata = reader.read(second)
@@ -60,7 +70,8 @@ def test_nothing_of_one_file_reaches_the_next(settings, tmp_path):
     assert html.find("abbr") is None  # its abbreviations
     notes = html.select("div.footnote li")
     assert [li.get_text(" ", strip=True).rstrip(" ↩").strip() for li in notes] == [
-        "The second file's own footnote."]
+        "The second file's own footnote."
+    ]
 
 
 def test_a_summary_in_the_header_is_still_markdown_and_holds_no_header(settings, tmp_path):
@@ -79,8 +90,11 @@ def test_an_edited_template_shows_in_the_next_build(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     assert list((project / ".cache" / "jinja").iterdir())  # the compiled templates were kept
 
-    edit(project / "theme" / "templates" / "partials" / "footer.html",
-         '<footer class="site-footer">', '<footer class="site-footer" data-edited="yes">')
+    edit(
+        project / "theme" / "templates" / "partials" / "footer.html",
+        '<footer class="site-footer">',
+        '<footer class="site-footer" data-edited="yes">',
+    )
     second = run_pelican("pelicanconf.py", project / "output", cwd=project)
     assert second.returncode == 0, second.stdout + second.stderr
     footer = BeautifulSoup((project / "output" / "index.html").read_text("utf-8"), "lxml").find("footer")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from haihui_build import ROOT
 from haihui_checks.problems import ERROR
 from haihui_stripe.sync import load_settings
@@ -33,16 +34,19 @@ def invoke(project: Path, *args: str, key: str | None = TEST_KEY) -> subprocess.
     env = {k: v for k, v in os.environ.items() if k not in ("STRIPE_API_KEY", "SITEURL")}
     if key is not None:
         env["STRIPE_API_KEY"] = key
-    return subprocess.run([str(INVOKE), "stripe-sync", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(INVOKE), "stripe-sync", *args], cwd=project, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_invoke_stripe_sync_links_every_real_tier_and_a_rerun_writes_nothing(staff_project):
     tiers = compute_tiers(load_fund_use(staff_project / "content/data/fund-use.yaml"))
     links_path = staff_project / "content/data/checkout-links.yaml"
-    platform_before = {tier: channels["platform"]
-                       for tier, channels in yaml.safe_load(links_path.read_text("utf-8"))["tiers"].items()
-                       if "platform" in channels}
+    platform_before = {
+        tier: channels["platform"]
+        for tier, channels in yaml.safe_load(links_path.read_text("utf-8"))["tiers"].items()
+        if "platform" in channels
+    }
     with FakeStripe(keys={TEST_KEY: None}) as fake:
         dry = invoke(staff_project, "--dry-run", "--api-base", fake.url)
         assert dry.returncode == 0, dry.stdout + dry.stderr
@@ -59,7 +63,7 @@ def test_invoke_stripe_sync_links_every_real_tier_and_a_rerun_writes_nothing(sta
         rerun = fake.requests[first_count:]
 
     # The request budget: one list per resource type per page; writes only on the first run.
-    assert fake.count(method="POST") == 4 * len(tiers)   # product, price, a link per language
+    assert fake.count(method="POST") == 4 * len(tiers)  # product, price, a link per language
     assert sum(r.method == "GET" for r in rerun) == 3 and not any(r.write for r in rerun)
     assert links_path.read_bytes() == after_first
     for output in (dry, first, again):

@@ -8,12 +8,15 @@ from dataclasses import replace
 import pytest
 import stripe
 import yaml
+
 from stripe_fake import FakeStripe, Fault
 from stripe_support import SAMPLE_TIERS, TEST_KEY, Harness, NoSleepClient, Tier, with_amount
 
 THANK_YOU = {"en": "https://haihuichina.org/thank-you/", "zh": "https://haihuichina.org/zh/thank-you/"}
-CAMPAIGN_PAGE = {"en": "https://haihuichina.org/campaigns/left-behind-mothers/",
-                 "zh": "https://haihuichina.org/zh/campaigns/left-behind-mothers/"}
+CAMPAIGN_PAGE = {
+    "en": "https://haihuichina.org/campaigns/left-behind-mothers/",
+    "zh": "https://haihuichina.org/zh/campaigns/left-behind-mothers/",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -50,14 +53,24 @@ def assert_converged(fake, harness, tiers=SAMPLE_TIERS):
     for tier in tiers:
         tier_prices = [p for p in fake.objects("prices") if p["metadata"].get("haihui_tier") == tier.id]
         custom = tier.custom_amount
-        wanted = ({"minimum": custom.minimum_fen, "preset": custom.preset_fen, "maximum": custom.maximum_fen}
-                  if custom else None)
-        current = [p for p in tier_prices
-                   if p["unit_amount"] == tier.amount_fen and p["custom_unit_amount"] == wanted]
+        wanted = (
+            {"minimum": custom.minimum_fen, "preset": custom.preset_fen, "maximum": custom.maximum_fen}
+            if custom
+            else None
+        )
+        current = [
+            p
+            for p in tier_prices
+            if p["unit_amount"] == tier.amount_fen and p["custom_unit_amount"] == wanted
+        ]
         assert len(current) == 1, f"{tier.id}: {len(current)} prices for the current amount"
         for lang in ("en", "zh"):
-            mine = [link for link in links if link["metadata"].get("haihui_tier") == tier.id
-                    and link["metadata"].get("haihui_lang") == lang]
+            mine = [
+                link
+                for link in links
+                if link["metadata"].get("haihui_tier") == tier.id
+                and link["metadata"].get("haihui_lang") == lang
+            ]
             active = [link for link in mine if link["active"]]
             assert len(active) == 1, f"{tier.id}/{lang}: {len(active)} active links"
             assert fake.link_line_items(active[0]["id"]) == [{"price": current[0]["id"], "quantity": 1}]
@@ -73,6 +86,7 @@ def assert_converged(fake, harness, tiers=SAMPLE_TIERS):
 
 # ---------------------------------------------------------------- first run and rerun
 
+
 def test_first_run_creates_one_product_price_and_link_per_tier_and_language(fake, harness):
     result = harness.run()
     assert result.code == 0, result.text
@@ -83,8 +97,11 @@ def test_first_run_creates_one_product_price_and_link_per_tier_and_language(fake
     assert "一位母亲的起步" in products["haihui_mothers-start"]["name"]
 
     prices = {p["lookup_key"]: p for p in fake.objects("prices")}
-    assert set(prices) == {"haihui:mothers-start:450000:cny:one_time", "haihui:monthly:10000:cny:month",
-                           "haihui:any-amount:custom-1000-20000-10000000:cny:one_time"}
+    assert set(prices) == {
+        "haihui:mothers-start:450000:cny:one_time",
+        "haihui:monthly:10000:cny:month",
+        "haihui:any-amount:custom-1000-20000-10000000:cny:one_time",
+    }
     assert prices["haihui:monthly:10000:cny:month"]["recurring"]["interval"] == "month"
     custom = prices["haihui:any-amount:custom-1000-20000-10000000:cny:one_time"]
     assert custom["custom_unit_amount"] == {"minimum": 1000, "preset": 20000, "maximum": 10_000_000}
@@ -97,8 +114,11 @@ def test_first_run_creates_one_product_price_and_link_per_tier_and_language(fake
         lang = meta["haihui_lang"]
         price = fake.objects("prices")
         assert link["submit_type"] == "donate"
-        assert link["after_completion"] == {"type": "redirect", "redirect": {"url": THANK_YOU[lang]},
-                                            "hosted_confirmation": None}
+        assert link["after_completion"] == {
+            "type": "redirect",
+            "redirect": {"url": THANK_YOU[lang]},
+            "hosted_confirmation": None,
+        }
         assert meta["haihui_campaign"] == "left-behind-mothers"
         assert CAMPAIGN_PAGE[lang] in link["inactive_message"]
         items = fake.link_line_items(link["id"])
@@ -157,7 +177,8 @@ def test_amount_change_makes_one_price_and_link_per_language_and_retires_the_old
     assert len([r for r in posts if r.path == "/v1/payment_links"]) == 2
     deactivations = [r for r in posts if r.path.startswith("/v1/payment_links/")]
     assert sorted(r.path.rsplit("/", 1)[1] for r in deactivations) == sorted(
-        old["mothers-start"]["stripe"][lang]["payment_link"] for lang in ("en", "zh"))
+        old["mothers-start"]["stripe"][lang]["payment_link"] for lang in ("en", "zh")
+    )
     assert len(posts) == 5
 
     links = {link["id"]: link for link in fake.objects("payment_links")}
@@ -168,8 +189,10 @@ def test_amount_change_makes_one_price_and_link_per_language_and_retires_the_old
         assert CAMPAIGN_PAGE[lang] in retired["inactive_message"]
     new = links_yaml(harness)["tiers"]
     assert new["mothers-start"]["stripe"]["en"]["amount_fen"] == 500000
-    assert (new["mothers-start"]["stripe"]["en"]["payment_link"]
-            != old["mothers-start"]["stripe"]["en"]["payment_link"])
+    assert (
+        new["mothers-start"]["stripe"]["en"]["payment_link"]
+        != old["mothers-start"]["stripe"]["en"]["payment_link"]
+    )
     assert new["monthly"] == old["monthly"] and new["any-amount"] == old["any-amount"]
     assert "replace" in result.out and "deactivate" in result.out
     assert_converged(fake, harness, changed)
@@ -202,21 +225,27 @@ def test_other_channels_unknown_tiers_and_the_header_are_kept(fake, harness):
         "    stripe:\n"
         "      en: {url: 'https://buy.stripe.com/old', amount_fen: 1, currency: cny}\n"
         "    platform: {url: 'https://gongyi.qq.com/x'}\n"
-        "notes: kept as it is\n", "utf-8")
+        "notes: kept as it is\n",
+        "utf-8",
+    )
     assert harness.run().code == 0
     text = harness.links_path.read_text("utf-8")
     assert text.startswith("# Edited by hand: platform links come from the Tencent Gongyi project page.\n")
     data = yaml.safe_load(text)
     assert data["notes"] == "kept as it is"
     assert data["tiers"]["mothers-start"]["platform"] == {
-        "url": "https://gongyi.qq.com/succor/detail.htm?id=1", "sample": True}
+        "url": "https://gongyi.qq.com/succor/detail.htm?id=1",
+        "sample": True,
+    }
     assert data["tiers"]["retired-tier"] == {
         "stripe": {"en": {"url": "https://buy.stripe.com/old", "amount_fen": 1, "currency": "cny"}},
-        "platform": {"url": "https://gongyi.qq.com/x"}}
+        "platform": {"url": "https://gongyi.qq.com/x"},
+    }
     assert set(data["tiers"]["mothers-start"]["stripe"]) == {"en", "zh"}
 
 
 # ---------------------------------------------------------------- dry run
+
 
 def test_dry_run_prints_the_plan_and_changes_nothing(fake, harness):
     result = harness.run(dry_run=True)
@@ -225,8 +254,9 @@ def test_dry_run_prints_the_plan_and_changes_nothing(fake, harness):
     assert not harness.links_path.exists()
     for tier in SAMPLE_TIERS:
         for kind in ("product", "price", "link en", "link zh"):
-            assert any(tier.id in line and kind in line and "create" in line
-                       for line in result.out.splitlines())
+            assert any(
+                tier.id in line and kind in line and "create" in line for line in result.out.splitlines()
+            )
     assert "Plan: 12 create." in result.out
 
     assert harness.run().code == 0
@@ -240,6 +270,7 @@ def test_dry_run_prints_the_plan_and_changes_nothing(fake, harness):
 
 
 # ---------------------------------------------------------------- drift and repair
+
 
 def test_a_changed_site_address_updates_the_links_in_place(fake, harness):
     assert harness.run().code == 0
@@ -275,9 +306,12 @@ def test_a_duplicate_link_made_by_hand_is_deactivated(fake, harness):
     recorded = links_yaml(harness)["tiers"]["mothers-start"]["stripe"]["en"]["payment_link"]
     original = next(link for link in fake.objects("payment_links") if link["id"] == recorded)
     client = stripe.StripeClient(TEST_KEY, base_addresses={"api": fake.url}, http_client=NoSleepClient())
-    duplicate = client.v1.payment_links.create(params={
-        "line_items": [{"price": original["metadata"]["haihui_price"], "quantity": 1}],
-        "metadata": original["metadata"]})
+    duplicate = client.v1.payment_links.create(
+        params={
+            "line_items": [{"price": original["metadata"]["haihui_price"], "quantity": 1}],
+            "metadata": original["metadata"],
+        }
+    )
     result = harness.run()
     assert result.code == 0, result.text
     states = {link["id"]: link["active"] for link in fake.objects("payment_links")}
@@ -288,8 +322,9 @@ def test_a_duplicate_link_made_by_hand_is_deactivated(fake, harness):
 def test_listing_follows_pages_and_lookup_key_limits(fake, harness):
     client = stripe.StripeClient(TEST_KEY, base_addresses={"api": fake.url}, http_client=NoSleepClient())
     client.v1.products.create(params={"name": "Unrelated"})
-    other = client.v1.prices.create(params={"product": fake.objects("products")[0]["id"],
-                                            "currency": "usd", "unit_amount": 500})
+    other = client.v1.prices.create(
+        params={"product": fake.objects("products")[0]["id"], "currency": "usd", "unit_amount": 500}
+    )
     for _ in range(230):  # links the sync does not manage: three pages of 100
         client.v1.payment_links.create(params={"line_items": [{"price": other.id, "quantity": 1}]})
     tiers = tuple(replace(SAMPLE_TIERS[0], id=f"tier-{n:02d}", amount_fen=100000 + n) for n in range(12))
@@ -300,7 +335,7 @@ def test_listing_follows_pages_and_lookup_key_limits(fake, harness):
     assert result.code == 0, result.text
     assert fake.count(method="POST", since=start) == 0
     assert fake.count(method="GET", resource="products", since=start) == 1
-    assert fake.count(method="GET", resource="prices", since=start) == 2      # 12 lookup keys, 10 a request
+    assert fake.count(method="GET", resource="prices", since=start) == 2  # 12 lookup keys, 10 a request
     assert fake.count(method="GET", resource="payment_links", since=start) == 3  # 254 links, 100 a page
     assert_converged(fake, harness, tiers)
 
@@ -315,23 +350,28 @@ def test_links_of_a_tier_no_longer_in_the_data_are_left_alone_and_reported(fake,
 
 # ---------------------------------------------------------------- faults
 
+
 def test_server_errors_are_retried_with_the_same_idempotency_key(fake, harness):
-    fake.inject(Fault("500", "POST", "/v1/prices", skip=1),
-                Fault("500", "POST", "/v1/payment_links", times=2))
+    fake.inject(
+        Fault("500", "POST", "/v1/prices", skip=1), Fault("500", "POST", "/v1/payment_links", times=2)
+    )
     result = harness.run()
     assert result.code == 0, result.text
     assert_converged(fake, harness)
     failed = [r for r in fake.requests if r.status == 500]
     assert len(failed) == 3
     for request in failed:
-        retried = [r for r in fake.requests
-                   if r.idempotency_key == request.idempotency_key and r.status == 200]
+        retried = [
+            r for r in fake.requests if r.idempotency_key == request.idempotency_key and r.status == 200
+        ]
         assert len(retried) == 1
 
 
 def test_rate_limits_are_backed_off_and_the_run_converges(fake, harness):
-    fake.inject(Fault("429", "POST", "/v1/payment_links", times=2, retry_after="3"),
-                Fault("429", "GET", "/v1/prices", times=1))
+    fake.inject(
+        Fault("429", "POST", "/v1/payment_links", times=2, retry_after="3"),
+        Fault("429", "GET", "/v1/prices", times=1),
+    )
     result = harness.run()
     assert result.code == 0, result.text
     assert result.sleeps == [1.0, 3.0, 3.0]  # back-off 1 s for the bare 429; Retry-After honoured
@@ -350,8 +390,9 @@ def test_a_rate_limit_that_does_not_end_stops_the_run_then_a_rerun_finishes(fake
 
 
 def test_a_dropped_answer_to_a_create_is_replayed_not_duplicated(fake, harness):
-    fake.inject(Fault("drop_after", "POST", "/v1/payment_links", skip=2),
-                Fault("drop_after", "POST", "/v1/prices"))
+    fake.inject(
+        Fault("drop_after", "POST", "/v1/payment_links", skip=2), Fault("drop_after", "POST", "/v1/prices")
+    )
     result = harness.run()
     assert result.code == 0, result.text
     replayed = [r for r in fake.requests if r.status is None]
@@ -383,8 +424,9 @@ def test_a_create_repeated_by_the_next_run_is_replayed_by_its_idempotency_key(fa
 
 
 @pytest.mark.parametrize("writes_before_crash", range(12))
-def test_a_run_that_dies_anywhere_is_finished_by_the_next_without_duplicates(fake, harness,
-                                                                             writes_before_crash):
+def test_a_run_that_dies_anywhere_is_finished_by_the_next_without_duplicates(
+    fake, harness, writes_before_crash
+):
     """The connection drops after the n-th write was carried out, and Stripe is then
     unreachable: the run dies. The next run reuses what was made and finishes."""
     crash = Fault("drop_after", "POST", skip=writes_before_crash)
@@ -403,20 +445,26 @@ def test_a_run_that_dies_anywhere_is_finished_by_the_next_without_duplicates(fak
 @pytest.mark.parametrize("writes_before_crash", range(5))
 def test_an_amount_change_that_dies_anywhere_converges(fake, harness, writes_before_crash):
     assert harness.run().code == 0
-    changed = tuple(replace(t, custom_amount=replace(t.custom_amount, preset_fen=50000))
-                    if t.id == "any-amount" else t for t in SAMPLE_TIERS)
+    changed = tuple(
+        replace(t, custom_amount=replace(t.custom_amount, preset_fen=50000)) if t.id == "any-amount" else t
+        for t in SAMPLE_TIERS
+    )
     crash = Fault("drop_after", "POST", skip=writes_before_crash)
     fake.inject(crash, Fault("drop", times=float("inf"), after=crash))
     assert harness.run(tiers=changed, max_network_retries=0).code == 1
     fake.clear_faults()
     assert harness.run(tiers=changed).code == 0
     assert_converged(fake, harness, changed)
-    retired = [link for link in fake.objects("payment_links")
-               if link["metadata"]["haihui_tier"] == "any-amount" and not link["active"]]
+    retired = [
+        link
+        for link in fake.objects("payment_links")
+        if link["metadata"]["haihui_tier"] == "any-amount" and not link["active"]
+    ]
     assert len(retired) == 2
 
 
 # ---------------------------------------------------------------- Stripe's errors
+
 
 def test_a_missing_permission_names_the_tier_and_what_stripe_said(tmp_path):
     restricted = "rk_test_51_haihui_restricted_wxyz"
@@ -430,7 +478,9 @@ def test_a_missing_permission_names_the_tier_and_what_stripe_said(tmp_path):
 
 
 def test_an_invalid_currency_names_the_tier_and_what_stripe_said(fake, harness):
-    bad = SAMPLE_TIERS + (Tier("in-xyz", "left-behind-mothers", {"en": "X"}, {}, "XYZ", "one_time", 100, None, ()),)
+    bad = SAMPLE_TIERS + (
+        Tier("in-xyz", "left-behind-mothers", {"en": "X"}, {}, "XYZ", "one_time", 100, None, ()),
+    )
     result = harness.run(tiers=bad)
     assert result.code == 1
     assert "tier in-xyz: creating price haihui:in-xyz:100:xyz:one_time" in result.err
@@ -440,6 +490,7 @@ def test_an_invalid_currency_names_the_tier_and_what_stripe_said(fake, harness):
 
 
 # ---------------------------------------------------------------- the key
+
 
 def test_a_live_key_without_live_is_refused_before_any_request(fake, harness):
     live_key = "rk_live_51_haihui_live_key_qrst"
@@ -460,11 +511,14 @@ def test_live_and_test_must_agree_and_a_live_key_goes_only_to_stripe(fake, harne
     assert "qrst" not in result.text
 
 
-@pytest.mark.parametrize("key, says", [
-    (None, "STRIPE_API_KEY is not set"),
-    ("pk_test_51HaihuiPublishable00zz", "publishable"),
-    ("hunter2-not-a-key", "does not look like"),
-])
+@pytest.mark.parametrize(
+    "key, says",
+    [
+        (None, "STRIPE_API_KEY is not set"),
+        ("pk_test_51HaihuiPublishable00zz", "publishable"),
+        ("hunter2-not-a-key", "does not look like"),
+    ],
+)
 def test_a_missing_or_unusable_key_is_refused_before_any_request(fake, harness, key, says):
     result = harness.run(key=key)
     assert result.code == 2 and says in result.err
@@ -482,13 +536,15 @@ def test_no_part_of_the_key_is_ever_printed_or_written(fake, harness, tmp_path):
 
     result = harness.run()
     assert result.code == 0
-    for text in [result.text] + [p.read_text("utf-8", errors="replace")
-                                 for p in tmp_path.rglob("*") if p.is_file()]:
+    for text in [result.text] + [
+        p.read_text("utf-8", errors="replace") for p in tmp_path.rglob("*") if p.is_file()
+    ]:
         assert TEST_KEY not in text and TEST_KEY[-4:] not in text and "sk_test" not in text
     assert TEST_KEY not in repr(result.gateway) and TEST_KEY not in str(vars(result.gateway))
 
 
 # ---------------------------------------------------------------- the fake itself
+
 
 def test_the_fake_answers_like_stripe_through_the_sdk(fake):
     """Retrieve, Stripe's rules and Stripe-style errors, as the real SDK sees them."""
@@ -500,17 +556,34 @@ def test_the_fake_answers_like_stripe_through_the_sdk(fake):
     assert missing.value.http_status == 404 and missing.value.code == "resource_missing"
     with pytest.raises(stripe.InvalidRequestError, match="unknown parameter: colour"):
         client.v1.products.create(params={"name": "Y", "colour": "red"})
-    monthly = client.v1.prices.create(params={"product": product.id, "currency": "cny", "unit_amount": 100,
-                                              "recurring": {"interval": "month"}, "lookup_key": "k"})
+    monthly = client.v1.prices.create(
+        params={
+            "product": product.id,
+            "currency": "cny",
+            "unit_amount": 100,
+            "recurring": {"interval": "month"},
+            "lookup_key": "k",
+        }
+    )
     assert client.v1.prices.retrieve(monthly.id).recurring.interval == "month"
     with pytest.raises(stripe.InvalidRequestError, match="already uses that lookup key"):
-        client.v1.prices.create(params={"product": product.id, "currency": "cny", "unit_amount": 1,
-                                        "lookup_key": "k"})
+        client.v1.prices.create(
+            params={"product": product.id, "currency": "cny", "unit_amount": 1, "lookup_key": "k"}
+        )
     with pytest.raises(stripe.InvalidRequestError, match="recurring"):
-        client.v1.payment_links.create(params={"line_items": [{"price": monthly.id, "quantity": 1}],
-                                               "payment_method_types": ["card", "wechat_pay"]})
-    custom = client.v1.prices.create(params={"product": product.id, "currency": "cny",
-                                             "custom_unit_amount": {"enabled": True, "minimum": 100}})
+        client.v1.payment_links.create(
+            params={
+                "line_items": [{"price": monthly.id, "quantity": 1}],
+                "payment_method_types": ["card", "wechat_pay"],
+            }
+        )
+    custom = client.v1.prices.create(
+        params={
+            "product": product.id,
+            "currency": "cny",
+            "custom_unit_amount": {"enabled": True, "minimum": 100},
+        }
+    )
     with pytest.raises(stripe.InvalidRequestError, match="only line item"):
         client.v1.payment_links.create(params={"line_items": [{"price": custom.id, "quantity": 2}]})
     with pytest.raises(stripe.InvalidRequestError, match="up to 10 lookup_keys"):
@@ -519,5 +592,6 @@ def test_the_fake_answers_like_stripe_through_the_sdk(fake):
     with pytest.raises(stripe.IdempotencyError):
         client.v1.products.create(params={"name": "Other"}, options={"idempotency_key": "same"})
     with pytest.raises(stripe.AuthenticationError):
-        stripe.StripeClient("sk_test_other", base_addresses={"api": fake.url},
-                            http_client=NoSleepClient()).v1.products.list()
+        stripe.StripeClient(
+            "sk_test_other", base_addresses={"api": fake.url}, http_client=NoSleepClient()
+        ).v1.products.list()

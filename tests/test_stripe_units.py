@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 import yaml
+
 from haihui_build import ROOT
 from haihui_stripe.desired import desired_state, desired_tier, site_from_settings
 from haihui_stripe.errors import SyncError
@@ -28,10 +29,16 @@ def site(monkeypatch):
 
 # ---------------------------------------------------------------- keys
 
-@pytest.mark.parametrize("value, mode, kind", [
-    ("sk_test_51abc_DEF", "test", "secret"), ("rk_test_51abc_DEF", "test", "restricted"),
-    ("sk_live_51abc_DEF", "live", "secret"), ("rk_live_51abc_DEF", "live", "restricted"),
-])
+
+@pytest.mark.parametrize(
+    "value, mode, kind",
+    [
+        ("sk_test_51abc_DEF", "test", "secret"),
+        ("rk_test_51abc_DEF", "test", "restricted"),
+        ("sk_live_51abc_DEF", "live", "secret"),
+        ("rk_live_51abc_DEF", "live", "restricted"),
+    ],
+)
 def test_key_mode_and_kind_come_from_its_prefix(value, mode, kind):
     key = read_key({"STRIPE_API_KEY": value})
     assert (key.mode, key.kind, key.live) == (mode, kind, mode == "live")
@@ -48,8 +55,10 @@ def test_unusable_keys_are_refused_without_repeating_them(value):
 
 def test_scrub_removes_the_key_and_anything_shaped_like_a_key():
     key = read_key({"STRIPE_API_KEY": "rk_live_51Sec_ret_Value_9x8y"})
-    text = ("Invalid API Key provided: rk_live_***********9x8y; also sk_test_abc and "
-            "pk_live_zzz; raw 51Sec_ret_Value_9x8y? rk_live_51Sec_ret_Value_9x8y")
+    text = (
+        "Invalid API Key provided: rk_live_***********9x8y; also sk_test_abc and "
+        "pk_live_zzz; raw 51Sec_ret_Value_9x8y? rk_live_51Sec_ret_Value_9x8y"
+    )
     cleaned = scrub(text, key)
     for fragment in ("rk_live", "sk_test", "pk_live", "9x8y", "51Sec_ret_Value"):
         assert fragment not in cleaned
@@ -58,11 +67,15 @@ def test_scrub_removes_the_key_and_anything_shaped_like_a_key():
 
 # ---------------------------------------------------------------- site addresses
 
+
 def test_thank_you_and_campaign_addresses_come_from_the_publish_settings(site):
     assert site.languages == ("en", "zh")
     assert site.thank_you("en") == "https://haihuichina.org/thank-you/"
     assert site.thank_you("zh") == "https://haihuichina.org/zh/thank-you/"
-    assert site.campaign("left-behind-mothers", "zh") == "https://haihuichina.org/zh/campaigns/left-behind-mothers/"
+    assert (
+        site.campaign("left-behind-mothers", "zh")
+        == "https://haihuichina.org/zh/campaigns/left-behind-mothers/"
+    )
 
 
 def test_siteurl_from_the_environment_moves_the_return_addresses(monkeypatch):
@@ -80,23 +93,34 @@ def test_a_site_address_stripe_cannot_return_to_is_refused(siteurl):
 
 # ---------------------------------------------------------------- desired objects
 
+
 def test_one_time_tiers_offer_card_alipay_and_wechat_pay_monthly_card_only(site):
     tiers = {t.id: t for t in desired_state(SAMPLE_TIERS, site)}
     one_time = tiers["mothers-start"].link("zh").create_params("price_1")
     assert one_time["payment_method_types"] == ["card", "alipay", "wechat_pay"]
     assert one_time["submit_type"] == "donate"
     assert one_time["line_items"] == [{"price": "price_1", "quantity": 1}]
-    assert one_time["after_completion"] == {"type": "redirect",
-                                            "redirect": {"url": "https://haihuichina.org/zh/thank-you/"}}
-    assert one_time["metadata"] == {"haihui_tier": "mothers-start", "haihui_campaign": "left-behind-mothers",
-                                    "haihui_lang": "zh", "haihui_price": "price_1",
-                                    "haihui_lookup_key": "haihui:mothers-start:450000:cny:one_time"}
+    assert one_time["after_completion"] == {
+        "type": "redirect",
+        "redirect": {"url": "https://haihuichina.org/zh/thank-you/"},
+    }
+    assert one_time["metadata"] == {
+        "haihui_tier": "mothers-start",
+        "haihui_campaign": "left-behind-mothers",
+        "haihui_lang": "zh",
+        "haihui_price": "price_1",
+        "haihui_lookup_key": "haihui:mothers-start:450000:cny:one_time",
+    }
     monthly = tiers["monthly"]
     assert monthly.link("en").create_params("price_2")["payment_method_types"] == ["card"]
     assert monthly.price.create_params()["recurring"] == {"interval": "month"}
     custom = tiers["any-amount"].price.create_params()
-    assert custom["custom_unit_amount"] == {"enabled": True, "minimum": 1000, "preset": 20000,
-                                            "maximum": 10_000_000}
+    assert custom["custom_unit_amount"] == {
+        "enabled": True,
+        "minimum": 1000,
+        "preset": 20000,
+        "maximum": 10_000_000,
+    }
     assert "unit_amount" not in custom and "recurring" not in custom
 
 
@@ -105,15 +129,18 @@ def test_other_currencies_get_card_only(site):
     assert tier.link("en").payment_method_types == ("card",)
 
 
-@pytest.mark.parametrize("change, says", [
-    ({"interval": "month", "amount_fen": None, "custom_amount": CustomAmount(100, 200, 300)}, "one-time"),
-    ({"amount_fen": 0}, "positive"),
-    ({"amount_fen": 12.5}, "positive"),
-    ({"interval": "week"}, "interval"),
-    ({"currency": "yuan"}, "three-letter"),
-    ({"id": "Mothers Start"}, "slug"),
-    ({"amount_fen": None, "custom_amount": CustomAmount(500, 100, 1000)}, "minimum <= preset"),
-])
+@pytest.mark.parametrize(
+    "change, says",
+    [
+        ({"interval": "month", "amount_fen": None, "custom_amount": CustomAmount(100, 200, 300)}, "one-time"),
+        ({"amount_fen": 0}, "positive"),
+        ({"amount_fen": 12.5}, "positive"),
+        ({"interval": "week"}, "interval"),
+        ({"currency": "yuan"}, "three-letter"),
+        ({"id": "Mothers Start"}, "slug"),
+        ({"amount_fen": None, "custom_amount": CustomAmount(500, 100, 1000)}, "minimum <= preset"),
+    ],
+)
 def test_tiers_stripe_cannot_sell_are_refused_naming_the_tier(site, change, says):
     with pytest.raises(SyncError) as caught:
         desired_tier(replace(SAMPLE_TIERS[0], **change), site)
@@ -140,23 +167,39 @@ def test_idempotency_keys_are_stable_per_create_and_differ_otherwise():
 
 # ---------------------------------------------------------------- planning (pure)
 
+
 def _stripe_state(site, tiers=SAMPLE_TIERS) -> Snapshot:
     """What Stripe holds after a clean first run of `tiers`."""
     snap = Snapshot()
     for n, tier in enumerate(desired_state(tiers, site)):
-        snap.products[tier.product.id] = {"id": tier.product.id, "active": True,
-                                          **tier.product.create_params()}
+        snap.products[tier.product.id] = {
+            "id": tier.product.id,
+            "active": True,
+            **tier.product.create_params(),
+        }
         p = tier.price.create_params()
-        price = {"id": f"price_{n}", "active": True, "product": p["product"], "currency": p["currency"],
-                 "lookup_key": p["lookup_key"], "unit_amount": p.get("unit_amount"),
-                 "custom_unit_amount": p.get("custom_unit_amount"),
-                 "recurring": {"interval": tier.interval} if "recurring" in p else None}
+        price = {
+            "id": f"price_{n}",
+            "active": True,
+            "product": p["product"],
+            "currency": p["currency"],
+            "lookup_key": p["lookup_key"],
+            "unit_amount": p.get("unit_amount"),
+            "custom_unit_amount": p.get("custom_unit_amount"),
+            "recurring": {"interval": tier.interval} if "recurring" in p else None,
+        }
         snap.prices[p["lookup_key"]] = price
         for link in tier.links:
             params = link.create_params(price["id"])
-            snap.links.append({"id": f"plink_{n}_{link.lang}", "active": True, "url": "https://x",
-                               "created": n,
-                               **{k: v for k, v in params.items() if k != "line_items"}})
+            snap.links.append(
+                {
+                    "id": f"plink_{n}_{link.lang}",
+                    "active": True,
+                    "url": "https://x",
+                    "created": n,
+                    **{k: v for k, v in params.items() if k != "line_items"},
+                }
+            )
     return snap
 
 
@@ -203,13 +246,21 @@ def test_a_price_under_our_lookup_key_with_another_amount_is_an_error(site):
 
 # ---------------------------------------------------------------- the links file
 
+
 def test_the_links_file_is_written_sorted_with_its_header_and_no_temporary_file(tmp_path):
     path = tmp_path / "checkout-links.yaml"
     path.write_text("# my header\n# second line\ntiers:\n  b: {platform: {url: 'https://gongyi.qq.com/b'}}\n")
     os.chmod(path, 0o640)
     links = LinksFile.load(path)
-    entry = {"url": "https://donate.stripe.com/test_1", "amount_fen": 5, "currency": "cny",
-             "interval": "one_time", "price": "price_1", "payment_link": "plink_1", "livemode": False}
+    entry = {
+        "url": "https://donate.stripe.com/test_1",
+        "amount_fen": 5,
+        "currency": "cny",
+        "interval": "one_time",
+        "price": "price_1",
+        "payment_link": "plink_1",
+        "livemode": False,
+    }
     assert links.save({"a": {"zh": entry, "en": entry}})
     text = path.read_text()
     assert text.startswith("# my header\n# second line\ntiers:\n  a:\n")
@@ -222,8 +273,9 @@ def test_the_links_file_is_written_sorted_with_its_header_and_no_temporary_file(
 
 def test_a_new_links_file_gets_the_default_header(tmp_path):
     links = LinksFile.load(tmp_path / "data" / "checkout-links.yaml")
-    entry = dict(url="u", amount_fen=1, currency="cny", interval="month", price="p", payment_link="l",
-                 livemode=True)
+    entry = dict(
+        url="u", amount_fen=1, currency="cny", interval="month", price="p", payment_link="l", livemode=True
+    )
     links.save({"t": {"en": entry}})
     assert links.path.read_text().startswith(DEFAULT_HEADER)
 

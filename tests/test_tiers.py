@@ -23,8 +23,10 @@ from haihui_tiers.tiers import compute_tiers
 
 DATA = ROOT / "content" / "data" / "fund-use.yaml"
 LANGS = ("en", "zh")
-CHANNELS = {"stripe": {"hosts": ["buy.stripe.com", "donate.stripe.com"]},
-            "platform": {"hosts": ["gongyi.qq.com"], "names": {"en": "P", "zh": "P"}}}
+CHANNELS = {
+    "stripe": {"hosts": ["buy.stripe.com", "donate.stripe.com"]},
+    "platform": {"hosts": ["gongyi.qq.com"], "names": {"en": "P", "zh": "P"}},
+}
 
 
 def names(text):
@@ -34,18 +36,27 @@ def names(text):
 def summary_data(unit_costs: dict[str, int], tiers: dict[str, list[dict]]) -> dict:
     """A valid fund-use summary around the given unit costs and tier items."""
     return {
-        "status": "sample", "period": {"start": "2026-01-01", "end": "2026-12-31"}, "currency": "CNY",
+        "status": "sample",
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "currency": "CNY",
         "income": {"total_fen": 300, "categories": {"a": {"names": names("A"), "amount_fen": 300}}},
         "expenditure": {"total_fen": 100, "categories": {"b": {"names": names("B"), "amount_fen": 100}}},
         "unit_costs": {u: {"names": names(u), "amount_fen": fen} for u, fen in unit_costs.items()},
-        "campaigns": {"c": {"goal": {"mothers": 10},
-                            "progress": {"mothers_funded": 1, "raised_fen": 1, "as_of": "2026-06-30"}}},
-        "tiers": {t: {"campaign": "c", "names": names(t), "descriptions": names(t), "items": items}
-                  for t, items in tiers.items()},
+        "campaigns": {
+            "c": {
+                "goal": {"mothers": 10},
+                "progress": {"mothers_funded": 1, "raised_fen": 1, "as_of": "2026-06-30"},
+            }
+        },
+        "tiers": {
+            t: {"campaign": "c", "names": names(t), "descriptions": names(t), "items": items}
+            for t, items in tiers.items()
+        },
     }
 
 
 # ---------------------------------------------------------------- the real data file
+
 
 def test_the_sample_data_is_valid_and_gives_the_agreed_tiers():
     fund_use = load_fund_use(DATA, LANGS)
@@ -55,7 +66,8 @@ def test_the_sample_data_is_valid_and_gives_the_agreed_tiers():
     assert fund_use.unit_costs["pigsty-grant"].amount_fen == 100_000
     assert tiers["pigsty"].amount_fen == 100_000
     assert {"piglet", "pigsty-grant", "training-place", "vet-care"} <= {
-        line.unit for line in tiers["mothers-start"].breakdown}
+        line.unit for line in tiers["mothers-start"].breakdown
+    }
     assert tiers["village-cohort"].amount_fen == 20 * tiers["mothers-start"].amount_fen
     assert [t.interval for t in tiers.values()].count("month") == 1
     custom = [t for t in tiers.values() if t.custom_amount is not None]
@@ -68,13 +80,17 @@ def test_the_sample_data_is_valid_and_gives_the_agreed_tiers():
 
 unit_ids = st.sampled_from(["piglet", "grant", "training", "vet", "feed"])
 fen = st.integers(min_value=1, max_value=10_000_000)
-items = st.lists(st.fixed_dictionaries({"unit": unit_ids, "quantity": st.integers(1, 50)}),
-                 min_size=1, max_size=6)
+items = st.lists(
+    st.fixed_dictionaries({"unit": unit_ids, "quantity": st.integers(1, 50)}), min_size=1, max_size=6
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(costs=st.fixed_dictionaries({u: fen for u in ["piglet", "grant", "training", "vet", "feed"]}),
-       tier_items=st.lists(items, min_size=1, max_size=4), multiple=st.integers(1, 30))
+@given(
+    costs=st.fixed_dictionaries(dict.fromkeys(["piglet", "grant", "training", "vet", "feed"], fen)),
+    tier_items=st.lists(items, min_size=1, max_size=4),
+    multiple=st.integers(1, 30),
+)
 def test_a_tier_amount_is_always_the_sum_of_its_unit_costs(costs, tier_items, multiple):
     tiers = {f"t{i}": list(x) for i, x in enumerate(tier_items)}
     # A tier made of another tier buys `multiple` times everything that tier buys.
@@ -88,8 +104,10 @@ def test_a_tier_amount_is_always_the_sum_of_its_unit_costs(costs, tier_items, mu
         expected = sum(costs[item["unit"]] * item["quantity"] for item in tier_items_)
         tier = computed[tier_id]
         assert tier.amount_fen == expected == sum(line.total_fen for line in tier.breakdown)
-        assert all(line.total_fen == line.quantity * line.unit_fen == line.quantity * costs[line.unit]
-                   for line in tier.breakdown)
+        assert all(
+            line.total_fen == line.quantity * line.unit_fen == line.quantity * costs[line.unit]
+            for line in tier.breakdown
+        )
     assert computed["group"].amount_fen == multiple * computed["t0"].amount_fen
 
 
@@ -122,6 +140,7 @@ def test_an_amount_reads_back_as_the_same_number_in_both_languages(amount):
 
 # ---------------------------------------------------------------- what the schema and the checks refuse
 
+
 def write(tmp_path: Path, data) -> Path:
     path = tmp_path / "fund-use.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
@@ -141,36 +160,62 @@ def problems_for(tmp_path, change) -> str:
 
 
 BAD = {
-    "unknown key": (lambda d: d["unit_costs"]["piglet"].update(amount_yuan=600),
-                    ["unit_costs.piglet.amount_yuan: unknown key 'amount_yuan'", "did you mean 'amount_fen'?"]),
-    "missing field": (lambda d: d["tiers"]["pigsty"].pop("names"),
-                      ["tiers.pigsty.names: 'names' is missing", "add 'names:'"]),
-    "negative amount": (lambda d: d["unit_costs"]["piglet"].update(amount_fen=-60000),
-                        ["unit_costs.piglet.amount_fen: -60000 is not a positive amount"]),
-    "zero amount": (lambda d: d["expenditure"]["categories"]["training"].update(amount_fen=0),
-                    ["expenditure.categories.training.amount_fen: 0 is not a positive amount"]),
-    "amount in yuan with decimals": (lambda d: d["unit_costs"]["vet-care"].update(amount_fen=150.5),
-                                     ["unit_costs.vet-care.amount_fen: 150.5 is not a whole number of fen",
-                                      "1 yuan = 100 fen"]),
-    "unknown unit cost": (lambda d: d["tiers"]["mothers-start"]["items"][1].update(unit="pigsty-grnat"),
-                          ["tiers.mothers-start.items[1].unit: there is no unit cost 'pigsty-grnat'",
-                           "did you mean 'pigsty-grant'?"]),
+    "unknown key": (
+        lambda d: d["unit_costs"]["piglet"].update(amount_yuan=600),
+        ["unit_costs.piglet.amount_yuan: unknown key 'amount_yuan'", "did you mean 'amount_fen'?"],
+    ),
+    "missing field": (
+        lambda d: d["tiers"]["pigsty"].pop("names"),
+        ["tiers.pigsty.names: 'names' is missing", "add 'names:'"],
+    ),
+    "negative amount": (
+        lambda d: d["unit_costs"]["piglet"].update(amount_fen=-60000),
+        ["unit_costs.piglet.amount_fen: -60000 is not a positive amount"],
+    ),
+    "zero amount": (
+        lambda d: d["expenditure"]["categories"]["training"].update(amount_fen=0),
+        ["expenditure.categories.training.amount_fen: 0 is not a positive amount"],
+    ),
+    "amount in yuan with decimals": (
+        lambda d: d["unit_costs"]["vet-care"].update(amount_fen=150.5),
+        ["unit_costs.vet-care.amount_fen: 150.5 is not a whole number of fen", "1 yuan = 100 fen"],
+    ),
+    "unknown unit cost": (
+        lambda d: d["tiers"]["mothers-start"]["items"][1].update(unit="pigsty-grnat"),
+        [
+            "tiers.mothers-start.items[1].unit: there is no unit cost 'pigsty-grnat'",
+            "did you mean 'pigsty-grant'?",
+        ],
+    ),
     "categories that do not add up": (
         lambda d: d["expenditure"]["categories"]["piglets"].update(amount_fen=4800001),
-        ["expenditure.total_fen: the expenditure categories add up to 111,400.01 yuan (11140001 fen), "
-         "not the stated total 111,400 yuan (11140000 fen)"]),
-    "another currency": (lambda d: d["tiers"]["pigsty"].update(currency="USD"),
-                         ["tiers.pigsty.currency: 'USD' is not the summary's currency CNY"]),
+        [
+            "expenditure.total_fen: the expenditure categories add up to 111,400.01 yuan (11140001 fen), "
+            "not the stated total 111,400 yuan (11140000 fen)"
+        ],
+    ),
+    "another currency": (
+        lambda d: d["tiers"]["pigsty"].update(currency="USD"),
+        ["tiers.pigsty.currency: 'USD' is not the summary's currency CNY"],
+    ),
     "progress above the goal": (
         lambda d: d["campaigns"]["left-behind-mothers"]["progress"].update(mothers_funded=201),
-        ["campaigns.left-behind-mothers.progress.mothers_funded: 201 mothers funded is more than the goal of 200"]),
+        [
+            "campaigns.left-behind-mothers.progress.mothers_funded: 201 mothers funded is more than the goal of 200"
+        ],
+    ),
     "a tier that includes itself": (
         lambda d: d["tiers"]["mothers-start"]["items"].append({"tier": "village-cohort", "quantity": 1}),
-        ["includes itself (mothers-start -> village-cohort -> mothers-start)"]),
-    "a missing translation": (lambda d: d["tiers"]["pigsty"]["names"].pop("zh"),
-                              ["tiers.pigsty.names: has no text in 'zh'"]),
-    "audited without an audit": (lambda d: d.update(status="audited"),
-                                 ["status: is 'audited' but no audit is given"]),
+        ["includes itself (mothers-start -> village-cohort -> mothers-start)"],
+    ),
+    "a missing translation": (
+        lambda d: d["tiers"]["pigsty"]["names"].pop("zh"),
+        ["tiers.pigsty.names: has no text in 'zh'"],
+    ),
+    "audited without an audit": (
+        lambda d: d.update(status="audited"),
+        ["status: is 'audited' but no audit is given"],
+    ),
 }
 
 
@@ -201,7 +246,9 @@ def test_a_yaml_syntax_error_names_its_line(tmp_path):
 
 
 def test_a_key_written_twice_is_refused(tmp_path):
-    text = DATA.read_text("utf-8").replace("  pigsty:\n    campaign:", "  pigsty:\n    campaign: x\n    campaign:")
+    text = DATA.read_text("utf-8").replace(
+        "  pigsty:\n    campaign:", "  pigsty:\n    campaign: x\n    campaign:"
+    )
     path = tmp_path / "fund-use.yaml"
     path.write_text(text, "utf-8")
     assert any("tiers.pigsty.campaign: is written twice" in str(p) for p in check_fund_use(path, LANGS)[1])
@@ -209,25 +256,32 @@ def test_a_key_written_twice_is_refused(tmp_path):
 
 # ---------------------------------------------------------------- checkout links
 
-@pytest.mark.parametrize("url", [
-    "https://buy.stripe.com/abc",
-    "https://donate.stripe.com/test_abc",
-    "https://BUY.stripe.com/abc",  # host names are case-insensitive
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://buy.stripe.com/abc",
+        "https://donate.stripe.com/test_abc",
+        "https://BUY.stripe.com/abc",  # host names are case-insensitive
+    ],
+)
 def test_allowed_checkout_hosts(url):
     assert not host_problem(url, CHANNELS["stripe"]["hosts"])
 
 
-@pytest.mark.parametrize("url", [
-    "http://buy.stripe.com/abc",                 # not https
-    "https://buy.stripe.com.evil.example/abc",   # a look-alike host
-    "https://evil.example/buy.stripe.com/abc",
-    "https://buy.stripe.com@evil.example/abc",   # user-info trick
-    "https://buy.stripe.com:8443/abc",           # another port
-    "https://buy.stripe.com/a b",
-    "javascript:alert(1)",
-    "//buy.stripe.com/abc",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://buy.stripe.com/abc",  # not https
+        "https://buy.stripe.com.evil.example/abc",  # a look-alike host
+        "https://evil.example/buy.stripe.com/abc",
+        "https://buy.stripe.com@evil.example/abc",  # user-info trick
+        "https://buy.stripe.com:8443/abc",  # another port
+        "https://buy.stripe.com/a b",
+        "javascript:alert(1)",
+        "//buy.stripe.com/abc",
+    ],
+)
 def test_refused_checkout_urls(url):
     assert host_problem(url, CHANNELS["stripe"]["hosts"])
 
@@ -241,23 +295,44 @@ def links_check(tmp_path, links: dict, strict: bool):
 
 
 def stripe_entry(url, **extra):
-    return {"url": url, "amount_fen": 100_000, "currency": "cny", "interval": "one_time",
-            "price": "price_1", "payment_link": "plink_1", "livemode": True, **extra}
+    return {
+        "url": url,
+        "amount_fen": 100_000,
+        "currency": "cny",
+        "interval": "one_time",
+        "price": "price_1",
+        "payment_link": "plink_1",
+        "livemode": True,
+        **extra,
+    }
 
 
 def test_links_are_shown_per_language_in_channel_order(tmp_path):
-    links = {"pigsty": {"platform": {"url": "https://gongyi.qq.com/p"},
-                        "stripe": {"en": stripe_entry("https://buy.stripe.com/en"),
-                                   "zh": stripe_entry("https://buy.stripe.com/zh")}}}
+    links = {
+        "pigsty": {
+            "platform": {"url": "https://gongyi.qq.com/p"},
+            "stripe": {
+                "en": stripe_entry("https://buy.stripe.com/en"),
+                "zh": stripe_entry("https://buy.stripe.com/zh"),
+            },
+        }
+    }
     shown, problems, _ = links_check(tmp_path, links, strict=False)
     assert [(link.channel, link.url) for link in shown["pigsty"]["zh"]] == [
-        ("stripe", "https://buy.stripe.com/zh"), ("platform", "https://gongyi.qq.com/p")]
+        ("stripe", "https://buy.stripe.com/zh"),
+        ("platform", "https://gongyi.qq.com/p"),
+    ]
     assert [p.severity for p in problems] == ["warning"]  # only: the other tiers have no link yet
 
 
 def test_a_stripe_test_link_is_shown_in_preview_and_refused_in_publish(tmp_path):
-    links = {"pigsty": {"stripe": {lang: stripe_entry(f"https://buy.stripe.com/test_{lang}", livemode=False)
-                                   for lang in LANGS}}}
+    links = {
+        "pigsty": {
+            "stripe": {
+                lang: stripe_entry(f"https://buy.stripe.com/test_{lang}", livemode=False) for lang in LANGS
+            }
+        }
+    }
     shown, problems, _ = links_check(tmp_path, links, strict=False)
     assert shown["pigsty"]["en"][0].test_mode
     assert all(p.severity == "warning" for p in problems)
@@ -267,10 +342,16 @@ def test_a_stripe_test_link_is_shown_in_preview_and_refused_in_publish(tmp_path)
 
 
 def test_a_link_made_for_an_old_amount_is_refused_in_publish(tmp_path):
-    links = {"pigsty": {"stripe": {lang: stripe_entry("https://buy.stripe.com/x", amount_fen=90_000)
-                                   for lang in LANGS}}}
+    links = {
+        "pigsty": {
+            "stripe": {lang: stripe_entry("https://buy.stripe.com/x", amount_fen=90_000) for lang in LANGS}
+        }
+    }
     _, _, text = links_check(tmp_path, links, strict=True)
-    assert "made for another amount" in text and "900 yuan (90000 fen) instead of 1,000 yuan (100000 fen)" in text
+    assert (
+        "made for another amount" in text
+        and "900 yuan (90000 fen) instead of 1,000 yuan (100000 fen)" in text
+    )
 
 
 def test_every_tier_without_a_real_link_is_listed_in_publish(tmp_path):
@@ -282,21 +363,26 @@ def test_every_tier_without_a_real_link_is_listed_in_publish(tmp_path):
 
 
 def test_an_unknown_tier_in_the_links_file_is_a_warning(tmp_path):
-    _, problems, text = links_check(tmp_path, {"pigsty-old": {"platform": {"url": "https://gongyi.qq.com/p"}}},
-                                    strict=False)
+    _, problems, text = links_check(
+        tmp_path, {"pigsty-old": {"platform": {"url": "https://gongyi.qq.com/p"}}}, strict=False
+    )
     assert "tiers.pigsty-old: there is no tier 'pigsty-old'" in text
 
 
 # ---------------------------------------------------------------- short codes
 
-@pytest.mark.parametrize("spec,expected", [
-    ("mothers-start", Selection(tier_ids=("mothers-start",))),
-    ("pigsty, mothers-start", Selection(tier_ids=("pigsty", "mothers-start"))),
-    ("campaign left-behind-mothers", Selection(campaign="left-behind-mothers")),
-    ("Mothers Start", None),
-    ("pigsty,, mothers-start", None),
-    ("", None),
-])
+
+@pytest.mark.parametrize(
+    "spec,expected",
+    [
+        ("mothers-start", Selection(tier_ids=("mothers-start",))),
+        ("pigsty, mothers-start", Selection(tier_ids=("pigsty", "mothers-start"))),
+        ("campaign left-behind-mothers", Selection(campaign="left-behind-mothers")),
+        ("Mothers Start", None),
+        ("pigsty,, mothers-start", None),
+        ("", None),
+    ],
+)
 def test_short_code_selections(spec, expected):
     assert parse_spec(spec) == expected
 
@@ -314,6 +400,7 @@ def test_only_a_paragraph_of_its_own_is_replaced():
 
 
 # ---------------------------------------------------------------- open data
+
 
 def test_open_data_holds_the_same_figures_as_the_summary():
     fund_use = load_fund_use(DATA, LANGS)

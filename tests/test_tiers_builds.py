@@ -40,8 +40,10 @@ def set_links(project: Path, tiers: dict) -> None:
 def real_links(project: Path, **override) -> dict:
     """A publishable link for every tier (platform), with some entries replaced."""
     ids = list(yaml.safe_load((project / DATA).read_text("utf-8"))["tiers"])
-    links = {tier: {"platform": {"url": f"https://gongyi.qq.com/succor/detail.htm?id=1{n}"}}
-             for n, tier in enumerate(ids)}
+    links = {
+        tier: {"platform": {"url": f"https://gongyi.qq.com/succor/detail.htm?id=1{n}"}}
+        for n, tier in enumerate(ids)
+    }
     links.update(override)
     return links
 
@@ -51,6 +53,7 @@ def confirm_disclosure(project: Path) -> None:
 
 
 # ---------------------------------------------------------------- each mistake stops the build
+
 
 def unknown_key(p):
     edit(p / DATA, "    amount_fen: 60000 ", "    price_fen: 60000 ")
@@ -89,7 +92,11 @@ def progress_above_goal(p):
 
 
 def yaml_syntax(p):
-    edit(p / DATA, "period: {start: 2026-01-01, end: 2026-09-30}", "period: {start: 2026-01-01, end: 2026-09-30")
+    edit(
+        p / DATA,
+        "period: {start: 2026-01-01, end: 2026-09-30}",
+        "period: {start: 2026-01-01, end: 2026-09-30",
+    )
 
 
 def link_on_another_host(p):
@@ -109,34 +116,92 @@ def malformed_short_code(p):
 
 
 MISTAKES = {
-    "unknown key": (unknown_key, DATA, "price_fen", ["unit_costs.piglet.price_fen: unknown key 'price_fen'",
-                                                     "allowed here: names, amount_fen, currency"]),
-    "missing field": (missing_field, DATA, "goal: {}", [
-        "campaigns.left-behind-mothers.goal.mothers: 'mothers' is missing"]),
-    "negative amount": (negative_amount, DATA, "-30000", [
-        "unit_costs.training-place.amount_fen: -30000 is not a positive amount"]),
-    "zero amount": (zero_amount, DATA, "amount_fen: 0", [
-        "expenditure.categories.management.amount_fen: 0 is not a positive amount"]),
-    "fen with decimals": (fen_with_decimals, DATA, "150.00", [
-        "unit_costs.vet-care.amount_fen: 150.0 is not a whole number of fen"]),
-    "unknown unit cost": (unknown_unit, DATA, "unit: training,", [
-        "tiers.mothers-start.items[2].unit: there is no unit cost 'training'", "did you mean 'training-place'?"]),
-    "totals disagree": (totals_disagree, DATA, "11150000", [
-        "expenditure.total_fen: the expenditure categories add up to 111,400 yuan"]),
-    "another currency": (other_currency, DATA, "currency: USD", [
-        "unit_costs.piglet.currency: 'USD' is not the summary's currency CNY"]),
-    "progress above the goal": (progress_above_goal, DATA, "460", [
-        "460 mothers funded is more than the goal of 200"]),
+    "unknown key": (
+        unknown_key,
+        DATA,
+        "price_fen",
+        ["unit_costs.piglet.price_fen: unknown key 'price_fen'", "allowed here: names, amount_fen, currency"],
+    ),
+    "missing field": (
+        missing_field,
+        DATA,
+        "goal: {}",
+        ["campaigns.left-behind-mothers.goal.mothers: 'mothers' is missing"],
+    ),
+    "negative amount": (
+        negative_amount,
+        DATA,
+        "-30000",
+        ["unit_costs.training-place.amount_fen: -30000 is not a positive amount"],
+    ),
+    "zero amount": (
+        zero_amount,
+        DATA,
+        "amount_fen: 0",
+        ["expenditure.categories.management.amount_fen: 0 is not a positive amount"],
+    ),
+    "fen with decimals": (
+        fen_with_decimals,
+        DATA,
+        "150.00",
+        ["unit_costs.vet-care.amount_fen: 150.0 is not a whole number of fen"],
+    ),
+    "unknown unit cost": (
+        unknown_unit,
+        DATA,
+        "unit: training,",
+        [
+            "tiers.mothers-start.items[2].unit: there is no unit cost 'training'",
+            "did you mean 'training-place'?",
+        ],
+    ),
+    "totals disagree": (
+        totals_disagree,
+        DATA,
+        "11150000",
+        ["expenditure.total_fen: the expenditure categories add up to 111,400 yuan"],
+    ),
+    "another currency": (
+        other_currency,
+        DATA,
+        "currency: USD",
+        ["unit_costs.piglet.currency: 'USD' is not the summary's currency CNY"],
+    ),
+    "progress above the goal": (
+        progress_above_goal,
+        DATA,
+        "460",
+        ["460 mothers funded is more than the goal of 200"],
+    ),
     "YAML syntax": (yaml_syntax, DATA, None, ["not valid YAML"]),
-    "link on another host": (link_on_another_host, LINKS, "pay-here", [
-        "tier 'pigsty', channel 'stripe'", "'https://buy.stripe.com.pay-here.example/abc'",
-        "buy.stripe.com, donate.stripe.com"]),
-    "link not https": (link_not_https, LINKS, "http://", [
-        "tier 'pigsty', channel 'platform'", "is not an https link"]),
-    "unknown tier in a story": (unknown_tier_in_a_story, STORY, "[tiers:", [
-        "there is no tier 'monthly'", "monthly-care"]),
-    "malformed short code": (malformed_short_code, STORY, "[tiers", [
-        "'[tiers mothers-start]' is not a tier short code"]),
+    "link on another host": (
+        link_on_another_host,
+        LINKS,
+        "pay-here",
+        [
+            "tier 'pigsty', channel 'stripe'",
+            "'https://buy.stripe.com.pay-here.example/abc'",
+            "buy.stripe.com, donate.stripe.com",
+        ],
+    ),
+    "link not https": (
+        link_not_https,
+        LINKS,
+        "http://",
+        ["tier 'pigsty', channel 'platform'", "is not an https link"],
+    ),
+    "unknown tier in a story": (
+        unknown_tier_in_a_story,
+        STORY,
+        "[tiers:",
+        ["there is no tier 'monthly'", "monthly-care"],
+    ),
+    "malformed short code": (
+        malformed_short_code,
+        STORY,
+        "[tiers",
+        ["'[tiers mothers-start]' is not a tier short code"],
+    ),
 }
 
 
@@ -158,16 +223,24 @@ def test_a_mistake_in_the_tiers_data_stops_the_build_and_keeps_output(broken, ca
 def test_the_checker_finds_a_short_code_mistake_without_building(broken):
     shutil.copy2(ROOT / "tasks.py", broken / "tasks.py")
     unknown_tier_in_a_story(broken)
-    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=broken, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "check"], cwd=broken, capture_output=True, text=True
+    )
     assert result.returncode != 0
-    assert f"{STORY}:{line_of(broken / STORY, '[tiers:')}: '[tiers: mothers-start, pigsty, monthly]'" in result.stdout
+    assert (
+        f"{STORY}:{line_of(broken / STORY, '[tiers:')}: '[tiers: mothers-start, pigsty, monthly]'"
+        in result.stdout
+    )
 
 
 # ---------------------------------------------------------------- preview shows, publish refuses
 
+
 def test_publish_refuses_sample_links_and_output_is_intact(broken):
     confirm_disclosure(broken)
-    set_links(broken, real_links(broken, pigsty={"platform": {"url": "https://gongyi.qq.com/x", "sample": True}}))
+    set_links(
+        broken, real_links(broken, pigsty={"platform": {"url": "https://gongyi.qq.com/x", "sample": True}})
+    )
     before = tree_digest(broken / "output")
     result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
@@ -178,9 +251,18 @@ def test_publish_refuses_sample_links_and_output_is_intact(broken):
 
 
 def stripe_test_links():
-    return {"stripe": {lang: {"url": f"https://buy.stripe.com/test_{lang}", "amount_fen": 100000,
-                              "currency": "cny", "interval": "one_time", "livemode": False}
-                       for lang in ("en", "zh")}}
+    return {
+        "stripe": {
+            lang: {
+                "url": f"https://buy.stripe.com/test_{lang}",
+                "amount_fen": 100000,
+                "currency": "cny",
+                "interval": "one_time",
+                "livemode": False,
+            }
+            for lang in ("en", "zh")
+        }
+    }
 
 
 def test_a_stripe_test_link_is_shown_in_preview(broken):
@@ -200,8 +282,10 @@ def test_publish_refuses_a_stripe_test_link(broken):
     result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     assert result.returncode != 0 and "Traceback" not in messages
-    assert "Stripe test-mode links, which take no real payment: tiers.pigsty.stripe.en; tiers.pigsty.stripe.zh" \
+    assert (
+        "Stripe test-mode links, which take no real payment: tiers.pigsty.stripe.en; tiers.pigsty.stripe.zh"
         in messages
+    )
 
 
 def test_publish_lists_exactly_the_tiers_without_a_link(broken):
@@ -212,8 +296,10 @@ def test_publish_lists_exactly_the_tiers_without_a_link(broken):
     result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     assert result.returncode != 0 and "Traceback" not in messages
-    assert ("tiers with no checkout link that a publish build accepts: village-cohort (en); village-cohort (zh); "
-            "any-amount (en); any-amount (zh);") in messages
+    assert (
+        "tiers with no checkout link that a publish build accepts: village-cohort (en); village-cohort (zh); "
+        "any-amount (en); any-amount (zh);"
+    ) in messages
 
 
 def test_publish_refuses_sample_disclosure_values(broken):
@@ -240,19 +326,24 @@ def test_without_any_link_every_tier_offers_to_sponsor_by_mail(broken):
     page = soup(broken, "zh/campaigns/left-behind-mothers")
     tiers = page.select("[data-tier]")
     assert tiers and not page.select("[data-checkout]")
-    assert [t["data-tier"] for t in tiers] == [t.select_one("[data-sponsor-contact]")["data-sponsor-contact"]
-                                               for t in tiers]
+    assert [t["data-tier"] for t in tiers] == [
+        t.select_one("[data-sponsor-contact]")["data-sponsor-contact"] for t in tiers
+    ]
 
 
 # ---------------------------------------------------------------- one source for every amount
+
 
 def amounts_by_page(output: Path) -> dict[str, dict[str, str]]:
     """{page: {tier id: data-amount-fen}} for every page that shows a tier."""
     found = {}
     for path in sorted(output.rglob("*.html")):
         page = BeautifulSoup(path.read_text("utf-8"), "lxml")
-        shown = {t["data-tier"]: t.select_one("[data-amount-fen]")["data-amount-fen"]
-                 for t in page.select("main [data-tier]") if t.select_one("[data-amount-fen]")}
+        shown = {
+            t["data-tier"]: t.select_one("[data-amount-fen]")["data-amount-fen"]
+            for t in page.select("main [data-tier]")
+            if t.select_one("[data-amount-fen]")
+        }
         if shown:
             found[str(path.relative_to(output))] = shown
     return found
@@ -274,8 +365,13 @@ def test_changing_one_unit_cost_changes_every_page_that_shows_it(broken):
             assert int(amount) == int(before[page][tier]) + delta, (page, tier)
             if delta:
                 changed_pages.add(page)
-    assert {"campaigns/left-behind-mothers/index.html", "zh/campaigns/left-behind-mothers/index.html",
-            "stories/jibuguoguo/index.html", "zh/stories/adiniuniu/index.html", "partner/index.html",
-            "zh/fund-use/index.html"} <= changed_pages
+    assert {
+        "campaigns/left-behind-mothers/index.html",
+        "zh/campaigns/left-behind-mothers/index.html",
+        "stories/jibuguoguo/index.html",
+        "zh/stories/adiniuniu/index.html",
+        "partner/index.html",
+        "zh/fund-use/index.html",
+    } <= changed_pages
     csv_after = (broken / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
     assert ",unit_cost,piglet," in csv_after and "65000" in csv_after and csv_after != csv_before

@@ -64,7 +64,9 @@ def test_every_tier_card_and_row_shows_the_amount_computed_from_the_data(site):
             assert money_value(amount.get_text()) == tier.amount_fen, (url, tier.id, amount.get_text())
     for lang in LANGS:
         assert f"/{campaign_url(lang)}" in seen_pages
-        assert f"/{page_url(lang, 'partner')}" in seen_pages and f"/{page_url(lang, 'fund-use')}" in seen_pages
+        assert (
+            f"/{page_url(lang, 'partner')}" in seen_pages and f"/{page_url(lang, 'fund-use')}" in seen_pages
+        )
 
 
 def test_the_campaign_page_shows_every_tier_of_the_campaign_in_both_languages(site):
@@ -73,8 +75,11 @@ def test_the_campaign_page_shows_every_tier_of_the_campaign_in_both_languages(si
     for lang in LANGS:
         found = cards(site, campaign_url(lang))
         assert [c["data-tier"] for c in found] == expected
-        amounts[lang] = {c["data-tier"]: c.select_one("[data-amount-fen]") and
-                         c.select_one("[data-amount-fen]")["data-amount-fen"] for c in found}
+        amounts[lang] = {
+            c["data-tier"]: c.select_one("[data-amount-fen]")
+            and c.select_one("[data-amount-fen]")["data-amount-fen"]
+            for c in found
+        }
         for card in found:
             tier = TIERS[card["data-tier"]]
             assert card.find(["h3"]).get_text(strip=True) == tier.names[lang]
@@ -99,8 +104,13 @@ def test_every_checkout_link_is_https_on_its_channels_allowed_host(site):
 
 
 def test_each_card_offers_its_checkout_links_or_else_a_mail_to_sponsor(site):
-    shown, _ = check_checkout_links(Path(SETTINGS["PATH"]) / SETTINGS["CHECKOUT_LINKS_FILE"], list(TIERS.values()),
-                                    SETTINGS["CHECKOUT_CHANNELS"], tuple(LANGS), strict=False)
+    shown, _ = check_checkout_links(
+        Path(SETTINGS["PATH"]) / SETTINGS["CHECKOUT_LINKS_FILE"],
+        list(TIERS.values()),
+        SETTINGS["CHECKOUT_CHANNELS"],
+        tuple(LANGS),
+        strict=False,
+    )
     for lang in LANGS:
         for card in cards(site, campaign_url(lang)):
             tier = TIERS[card["data-tier"]]
@@ -120,7 +130,9 @@ def test_the_campaign_page_shows_progress_as_a_real_progress_bar_with_words(site
     for lang in LANGS:
         soup = site.soup(campaign_url(lang))
         bar = soup.select_one("main progress")
-        assert int(bar["max"]) == figures.goal.mothers and int(bar["value"]) == figures.progress.mothers_funded
+        assert (
+            int(bar["max"]) == figures.goal.mothers and int(bar["value"]) == figures.progress.mothers_funded
+        )
         label = soup.find("label", attrs={"for": bar["id"]}).get_text()
         assert str(figures.progress.mothers_funded) in label and str(figures.goal.mothers) in label
         assert bool(CJK.search(label)) == (lang == "zh")
@@ -187,7 +199,8 @@ def test_the_fund_use_page_accounts_for_every_yuan(site, lang):
         # Every label is there in full, and no line of it runs past the chart's edge.
         labels = svg.select("text.chart__label")
         assert ["".join(label.get_text().split()) for label in labels] == [
-            "".join(row.names[lang].split()) for row in view.rows]
+            "".join(row.names[lang].split()) for row in view.rows
+        ]
         assert len(svg.select("text.chart__label tspan")) >= len(rows)
     assert {r["data-tier"] for r in soup.select("main table [data-tier]")} == set(TIERS)
 
@@ -204,7 +217,8 @@ def test_open_data_is_published_once_for_both_languages_with_its_sha256(site):
     assert links["en"] == links["zh"] and set(links["en"]) == {"fund-use.csv", "fund-use.json"}
     rows = list(csv.DictReader(io.StringIO(site.path(links["en"]["fund-use.csv"]).read_text("utf-8-sig"))))
     assert {r["id"]: int(r["amount_fen"]) for r in rows if r["section"] == "tier"} == {
-        t.id: t.amount_fen for t in TIERS.values() if t.amount_fen is not None}
+        t.id: t.amount_fen for t in TIERS.values() if t.amount_fen is not None
+    }
     document = json.loads(site.path(links["en"]["fund-use.json"]).read_text("utf-8"))
     assert document["status"] == FUND_USE.status
     assert document["expenditure"]["total_fen"] == FUND_USE.expenditure.total_fen
@@ -237,10 +251,20 @@ def test_the_partner_page_prints_on_one_or_two_pages(site, chromium_executable, 
     Thread(target=server.serve_forever, daemon=True).start()
     pdf = tmp_path / "partner.pdf"
     try:
-        subprocess.run([chromium_executable, "--headless", "--no-sandbox", "--disable-gpu",
-                        "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
-                        f"http://127.0.0.1:{server.server_port}/{page_url('en', 'partner')}"],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                chromium_executable,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf}",
+                f"http://127.0.0.1:{server.server_port}/{page_url('en', 'partner')}",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     finally:
         server.shutdown()
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))

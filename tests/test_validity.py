@@ -38,11 +38,16 @@ def test_every_page_is_valid_html_per_the_nu_checker(site, vnu_command):
     assert any(f.endswith(".html") for f in files)
     result = subprocess.run(
         [*vnu_command, "--errors-only", "--format", "json", "--also-check-css", "--also-check-svg", *files],
-        capture_output=True, text=True, timeout=300)
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(result.stderr or result.stdout)
     errors = [m for m in report["messages"] if m["type"] in ("error", "non-document-error")]
-    lines = [f"{m.get('url', '').removeprefix('file:' + str(site.root))}:{m.get('lastLine', '?')}: "
-             f"{m['message']}" for m in errors]
+    lines = [
+        f"{m.get('url', '').removeprefix('file:' + str(site.root))}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in errors
+    ]
     assert not errors, f"{len(errors)} error(s) from the Nu HTML Checker:\n" + "\n".join(lines)
 
 
@@ -55,20 +60,35 @@ def page_url(site, path: Path) -> str:
 @cache
 def ids_in(path: Path) -> frozenset[str]:
     soup = BeautifulSoup(path.read_text("utf-8"), "lxml")
-    return frozenset([t["id"] for t in soup.find_all(id=True)]
-                     + [a["name"] for a in soup.find_all("a", attrs={"name": True})])
+    return frozenset(
+        [t["id"] for t in soup.find_all(id=True)]
+        + [a["name"] for a in soup.find_all("a", attrs={"name": True})]
+    )
 
 
 def references(soup: BeautifulSoup) -> list[tuple[str, str]]:
     """(what, reference) of everything a page links to or loads."""
     found = []
-    for tag, attr in (("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("source", "src"),
-                      ("video", "src"), ("video", "poster"), ("audio", "src"), ("iframe", "src"),
-                      ("script", "src"), ("form", "action")):
+    for tag, attr in (
+        ("a", "href"),
+        ("area", "href"),
+        ("link", "href"),
+        ("img", "src"),
+        ("source", "src"),
+        ("video", "src"),
+        ("video", "poster"),
+        ("audio", "src"),
+        ("iframe", "src"),
+        ("script", "src"),
+        ("form", "action"),
+    ):
         found += [(f"<{tag} {attr}>", t[attr]) for t in soup.find_all(tag, attrs={attr: True})]
     for tag in soup.find_all(["img", "source"], attrs={"srcset": True}):
-        found += [(f"<{tag.name} srcset>", part.strip().split()[0])
-                  for part in tag["srcset"].split(",") if part.strip()]
+        found += [
+            (f"<{tag.name} srcset>", part.strip().split()[0])
+            for part in tag["srcset"].split(",")
+            if part.strip()
+        ]
     for meta in soup.find_all("meta", attrs={"property": re.compile(r"^og:(url|image)$")}):
         found.append((f"<meta {meta['property']}>", meta["content"]))
     return found
@@ -78,10 +98,10 @@ def broken(site, base: str, reference: str) -> str | None:
     """Why `reference` (found on `base`) leads nowhere on this site, or None."""
     reference = reference.strip()
     if reference.startswith(ORIGIN + "/") or reference == ORIGIN:
-        reference = reference[len(ORIGIN):] or "/"
+        reference = reference[len(ORIGIN) :] or "/"
     parts = urlsplit(urljoin("http://site.invalid" + base, reference))
     if parts.hostname != "site.invalid":
-        return None                     # mailto:, tel:, another host: not ours to resolve
+        return None  # mailto:, tel:, another host: not ours to resolve
     path = site.root / unquote(parts.path).lstrip("/")
     if parts.path.endswith("/") or path.is_dir():
         path = path / "index.html"
@@ -153,8 +173,9 @@ def atom_problems(feed) -> list[str]:
         id_ = check_construct(entry, where)
         if id_ is not None:
             ids.append(id_.text)
-        alternates = [link for link in entry.findall(ATOM + "link")
-                      if link.get("rel", "alternate") == "alternate"]
+        alternates = [
+            link for link in entry.findall(ATOM + "link") if link.get("rel", "alternate") == "alternate"
+        ]
         if not alternates or not all(link.get("href") for link in alternates):
             problems.append(f"{where} has no atom:link rel=alternate with an href")
         if not feed_has_author and entry.find(ATOM + "author") is None:
@@ -181,10 +202,17 @@ def test_atom_feed_has_every_element_rfc_4287_requires(site, feed_url):
 def test_the_atom_check_rejects_a_feed_missing_required_elements():
     bad = etree.fromstring(
         '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><updated>yesterday</updated>'
-        '<entry><title>e</title><id>tag:x,2026:1</id><updated>2026-01-01T00:00:00Z</updated></entry></feed>')
+        "<entry><title>e</title><id>tag:x,2026:1</id><updated>2026-01-01T00:00:00Z</updated></entry></feed>"
+    )
     problems = "\n".join(atom_problems(bad))
-    for expected in ("feed has 0 atom:id", "not an RFC 3339", "rel=self", "no atom:link rel=alternate",
-                     "no atom:author", "neither atom:content"):
+    for expected in (
+        "feed has 0 atom:id",
+        "not an RFC 3339",
+        "rel=self",
+        "no atom:link rel=alternate",
+        "no atom:author",
+        "neither atom:content",
+    ):
         assert expected in problems
 
 
@@ -204,6 +232,7 @@ def test_sitemap_is_valid_against_the_sitemap_schema(site):
 def test_the_sitemap_schema_rejects_a_broken_sitemap():
     bad = etree.fromstring(
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">'
-        '<url><lastmod>2026-13-45</lastmod><loc>http://127.0.0.1:8000/</loc>'
-        '<xhtml:link rel="alternate" href="http://127.0.0.1:8000/zh/"/></url></urlset>')
+        "<url><lastmod>2026-13-45</lastmod><loc>http://127.0.0.1:8000/</loc>"
+        '<xhtml:link rel="alternate" href="http://127.0.0.1:8000/zh/"/></url></urlset>'
+    )
     assert not sitemap_schema().validate(bad)

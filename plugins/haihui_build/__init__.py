@@ -18,9 +18,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_pelican(settings_file: str, output: Path, *, extra: dict | None = None,
-                content: Path | None = None, cwd: Path = ROOT,
-                timeout: float | None = None) -> subprocess.CompletedProcess:
+def run_pelican(
+    settings_file: str,
+    output: Path,
+    *,
+    extra: dict | None = None,
+    content: Path | None = None,
+    cwd: Path = ROOT,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess:
     """Run Pelican once; returns the finished process with its output captured.
 
     Pelican runs in a process group of its own. Once it has exited (or been
@@ -29,18 +35,35 @@ def run_pelican(settings_file: str, output: Path, *, extra: dict | None = None,
     output pipes open and make this wait. Interrupted here (Ctrl-C), the whole
     group is ended before the interruption goes on.
     """
-    command = [sys.executable, "-m", "pelican", str(content or "content"),
-               "-s", settings_file, "-o", str(output)]
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content or "content"),
+        "-s",
+        settings_file,
+        "-o",
+        str(output),
+    ]
     for key, value in (extra or {}).items():
         command += ["-e", f"{key}={value}"]
     # A wide terminal keeps Pelican's log messages on one line each.
     env = dict(os.environ, COLUMNS="200")
     posix = os.name == "posix"
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=posix)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=posix,
+    )
     streams = {"stdout": [], "stderr": []}
-    readers = [threading.Thread(target=_drain, args=(getattr(process, name), streams[name]), daemon=True)
-               for name in streams]
+    readers = [
+        threading.Thread(target=_drain, args=(getattr(process, name), streams[name]), daemon=True)
+        for name in streams
+    ]
     for reader in readers:
         reader.start()
     try:
@@ -97,9 +120,15 @@ def _end_group(process: subprocess.Popen, posix: bool) -> None:
         process.kill()
 
 
-def build_and_swap(settings_file: str, output: Path, *, extra: dict | None = None,
-                   content: Path | None = None, cwd: Path = ROOT,
-                   verify=None) -> subprocess.CompletedProcess:
+def build_and_swap(
+    settings_file: str,
+    output: Path,
+    *,
+    extra: dict | None = None,
+    content: Path | None = None,
+    cwd: Path = ROOT,
+    verify=None,
+) -> subprocess.CompletedProcess:
     """Build into a staging folder; replace `output` only if the build (and `verify`) pass.
 
     verify(staging) may return a list of problems; any problem keeps the old output.
@@ -113,8 +142,8 @@ def build_and_swap(settings_file: str, output: Path, *, extra: dict | None = Non
             problems = verify(staging)
             if problems:
                 result = subprocess.CompletedProcess(
-                    result.args, 1, result.stdout,
-                    result.stderr + "\n".join(str(p) for p in problems) + "\n")
+                    result.args, 1, result.stdout, result.stderr + "\n".join(str(p) for p in problems) + "\n"
+                )
         if result.returncode == 0:
             replace_dir(staging, output)
         return result
@@ -140,22 +169,33 @@ def settings_value(settings_file: str, key: str, *, cwd: Path = ROOT, extra: dic
     """
     import json
 
-    code = ("import json, sys; from pelican.settings import read_settings; "
-            "s = read_settings(sys.argv[1], override=json.loads(sys.argv[2])); "
-            "print(json.dumps(s.get(sys.argv[3]), default=str))")
+    code = (
+        "import json, sys; from pelican.settings import read_settings; "
+        "s = read_settings(sys.argv[1], override=json.loads(sys.argv[2])); "
+        "print(json.dumps(s.get(sys.argv[3]), default=str))"
+    )
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    done = subprocess.run([sys.executable, "-c", code, settings_file, json.dumps(extra or {}), key],
-                          cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, settings_file, json.dumps(extra or {}), key],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def publish_site(output: Path, *, settings_file: str = "publishconf.py", cwd: Path = ROOT,
-                 extra: dict | None = None) -> subprocess.CompletedProcess:
+def publish_site(
+    output: Path, *, settings_file: str = "publishconf.py", cwd: Path = ROOT, extra: dict | None = None
+) -> subprocess.CompletedProcess:
     """The public build: build into a fresh folder, check every link of the result,
     and only then replace `output` (the content checks run inside Pelican)."""
     from .linkcheck import check_built_site
 
-    origins = [settings_value(settings_file, key, cwd=cwd, extra=extra) or ""
-               for key in ("SITEURL", "SITE_ORIGIN")]
-    return build_and_swap(settings_file, output, extra=extra, cwd=cwd,
-                          verify=lambda staging: check_built_site(staging, origins))
+    origins = [
+        settings_value(settings_file, key, cwd=cwd, extra=extra) or "" for key in ("SITEURL", "SITE_ORIGIN")
+    ]
+    return build_and_swap(
+        settings_file, output, extra=extra, cwd=cwd, verify=lambda staging: check_built_site(staging, origins)
+    )

@@ -24,9 +24,17 @@ from haihui_checks.problems import Problem
 
 # (tag, attribute) pairs that point at something the browser fetches or opens.
 LINK_ATTRIBUTES = {
-    "a": ("href",), "area": ("href",), "link": ("href",), "img": ("src", "srcset"),
-    "source": ("src", "srcset"), "script": ("src",), "iframe": ("src",),
-    "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "form": ("action",),
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "script": ("src",),
+    "iframe": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "form": ("action",),
 }
 # <meta property="og:image" content="..."> and friends name pages and images too.
 META_LINKS = {"og:image", "og:url", "twitter:image"}
@@ -74,7 +82,7 @@ def _internal_path(url: str, origins: Iterable[str]) -> str | None:
     for origin in origins:
         origin = origin.rstrip("/")
         if origin and (url == origin or url.startswith(origin + "/") or url.startswith(origin + "#")):
-            return url[len(origin):] or "/"
+            return url[len(origin) :] or "/"
     if EXTERNAL.match(url):
         return None
     return url
@@ -92,8 +100,11 @@ def _resolve(root: Path, page: str, path: str) -> str | None:
         target = ""
     if target.startswith("../") or target == "..":
         return None
-    candidates = [target + "index.html"] if target == "" or target.endswith("/") else [
-        target, target.rstrip("/") + "/index.html"]
+    candidates = (
+        [target + "index.html"]
+        if target == "" or target.endswith("/")
+        else [target, target.rstrip("/") + "/index.html"]
+    )
     for candidate in candidates:
         if (root / candidate).is_file():
             return candidate
@@ -161,14 +172,18 @@ def check_built_site(root: Path, origins: Iterable[str] = ()) -> list[Problem]:
         else:
             message = f"the built page links to '{url}', but that page has no such anchor{also}"
             message_zh = f"生成的页面链接到“{url}”，但目标页面上没有这个锚点{also_zh}"
-        problems.append(Problem(
-            page, line, message,
-            "if the link is in a story or page, correct it in the Markdown file (link other pages "
-            "with {filename}/pages/<file>.md and photos with {static}/images/<file>, which "
-            "`make check` verifies); if it is in the theme, correct the template",
-            message_zh=message_zh,
-            fix_zh="如果链接在故事或页面里，请在对应的 Markdown 文件中改正（链接其他页面用 "
-            "{filename}/pages/<文件>.md，链接照片用 {static}/images/<文件>，make check 会检查它们）；"
-            "如果在主题模板里，请改正模板",
-        ))
+        problems.append(
+            Problem(
+                page,
+                line,
+                message,
+                "if the link is in a story or page, correct it in the Markdown file (link other pages "
+                "with {filename}/pages/<file>.md and photos with {static}/images/<file>, which "
+                "`make check` verifies); if it is in the theme, correct the template",
+                message_zh=message_zh,
+                fix_zh="如果链接在故事或页面里，请在对应的 Markdown 文件中改正（链接其他页面用 "
+                "{filename}/pages/<文件>.md，链接照片用 {static}/images/<文件>，make check 会检查它们）；"
+                "如果在主题模板里，请改正模板",
+            )
+        )
     return sorted(problems)

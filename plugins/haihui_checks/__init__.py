@@ -61,8 +61,13 @@ class CheckReportGenerator(Generator):
             return
         for lang, spec in self.settings["LANGUAGES"].items():
             url = self.settings["CHECK_REPORT_URL"].format(prefix=spec["prefix"])
-            writer.write_file(f"{url}index.html", self.get_template("check-report"), self.context,
-                              page_lang=lang, page_url=url)
+            writer.write_file(
+                f"{url}index.html",
+                self.get_template("check-report"),
+                self.context,
+                page_lang=lang,
+                page_url=url,
+            )
 
 
 def get_generators(pelican):

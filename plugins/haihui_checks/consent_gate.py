@@ -43,7 +43,9 @@ SOURCES = "content_sources"  # this build's reading of the content, in the build
 TAKEN_DOWN = "haihui_taken_down"  # {"paths": {...}, "urls": {...}} of stories taken down
 UNDECIDED = "haihui_consent_undecided"  # problems found while Pelican reads
 
-_LINK = re.compile(r"<a\b[^>]*?\bhref=([\"'])(?P<href>.*?)\1[^>]*>(?P<text>.*?)</a>", re.DOTALL | re.IGNORECASE)
+_LINK = re.compile(
+    r"<a\b[^>]*?\bhref=([\"'])(?P<href>.*?)\1[^>]*>(?P<text>.*?)</a>", re.DOTALL | re.IGNORECASE
+)
 _REFERENCE = re.compile(r"^[{|]filename[}|]")
 
 
@@ -73,8 +75,12 @@ def gate_before_reading(generator):
     }
     if isinstance(generator, ArticlesGenerator):
         today = site_today(generator.settings)
-        undecided = [p for s in sources if s.kind == "story" and s.path not in {d.path for d in down}
-                     for p in _undecided(s, today)]
+        undecided = [
+            p
+            for s in sources
+            if s.kind == "story" and s.path not in {d.path for d in down}
+            for p in _undecided(s, today)
+        ]
         if undecided:
             raise ContentError(undecided)
 
@@ -82,12 +88,19 @@ def gate_before_reading(generator):
         found = own_get_files(paths, exclude=exclude, extensions=extensions)
         unjudged = sorted(f for f in found if f.replace("\\", "/") not in judged)
         if unjudged:  # the checks did not read it: publishing it would skip every rule
-            raise ContentError([Problem(
-                f, 1, "this file was not checked before reading, so it is not published",
-                "report this to the site's maintainers; meanwhile move the file out of the content folder",
-                message_zh="这个文件在读取前没有经过检查，所以不会发布",
-                fix_zh="请告诉网站维护人员；在此之前，请把这个文件移出 content 文件夹",
-            ) for f in unjudged])
+            raise ContentError(
+                [
+                    Problem(
+                        f,
+                        1,
+                        "this file was not checked before reading, so it is not published",
+                        "report this to the site's maintainers; meanwhile move the file out of the content folder",
+                        message_zh="这个文件在读取前没有经过检查，所以不会发布",
+                        fix_zh="请告诉网站维护人员；在此之前，请把这个文件移出 content 文件夹",
+                    )
+                    for f in unjudged
+                ]
+            )
         return {f for f in found if f.replace("\\", "/") not in down_paths}
 
     generator.get_files = files_with_consent
@@ -99,14 +112,17 @@ def _undecided(source, today) -> list[Problem]:
     record = consent_rules.consent_of({"consent": values[0]}) if len(values) == 1 else None
     if record is not None and record[0] == "given" and record[1] <= today:
         return []
-    return [Problem(
-        source.path, source.front.line_of("consent"),
-        "this story has no single valid consent record, so it cannot be published",
-        "write one line 'Consent: given YYYY-MM-DD' with the day she gave consent, or "
-        "'Consent: withdrawn YYYY-MM-DD' to take the story down",
-        message_zh="这个故事没有唯一有效的知情同意记录，所以不能发布",
-        fix_zh="请写一行“Consent: given 日期”（本人同意的日期），或写“Consent: withdrawn 日期”撤下故事",
-    )]
+    return [
+        Problem(
+            source.path,
+            source.front.line_of("consent"),
+            "this story has no single valid consent record, so it cannot be published",
+            "write one line 'Consent: given YYYY-MM-DD' with the day she gave consent, or "
+            "'Consent: withdrawn YYYY-MM-DD' to take the story down",
+            message_zh="这个故事没有唯一有效的知情同意记录，所以不能发布",
+            fix_zh="请写一行“Consent: given 日期”（本人同意的日期），或写“Consent: withdrawn 日期”撤下故事",
+        )
+    ]
 
 
 def gate_while_reading(generator, metadata):
@@ -121,11 +137,16 @@ def gate_while_reading(generator, metadata):
     record = consent_rules.consent_of({"consent": values[0]}) if len(values) == 1 else None
     if record is None or record[0] != "given" or record[1] > site_today(generator.settings):
         metadata["status"] = "skip"
-        generator.context.setdefault(UNDECIDED, []).append(Problem(
-            f"story '{slug or metadata.get('title', '?')}'", 1,
-            f"Pelican read the consent record as {consent!r}, which is not one 'given' record",
-            "write one line 'Consent: given YYYY-MM-DD'", message_zh=f"网站读到的知情同意记录是 {consent!r}，"
-            "不是唯一的 given 记录", fix_zh="请只写一行“Consent: given 日期”"))
+        generator.context.setdefault(UNDECIDED, []).append(
+            Problem(
+                f"story '{slug or metadata.get('title', '?')}'",
+                1,
+                f"Pelican read the consent record as {consent!r}, which is not one 'given' record",
+                "write one line 'Consent: given YYYY-MM-DD'",
+                message_zh=f"网站读到的知情同意记录是 {consent!r}，不是唯一的 given 记录",
+                fix_zh="请只写一行“Consent: given 日期”",
+            )
+        )
 
 
 def stop_if_undecided(generator):
@@ -148,9 +169,12 @@ def unlink_taken_down(content):
         href = unquote(match["href"])
         reference = _REFERENCE.match(href)
         if reference:
-            path = urlsplit(href[reference.end():]).path
-            target = path[1:] if path.startswith("/") else posixpath.normpath(
-                posixpath.join(posixpath.dirname(here), path))
+            path = urlsplit(href[reference.end() :]).path
+            target = (
+                path[1:]
+                if path.startswith("/")
+                else posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+            )
             if target in down["paths"]:
                 return match["text"]
         elif not urlsplit(href).scheme:

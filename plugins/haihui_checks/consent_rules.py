@@ -38,7 +38,8 @@ FORM_ITSELF = re.compile(
     r"://|\bwww\.|[\\/]|@"
     r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|io|me|cc|co|top|info|app|link|ly|gl|hk|tw)\b"
     r"|\.[a-z][a-z0-9]{1,4}\s*$|\.(?:pdf|jpe?g|jfif|png|gif|webp|avif|heic|heif|tiff?|bmp|docx?|odt|xlsx?|zip|rar)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Words that say "withdrawn" however a record is written: withdrawal wins even over a typo.
 CJK_NAME = re.compile(r"[\u3400-\u9fff]")
 WITHDRAWAL_WORDS = re.compile(r"withdr[ae]w|撤回|撤销|撤消", re.IGNORECASE)
@@ -47,9 +48,13 @@ WITHDRAWAL_WORDS = re.compile(r"withdr[ae]w|撤回|撤销|撤消", re.IGNORECASE
 # must not lead anyone to the house of a vulnerable woman.
 TOO_PRECISE_EN = re.compile(
     r"\b(villages?|townships?|towns?|hamlets?|streets?|roads?|lanes?|groups?|houses?|compounds?|"
-    r"xiang|zhen|cun|no\.)\b|\d|°", re.IGNORECASE)
+    r"xiang|zhen|cun|no\.)\b|\d|°",
+    re.IGNORECASE,
+)
 # Chinese administrative units, coarse to fine; a name needs one character or more before its unit.
-CHINESE_UNIT = re.compile(r"[\u4e00-\u9fff]+?(自治州|自治县|自治区|街道|社区|省|州|盟|市|县|区|旗|乡|镇|村|组|路|街|巷|号)")
+CHINESE_UNIT = re.compile(
+    r"[\u4e00-\u9fff]+?(自治州|自治县|自治区|街道|社区|省|州|盟|市|县|区|旗|乡|镇|村|组|路|街|巷|号)"
+)
 BELOW_COUNTY_ZH = {"街道", "社区", "乡", "镇", "村", "组", "路", "街", "巷", "号"}
 
 
@@ -111,18 +116,22 @@ def withdrawn_slugs(sources) -> frozenset[str]:
 def taken_down(sources) -> list:
     """Every file of a story taken down: withdrawn itself, or a translation of one that is."""
     down = withdrawn_slugs(sources)
-    return [s for s in sources
-            if s.kind == "story" and (is_withdrawn(s) or (s.slug and s.slug in down))]
+    return [s for s in sources if s.kind == "story" and (is_withdrawn(s) or (s.slug and s.slug in down))]
 
 
 def ignored_while_down(source, problems: Iterable[Problem]) -> Iterable[Problem]:
     """A taken-down story's own mistakes, as warnings: nothing may hold up the takedown."""
     for problem in problems:
         yield Problem(
-            problem.path, problem.line,
-            f"{problem.message} (ignored: the story is taken down, Consent: withdrawn)", problem.fix,
-            WARNING, message_zh=f"{problem.message_zh}（已忽略：故事已撤下，Consent: withdrawn）"
-            if problem.message_zh else "", fix_zh=problem.fix_zh,
+            problem.path,
+            problem.line,
+            f"{problem.message} (ignored: the story is taken down, Consent: withdrawn)",
+            problem.fix,
+            WARNING,
+            message_zh=f"{problem.message_zh}（已忽略：故事已撤下，Consent: withdrawn）"
+            if problem.message_zh
+            else "",
+            fix_zh=problem.fix_zh,
         )
 
 
@@ -131,6 +140,7 @@ def listed_languages(value: str) -> list[str]:
 
 
 # ------------------------------------------------------------ field checks
+
 
 def consent(value: str, rules):
     record = consent_of({"consent": value})
@@ -171,8 +181,12 @@ def consent_languages(value: str, rules):
 
 def form_reference(value: str, rules):
     if not value.strip():
-        return ("is empty", "write where the signed consent form is kept",
-                "是空的", "请写明签字的同意书存放在哪里")
+        return (
+            "is empty",
+            "write where the signed consent form is kept",
+            "是空的",
+            "请写明签字的同意书存放在哪里",
+        )
     if FORM_ITSELF.search(value):
         return (
             f"'{value}' looks like the form itself or a link to it",
@@ -186,7 +200,8 @@ def form_reference(value: str, rules):
 
 def county_level(value: str, rules):
     too_precise = TOO_PRECISE_EN.search(value) or any(
-        m.group(1) in BELOW_COUNTY_ZH for m in CHINESE_UNIT.finditer(value))
+        m.group(1) in BELOW_COUNTY_ZH for m in CHINESE_UNIT.finditer(value)
+    )
     if too_precise:
         return (
             f"'{value}' is more precise than a county",
@@ -201,6 +216,7 @@ def county_level(value: str, rules):
 
 
 # ------------------------------------------------------------ whole-story checks
+
 
 def check_consent(sources, rules) -> Iterable[Problem]:
     """Each language file is one she agreed to; translations agree on the record.
@@ -222,7 +238,8 @@ def _check_scope(source, rules) -> Iterable[Problem]:
     agreed = listed_languages(values.get("consent_languages", ""))
     if "consent_languages" in values and source.lang in rules.languages and source.lang not in agreed:
         yield Problem(
-            source.path, source.front.line_of("consent_languages"),
+            source.path,
+            source.front.line_of("consent_languages"),
             f"Consent_languages: she agreed to {', '.join(agreed) or 'no language'}, "
             f"not to this '{source.lang}' version",
             "remove this translation, or record her consent to it and add the language here",
@@ -233,7 +250,8 @@ def _check_scope(source, rules) -> Iterable[Problem]:
     form = values.get("consent_form", "")
     if SAMPLE_FORM.match(form):
         yield Problem(
-            source.path, source.front.line_of("consent_form"),
+            source.path,
+            source.front.line_of("consent_form"),
             "Consent_form: this is a sample consent record, not a real one",
             "before publishing, write the day she gave consent (Consent) and where her signed "
             "form is kept (Consent_form)",
@@ -245,6 +263,7 @@ def _check_scope(source, rules) -> Iterable[Problem]:
 
 def _check_translations_agree(group) -> Iterable[Problem]:
     """Consent is one decision of one person: every language file records the same."""
+
     def record(source):
         values = source.front.values
         return {
@@ -260,7 +279,8 @@ def _check_translations_agree(group) -> Iterable[Problem]:
             both = first.front.values.get(field.lower()) and other.front.values.get(field.lower())
             if both and other_record[field] != value:
                 yield Problem(
-                    other.path, other.front.line_of(field.lower()),
+                    other.path,
+                    other.front.line_of(field.lower()),
                     f"{field}: differs from {first.path}; both language files record one consent",
                     f"write the same {field} in both files",
                     message_zh=f"{field}：与 {first.path} 不一致；两个语言版本记录的是同一份同意",
@@ -271,11 +291,20 @@ def _check_translations_agree(group) -> Iterable[Problem]:
 def check_names_of_taken_down(down, published) -> Iterable[Problem]:
     """Her name on a page still published, after her consent was withdrawn: a warning (the
     takedown must never wait), naming each line, so staff can remove it."""
-    names = sorted({name for source in down if len(name := source.front.values.get("person", "").strip()) > 1})
+    names = sorted(
+        {name for source in down if len(name := source.front.values.get("person", "").strip()) > 1}
+    )
     if not names:
         return
-    patterns = [(name, re.compile(re.escape(name) if CJK_NAME.search(name) else rf"\b{re.escape(name)}\b",
-                                  re.IGNORECASE)) for name in names]
+    patterns = [
+        (
+            name,
+            re.compile(
+                re.escape(name) if CJK_NAME.search(name) else rf"\b{re.escape(name)}\b", re.IGNORECASE
+            ),
+        )
+        for name in names
+    ]
     for source in published:
         if not any(name.lower() in source.text.lower() for name in names):
             continue
@@ -283,7 +312,8 @@ def check_names_of_taken_down(down, published) -> Iterable[Problem]:
             for name, pattern in patterns:
                 if pattern.search(line):
                     yield Problem(
-                        source.path, number,
+                        source.path,
+                        number,
                         f"this page still names {name}, whose consent is withdrawn",
                         "remove her name and anything that could identify her from this page",
                         WARNING,

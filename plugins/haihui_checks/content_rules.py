@@ -100,8 +100,12 @@ def slug(value: str, rules: Rules):
 def language(value: str, rules: Rules):
     if value not in rules.languages:
         known = ", ".join(rules.languages)
-        return (f"'{value}' is not a language of this site", f"write one of: {known}",
-                f"“{value}”不是本网站的语言", f"请填写以下之一：{known}")
+        return (
+            f"'{value}' is not a language of this site",
+            f"write one of: {known}",
+            f"“{value}”不是本网站的语言",
+            f"请填写以下之一：{known}",
+        )
     return None
 
 
@@ -121,37 +125,57 @@ def parse_date(value: str) -> datetime | None:
 
 def date(value: str, rules: Rules):
     if parse_date(value) is None:
-        return (f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-28",
-                f"“{value}”不是日期", "请按 YYYY-MM-DD 的格式填写，例如 2026-11-28")
+        return (
+            f"'{value}' is not a date",
+            "write it as YYYY-MM-DD, e.g. 2026-11-28",
+            f"“{value}”不是日期",
+            "请按 YYYY-MM-DD 的格式填写，例如 2026-11-28",
+        )
     return None
 
 
 def yes_no(value: str, rules: Rules):
     if value.strip().lower() not in YES_NO:
-        return (f"'{value}' is neither yes nor no", "write yes or no",
-                f"“{value}”既不是 yes 也不是 no", "请填写 yes 或 no")
+        return (
+            f"'{value}' is neither yes nor no",
+            "write yes or no",
+            f"“{value}”既不是 yes 也不是 no",
+            "请填写 yes 或 no",
+        )
     return None
 
 
 def status(value: str, rules: Rules):
     if value not in {"published", "draft", "hidden"}:
-        return (f"'{value}' is not a status", "write published, draft or hidden",
-                f"“{value}”不是有效的状态", "请填写 published（发布）、draft（草稿）或 hidden（隐藏）")
+        return (
+            f"'{value}' is not a status",
+            "write published, draft or hidden",
+            f"“{value}”不是有效的状态",
+            "请填写 published（发布）、draft（草稿）或 hidden（隐藏）",
+        )
     return None
 
 
 def whole_number(value: str, rules: Rules):
     if not value.strip().isdigit():
-        return (f"'{value}' is not a whole number", "write a number such as 1, 2 or 3",
-                f"“{value}”不是整数", "请填写 1、2、3 这样的数字")
+        return (
+            f"'{value}' is not a whole number",
+            "write a number such as 1, 2 or 3",
+            f"“{value}”不是整数",
+            "请填写 1、2、3 这样的数字",
+        )
     return None
 
 
 def template(value: str, rules: Rules):
     if value not in rules.templates:
         known = ", ".join(sorted(rules.templates))
-        return (f"there is no template '{value}' in the theme", f"use one of: {known}",
-                f"主题里没有名为“{value}”的模板", f"请使用以下之一：{known}")
+        return (
+            f"there is no template '{value}' in the theme",
+            f"use one of: {known}",
+            f"主题里没有名为“{value}”的模板",
+            f"请使用以下之一：{known}",
+        )
     return None
 
 
@@ -175,8 +199,9 @@ STORY_FIELDS = {
     "consent": Field(consent_rules.consent, example="Consent: given 2026-11-28"),
     "consent_languages": Field(consent_rules.consent_languages, example="Consent_languages: en, zh"),
     "photos": Field(yes_no, example="Photos: no"),
-    "consent_form": Field(consent_rules.form_reference,
-                          example="Consent_form: Chengdu office, consent binder 2026, no. 14"),
+    "consent_form": Field(
+        consent_rules.form_reference, example="Consent_form: Chengdu office, consent binder 2026, no. 14"
+    ),
     "location": Field(consent_rules.county_level, required=False),
     "image": Field(image_rules.image_path, example="Image: images/illustrations/jibuguoguo.png"),
     # Required in a publish build (image_rules.check_images), so new stories have it.
@@ -201,7 +226,9 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
     front = source.front
     for line, content in front.malformed:
         yield Problem(
-            source.path, line, f"the header line '{content.strip()}' is not 'Key: value'",
+            source.path,
+            line,
+            f"the header line '{content.strip()}' is not 'Key: value'",
             "write each field as 'Key: value' and leave one blank line before the text",
             message_zh=f"文件开头字段区的这一行“{content.strip()}”不是“Key: value”的格式",
             fix_zh="每个字段写成“Key: value”一行，字段区和正文之间空一行",
@@ -209,12 +236,24 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
     for key, value in front.values.items():
         if key not in fields:
             close = difflib.get_close_matches(key, fields, n=1)
-            hint = f"did you mean '{close[0].capitalize()}'?" if close else (
-                "remove it, or check the spelling against the staff guide")
-            hint_zh = f"是不是想写“{close[0].capitalize()}”？" if close else (
-                "请删除这一行，或对照员工指南（docs/staff-guide.zh.md）检查拼写")
-            yield Problem(source.path, front.line_of(key), f"unknown field '{key.capitalize()}'", hint,
-                          message_zh=f"未知字段“{key.capitalize()}”", fix_zh=hint_zh)
+            hint = (
+                f"did you mean '{close[0].capitalize()}'?"
+                if close
+                else ("remove it, or check the spelling against the staff guide")
+            )
+            hint_zh = (
+                f"是不是想写“{close[0].capitalize()}”？"
+                if close
+                else ("请删除这一行，或对照员工指南（docs/staff-guide.zh.md）检查拼写")
+            )
+            yield Problem(
+                source.path,
+                front.line_of(key),
+                f"unknown field '{key.capitalize()}'",
+                hint,
+                message_zh=f"未知字段“{key.capitalize()}”",
+                fix_zh=hint_zh,
+            )
             continue
         if is_placeholder(value):
             yield placeholder_problem(source.path, front.line_of(key), key.capitalize(), value)
@@ -223,13 +262,21 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
         if wrong:
             what, fix, *zh = wrong
             what_zh, fix_zh = zh if len(zh) == 2 else ("", "")
-            yield Problem(source.path, front.line_of(key), f"{key.capitalize()}: {what}", fix,
-                          message_zh=f"{key.capitalize()}：{what_zh}" if what_zh else "", fix_zh=fix_zh)
+            yield Problem(
+                source.path,
+                front.line_of(key),
+                f"{key.capitalize()}: {what}",
+                fix,
+                message_zh=f"{key.capitalize()}：{what_zh}" if what_zh else "",
+                fix_zh=fix_zh,
+            )
     yield from _repeated_fields(source, rules)
     for key, spec in fields.items():
         if spec.required and key not in front.values:
             yield Problem(
-                source.path, 1, f"the required field '{key.capitalize()}' is missing",
+                source.path,
+                1,
+                f"the required field '{key.capitalize()}' is missing",
                 f"add a line such as '{spec.example}' to the header at the top of the file",
                 message_zh=f"缺少必填字段“{key.capitalize()}”",
                 fix_zh=f"在文件开头的字段区加一行，例如“{spec.example}”",
@@ -242,7 +289,8 @@ def _repeated_fields(source: Source, rules: Rules) -> Iterable[Problem]:
     for key, line in front.repeated():
         label = key.capitalize()
         yield Problem(
-            source.path, line,
+            source.path,
+            line,
             f"{label} is written twice (first on line {front.line_of(key)}); Pelican would not "
             "publish the value you see",
             f"keep one '{label}:' line and delete the other",
@@ -255,7 +303,8 @@ def _repeated_fields(source: Source, rules: Rules) -> Iterable[Problem]:
             continue  # Summary may run over several lines
         label = key.capitalize()
         yield Problem(
-            source.path, line,
+            source.path,
+            line,
             f"this indented line continues {label}, which Pelican would turn into a list",
             f"write {label} on one line (line {front.line_of(key)}), or leave a blank line "
             "before the text if this line belongs to it",
@@ -277,20 +326,20 @@ def check_pairs(sources: list[Source], rules: Rules) -> Iterable[Problem]:
         for lang, same in sorted(by_lang.items()):
             for duplicate in same[1:]:
                 yield Problem(
-                    duplicate.path, duplicate.front.line_of("slug"),
+                    duplicate.path,
+                    duplicate.front.line_of("slug"),
                     f"{same[0].path} already has Slug '{slug_value}' in language '{lang}'",
                     "give one of the two files another Slug, or another Lang if it is the translation",
                     message_zh=f"{same[0].path} 已经用了 Slug“{slug_value}”和语言“{lang}”",
                     fix_zh="请给两个文件之一换一个 Slug；如果它是译文，请改它的 Lang",
                 )
         missing = [lang for lang in rules.languages if lang not in by_lang]
-        on_purpose = any(
-            YES_NO.get(s.front.values.get("single_language", "").lower(), False) for s in group
-        )
+        on_purpose = any(YES_NO.get(s.front.values.get("single_language", "").lower(), False) for s in group)
         if missing and not on_purpose:
             first = group[0]
             yield Problem(
-                first.path, first.front.line_of("lang"),
+                first.path,
+                first.front.line_of("lang"),
                 f"'{slug_value}' has no translation in {', '.join(missing)}, "
                 "so it is listed in one language only",
                 f"add the translation as {Path(first.path).name.split('.')[0]}.{missing[0]}.md "
@@ -309,7 +358,8 @@ def check_campaign_links(sources: list[Source], rules: Rules) -> Iterable[Proble
         if source.kind == "story" and campaign and SLUG.match(campaign) and campaign not in campaigns:
             known = ", ".join(sorted(campaigns)) or "none yet"
             yield Problem(
-                source.path, source.front.line_of("campaign"),
+                source.path,
+                source.front.line_of("campaign"),
                 f"Campaign: there is no campaign page with Slug '{campaign}'",
                 f"use the Slug of a campaign page (known: {known})",
                 message_zh=f"Campaign：没有 Slug 为“{campaign}”的项目页面",
@@ -344,8 +394,11 @@ def check_sources(sources: list[Source], rules: Rules) -> list[Problem]:
     for source in sources:
         if id(source) in down:
             problems.extend(consent_rules.ignored_while_down(source, check_fields(source, rules)))
-    problems.extend(consent_rules.check_names_of_taken_down(
-        [s for s in sources if id(s) in down], [s for s in sources if id(s) not in down]))
+    problems.extend(
+        consent_rules.check_names_of_taken_down(
+            [s for s in sources if id(s) in down], [s for s in sources if id(s) not in down]
+        )
+    )
     sources = [s for s in sources if id(s) not in down]
     for source in sources:
         problems.extend(check_fields(source, rules))

@@ -47,8 +47,12 @@ class FrontMatter:
     def repeated(self) -> list[tuple[str, int]]:
         """(key, line) of each key line after the key's first: Pelican would make a list of them."""
         continued = set(self.continuations)
-        return [(key, line) for key, found in self.all_values.items() for line, _ in found[1:]
-                if (key, line) not in continued]
+        return [
+            (key, line)
+            for key, found in self.all_values.items()
+            for line, _ in found[1:]
+            if (key, line) not in continued
+        ]
 
 
 def normalised_lines(text: str) -> list[str]:

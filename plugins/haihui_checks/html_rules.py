@@ -33,25 +33,79 @@ from .image_rules import image_refs
 from .paths import relative_to_content
 from .placeholders import body_lines
 from .problems import Problem
-from .sanitize import (ALLOWED_ATTRIBUTES, ALLOWED_TAGS, BROWSER_DROPS, GENERIC_ATTRIBUTES, REMOVED_WITH_CONTENT,
-                       URL_SCHEMES, is_local_url, scheme_of, srcset_urls)
+from .sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    BROWSER_DROPS,
+    GENERIC_ATTRIBUTES,
+    REMOVED_WITH_CONTENT,
+    URL_SCHEMES,
+    is_local_url,
+    scheme_of,
+    srcset_urls,
+)
 
 # Header fields shown on the pages as plain text: HTML in them would show as typed.
 TEXT_FIELDS = ("title", "person", "person_note", "location", "nav_title", "image_alt")
 # Attributes whose value is an address.
-URL_ATTRIBUTES = frozenset({
-    "href", "src", "srcset", "cite", "action", "formaction", "data", "poster", "background",
-    "xlink:href", "longdesc", "usemap", "manifest", "ping", "lowsrc", "dynsrc", "codebase",
-})
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "srcset",
+        "cite",
+        "action",
+        "formaction",
+        "data",
+        "poster",
+        "background",
+        "xlink:href",
+        "longdesc",
+        "usemap",
+        "manifest",
+        "ping",
+        "lowsrc",
+        "dynsrc",
+        "codebase",
+    }
+)
 # md_in_html's switch: consumed by Markdown, never published.
 MARKDOWN_ATTRIBUTES = frozenset({"markdown"})
 SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data", "livescript", "mocha"})
 
 SCRIPTS = frozenset({"script", "noscript", "template"})
-EMBEDS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "noembed", "noframes",
-                    "portal", "fencedframe"})
-FORMS = frozenset({"form", "input", "button", "select", "textarea", "option", "optgroup", "label",
-                   "fieldset", "legend", "datalist", "output", "keygen", "isindex"})
+EMBEDS = frozenset(
+    {
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "noembed",
+        "noframes",
+        "portal",
+        "fencedframe",
+    }
+)
+FORMS = frozenset(
+    {
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "option",
+        "optgroup",
+        "label",
+        "fieldset",
+        "legend",
+        "datalist",
+        "output",
+        "keygen",
+        "isindex",
+    }
+)
 DRAWINGS = frozenset({"svg", "math"})
 STYLES = frozenset({"style", "link", "font", "center", "marquee", "blink"})
 MEDIA = frozenset({"video", "audio", "track", "canvas", "map", "area"})
@@ -78,20 +132,29 @@ ALL_ALLOWED_ATTRIBUTES = frozenset().union(*ALLOWED_ATTRIBUTES.values()) | GENER
 
 # ------------------------------------------------------------ addresses
 
+
 def _url_problem(path, line, url, where) -> Problem | None:
     scheme = scheme_of(url)
     if not scheme or scheme in URL_SCHEMES:
         return None
     shown = _short(url)
     if scheme in SCRIPT_SCHEMES:
-        what = (f"{where} '{shown}' uses '{scheme}:', which runs script or hides a page inside the address; "
-                "the site does not publish it")
-        what_zh = f"{where_zh(where)}“{shown}”使用了“{scheme}:”，它会运行脚本或把网页藏在地址里；网站不会发布它"
+        what = (
+            f"{where} '{shown}' uses '{scheme}:', which runs script or hides a page inside the address; "
+            "the site does not publish it"
+        )
+        what_zh = (
+            f"{where_zh(where)}“{shown}”使用了“{scheme}:”，它会运行脚本或把网页藏在地址里；网站不会发布它"
+        )
     else:
-        what = f"{where} '{shown}' uses '{scheme}:'; the site publishes only http, https, mailto and tel links"
+        what = (
+            f"{where} '{shown}' uses '{scheme}:'; the site publishes only http, https, mailto and tel links"
+        )
         what_zh = f"{where_zh(where)}“{shown}”使用了“{scheme}:”；网站只发布 http、https、mailto 和 tel 链接"
     return Problem(
-        path, line, what,
+        path,
+        line,
+        what,
         "link a web page as [what it is](https://...), an e-mail address as [write to us](mailto:...), "
         "a page of this site as [what it is]({filename}/pages/<file>.md)",
         message_zh=what_zh,
@@ -111,12 +174,18 @@ def _short(value: str, limit: int = 60) -> str:
 
 # ------------------------------------------------------------ payment links
 
+
 def _payment_settings(settings: Mapping) -> tuple[dict, list[str]] | None:
     spec = settings.get("PAYMENT_LINKS")
     if not spec:
         return None
-    hosts = sorted({host for channel in (settings.get("CHECKOUT_CHANNELS") or {}).values()
-                    for host in channel.get("hosts", [])})
+    hosts = sorted(
+        {
+            host
+            for channel in (settings.get("CHECKOUT_CHANNELS") or {}).values()
+            for host in channel.get("hosts", [])
+        }
+    )
     return spec, hosts
 
 
@@ -141,9 +210,12 @@ def is_payment_link(url: str, spec: Mapping) -> bool:
     if brands & set(host.split(".")):
         return True
     words = [w.lower() for w in spec.get("words", ())]
-    tokens = re.split(r"[^0-9a-z\u3400-\u9fff]+", (host + " " + unquote(parts.path + " " + parts.query)).lower())
-    return any(token.startswith(word) for token in tokens if token for word in words if word.isascii()) or any(
-        word in unquote(cleaned) for word in words if not word.isascii())
+    tokens = re.split(
+        r"[^0-9a-z\u3400-\u9fff]+", (host + " " + unquote(parts.path + " " + parts.query)).lower()
+    )
+    return any(
+        token.startswith(word) for token in tokens if token for word in words if word.isascii()
+    ) or any(word in unquote(cleaned) for word in words if not word.isascii())
 
 
 def _payment_problem(path, line, url, channel_hosts) -> Problem | None:
@@ -154,7 +226,8 @@ def _payment_problem(path, line, url, channel_hosts) -> Problem | None:
     hosts = ", ".join(channel_hosts) or "none"
     shown = _short(url)
     return Problem(
-        path, line,
+        path,
+        line,
         f"the link '{shown}' goes to a payment or donation page that is not one of the site's checkout "
         f"channels (https on {hosts}): a wrong or tampered link would send donations elsewhere",
         "remove the link and point readers to the campaign's tiers instead, e.g. "
@@ -170,6 +243,7 @@ def _payment_problem(path, line, url, channel_hosts) -> Problem | None:
 
 # ------------------------------------------------------------ raw HTML
 
+
 def _element_problem(path, line, tag) -> Problem:
     shown = f"<{tag}>"
     if tag in SCRIPTS:
@@ -177,8 +251,10 @@ def _element_problem(path, line, tag) -> Problem:
         what_zh = f"{shown} 是脚本；网站不运行任何脚本，不会发布它"
         fix, fix_zh = "remove it", "请删除它"
     elif tag in EMBEDS:
-        what = (f"{shown} embeds another page or program; the site loads nothing from other sites "
-                "and does not publish it")
+        what = (
+            f"{shown} embeds another page or program; the site loads nothing from other sites "
+            "and does not publish it"
+        )
         what_zh = f"{shown} 会嵌入别的网页或程序；网站不从其他网站加载任何内容，不会发布它"
         fix = "remove it and write a link instead: [what it shows](https://...)"
         fix_zh = "请删除它，改写成链接：[内容说明](https://...)"
@@ -188,10 +264,14 @@ def _element_problem(path, line, tag) -> Problem:
         fix = "remove it; to ask readers to get in touch, link an e-mail address: [write to us](mailto:...)"
         fix_zh = "请删除它；如需读者联系，请链接电子邮件：[给我们写信](mailto:...)"
     elif tag in DRAWINGS:
-        what = f"{shown} (a drawing or formula written in HTML) can carry script; the site does not publish it"
+        what = (
+            f"{shown} (a drawing or formula written in HTML) can carry script; the site does not publish it"
+        )
         what_zh = f"{shown}（用 HTML 写的图形或公式）可能带脚本；网站不会发布它"
         fix = "save the drawing as PNG in content/images/ and show it with ![what it shows]({static}/images/<name>.png)"
-        fix_zh = "请把图另存为 PNG 放进 content/images/，用 ![图片内容说明]({static}/images/<文件名>.png) 插入"
+        fix_zh = (
+            "请把图另存为 PNG 放进 content/images/，用 ![图片内容说明]({static}/images/<文件名>.png) 插入"
+        )
     elif tag in STYLES:
         what = f"{shown} changes how the page looks; the look comes from the site's theme, so it is not published"
         what_zh = f"{shown} 会改变页面样式；样式由网站主题决定，不会发布它"
@@ -200,8 +280,10 @@ def _element_problem(path, line, tag) -> Problem:
     elif tag in MEDIA:
         what = f"{shown} (video, sound or an image map) is not published"
         what_zh = f"{shown}（视频、音频或图像热区）不会发布"
-        fix = ("remove it; show a picture with ![what it shows]({static}/images/<name>.jpg) or link "
-               "the video: [what it shows](https://...)")
+        fix = (
+            "remove it; show a picture with ![what it shows]({static}/images/<name>.jpg) or link "
+            "the video: [what it shows](https://...)"
+        )
         fix_zh = "请删除它；图片用 ![图片内容说明]({static}/images/<文件名>.jpg) 插入，视频请写成链接：[内容说明](https://...)"
     elif tag in PAGE_PARTS:
         what = f"{shown} belongs to a whole web page, not to the text of a story; it is not published"
@@ -210,8 +292,10 @@ def _element_problem(path, line, tag) -> Problem:
     else:
         what = f"the HTML element {shown} is not published (the site removes it and keeps only its text)"
         what_zh = f"HTML 元素 {shown} 不会发布（网站会删掉它，只保留其中的文字）"
-        fix = ("write it in Markdown: *italic*, **bold**, [a link](https://...), "
-               "![a picture]({static}/images/<name>.jpg), or remove it")
+        fix = (
+            "write it in Markdown: *italic*, **bold**, [a link](https://...), "
+            "![a picture]({static}/images/<name>.jpg), or remove it"
+        )
         fix_zh = "请用 Markdown 写：*斜体*、**粗体**、[链接](https://...)、![图片]({static}/images/<文件名>.jpg)，或删除它"
     return Problem(path, line, what, fix, message_zh=what_zh, fix_zh=fix_zh)
 
@@ -220,20 +304,26 @@ def _attribute_problem(path, line, tag, name) -> Problem:
     on = f" on <{tag}>" if tag else ""
     if name.startswith("on"):
         return Problem(
-            path, line, f"the attribute '{name}'{on} runs script (an event handler); the site does not publish it",
+            path,
+            line,
+            f"the attribute '{name}'{on} runs script (an event handler); the site does not publish it",
             "remove the attribute",
             message_zh=f"{on and f'<{tag}> 的'}属性“{name}”会运行脚本（事件处理器）；网站不会发布它",
             fix_zh="请删除这个属性",
         )
     if name == "style":
         return Problem(
-            path, line, f"the attribute 'style'{on} is not published: the look comes from the site's theme",
+            path,
+            line,
+            f"the attribute 'style'{on} is not published: the look comes from the site's theme",
             "remove it; for emphasis write *italic* or **bold**",
             message_zh=f"{on and f'<{tag}> 的'}属性“style”不会发布：样式由网站主题决定",
             fix_zh="请删除它；要强调请写 *斜体* 或 **粗体**",
         )
     return Problem(
-        path, line, f"the attribute '{name}'{on} is not published (the site removes it)",
+        path,
+        line,
+        f"the attribute '{name}'{on} is not published (the site removes it)",
         "remove the attribute; links, pictures and emphasis are written in Markdown",
         message_zh=f"{on and f'<{tag}> 的'}属性“{name}”不会发布（网站会删掉它）",
         fix_zh="请删除这个属性；链接、图片和强调都用 Markdown 写",
@@ -242,7 +332,8 @@ def _attribute_problem(path, line, tag, name) -> Problem:
 
 def _foreign_picture(path, line, target) -> Problem:
     return Problem(
-        path, line,
+        path,
+        line,
         f"the picture '{_short(target)}' is on another site (a picture from another site can track "
         "every reader); the site does not publish it",
         "save it in content/images/ and show it with ![alt text]({static}/images/<name>): "
@@ -273,8 +364,9 @@ def _masked(text: str) -> str:
     return AUTOMAIL.sub(blank, AUTOLINK.sub(blank, text))
 
 
-def html_problems(path: str, text: str, first_line: int = 1, *, known_pictures=frozenset(),
-                  payment=None) -> list[Problem]:
+def html_problems(
+    path: str, text: str, first_line: int = 1, *, known_pictures=frozenset(), payment=None
+) -> list[Problem]:
     """Problems with the raw HTML and the addresses of `text`, a Markdown text whose line 1 is `first_line`.
 
     known_pictures: (line, target) of pictures image_rules already reports.
@@ -344,9 +436,11 @@ def html_problems(path: str, text: str, first_line: int = 1, *, known_pictures=f
 
 # ------------------------------------------------------------ header fields
 
+
 def _field_problem(path, line, label, value) -> Problem:
     return Problem(
-        path, line,
+        path,
+        line,
         f"{label} is shown as plain text, but '{_short(value)}' holds HTML: the tags would show as typed "
         "(and script or event handlers in them are never published)",
         f"write {label} as words only, without < > tags",
@@ -360,7 +454,8 @@ def _control_problem(path, line, label, char) -> Problem:
     where = f"{label} holds" if label else "this line holds"
     where_zh = f"{label} 里有" if label else "这一行有"
     return Problem(
-        path, line,
+        path,
+        line,
         f"{where} an invisible control character (U+{ord(char):04X}, often pasted from Word or a chat app), "
         "which web pages and the feeds cannot carry",
         "delete it: retype the words around it, or paste the text as plain text",
@@ -390,14 +485,21 @@ def field_problems(source, settings: Mapping, payment=None) -> Iterable[Problem]
         if key in formatted:
             # Rendered as Markdown, then sanitized as the text is: the same rules.
             for problem in html_problems(source.path, value, line, payment=payment):
-                yield Problem(problem.path, problem.line, f"{key.capitalize()}: {problem.message}", problem.fix,
-                              problem.severity, message_zh=f"{key.capitalize()}：{problem.message_zh}",
-                              fix_zh=problem.fix_zh)
+                yield Problem(
+                    problem.path,
+                    problem.line,
+                    f"{key.capitalize()}: {problem.message}",
+                    problem.fix,
+                    problem.severity,
+                    message_zh=f"{key.capitalize()}：{problem.message_zh}",
+                    fix_zh=problem.fix_zh,
+                )
         elif key in TEXT_FIELDS and TAG_START.search(value):
             yield _field_problem(source.path, line, key.capitalize(), value)
 
 
 # ------------------------------------------------------------ the source check
+
 
 def check_html(sources, rules) -> Iterable[Problem]:
     """Raw HTML, addresses and payment links of every story and page, text and header."""
@@ -417,6 +519,13 @@ def check_html(sources, rules) -> Iterable[Problem]:
         first = source.front.body_line
         body = "\n".join(visible.get(number, "") for number in range(first, last + 1))
         here = relative_to_content(source.path, rules.content_root)
-        known = frozenset((ref.line, ref.target) for ref in image_refs(source, here, page_urls.get(source.path))
-                          if ref.path is None) if "<img" in text.lower() else frozenset()
+        known = (
+            frozenset(
+                (ref.line, ref.target)
+                for ref in image_refs(source, here, page_urls.get(source.path))
+                if ref.path is None
+            )
+            if "<img" in text.lower()
+            else frozenset()
+        )
         yield from html_problems(source.path, body, first, known_pictures=known, payment=payment)

@@ -72,6 +72,7 @@ PICTURE_EXTENSIONS = RASTER | UNREADABLE
 def is_raster(path: str) -> bool:
     return suffix(path) in RASTER
 
+
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 PLACEHOLDER = re.compile(r"^[{|](?:static|attach|filename)[}|]")
 MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
@@ -125,7 +126,7 @@ def resolve(target: str, here: str, page_url: str | None) -> tuple[str | None, b
     path = unquote(urlsplit(target).path)
     placeholder = PLACEHOLDER.match(path)
     if placeholder:
-        path = path[placeholder.end():]
+        path = path[placeholder.end() :]
         joined = path[1:] if path.startswith("/") else posixpath.join(posixpath.dirname(here), path)
     elif path.startswith("/"):
         joined = path[1:]
@@ -142,7 +143,7 @@ def hero_path(value: str) -> str:
     value = value.strip()
     placeholder = PLACEHOLDER.match(value)
     if placeholder:
-        value = value[placeholder.end():]
+        value = value[placeholder.end() :]
     return posixpath.normpath(value.lstrip("/"))
 
 
@@ -152,8 +153,16 @@ def image_refs(source, here: str, page_url: str | None) -> list[ImageRef]:
     refs = []
     if values.get("image"):
         path = hero_path(values["image"])
-        refs.append(ImageRef(values["image"], path, values.get("image_alt", ""),
-                             source.front.line_of("image"), hero=True, outside=path.startswith("..")))
+        refs.append(
+            ImageRef(
+                values["image"],
+                path,
+                values.get("image_alt", ""),
+                source.front.line_of("image"),
+                hero=True,
+                outside=path.startswith(".."),
+            )
+        )
     if "![" not in source.text and "<img" not in source.text.lower():
         return refs  # no picture in the text
     lines = body_lines(source.text, source.front.body_line)
@@ -196,6 +205,7 @@ def linked_originals(source, here: str, page_url: str | None) -> Iterable[tuple[
 
 # ------------------------------------------------------------ field check
 
+
 def image_path(value: str, rules):
     path = hero_path(value)
     extension = suffix(path)
@@ -213,13 +223,15 @@ def image_path(value: str, rules):
         return (
             f"'{value}' is not a picture this site can publish",
             "use a JPEG, PNG or WebP file",
-            f"“{value}”不是本网站能发布的图片格式", "请使用 JPEG、PNG 或 WebP 文件",
+            f"“{value}”不是本网站能发布的图片格式",
+            "请使用 JPEG、PNG 或 WebP 文件",
         )
     if rules.content_files is not None and path not in rules.content_files:
         return (
             f"there is no file {rules.content_root}/{path}",
             "check the spelling, or put the picture there",
-            f"找不到文件 {rules.content_root}/{path}", "请检查拼写，或把图片放到这个位置",
+            f"找不到文件 {rules.content_root}/{path}",
+            "请检查拼写，或把图片放到这个位置",
         )
     return None
 
@@ -236,6 +248,7 @@ def _unreadable(target: str):
 
 # ------------------------------------------------------------ source check
 
+
 def check_images(sources, rules) -> Iterable[Problem]:
     """Alt text in the page's language, pictures on this site, no photo without consent."""
     page_urls = dict(rules.source_urls)
@@ -245,8 +258,10 @@ def check_images(sources, rules) -> Iterable[Problem]:
         if here in rules.taken_down:
             continue
         page_url = page_urls.get(source.path)
-        no_photos = source.kind == "story" and source.front.values.get(
-            "photos", "").strip().lower() in ("no", "false")
+        no_photos = source.kind == "story" and source.front.values.get("photos", "").strip().lower() in (
+            "no",
+            "false",
+        )
         for ref in image_refs(source, here, page_url):
             if ref.path in hidden and not ref.outside:
                 # Withdrawal wins: the build removes it from this page; nothing else about it matters.
@@ -255,7 +270,8 @@ def check_images(sources, rules) -> Iterable[Problem]:
             yield from _check_ref(source, ref, rules, no_photos)
         for line, target, path in linked_originals(source, here, page_url):
             yield Problem(
-                source.path, line,
+                source.path,
+                line,
                 f"the link '{target}' leads to the original picture {path}, which is never published "
                 "(it may hold the GPS position where it was taken)",
                 f"show it as a picture instead: ![what it shows]({target})",
@@ -270,7 +286,8 @@ def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Proble
     if not ref.hero:  # the hero's path is checked as a field
         if ref.path is None:
             yield Problem(
-                source.path, ref.line,
+                source.path,
+                ref.line,
                 f"the picture '{ref.target}' is on another site",
                 "save it in content/images/ and show it with ![alt text]({static}/images/<name>): "
                 "this site loads nothing from other hosts",
@@ -279,45 +296,69 @@ def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Proble
             )
             return
         if ref.outside:
-            yield Problem(source.path, ref.line, f"the picture '{ref.target}' is outside the content folder",
-                          "put it in content/images/ and link it with {static}/images/<name>",
-                          message_zh=f"图片“{ref.target}”不在 content 文件夹里",
-                          fix_zh="请把它放进 content/images/，用 {static}/images/<文件名> 插入")
+            yield Problem(
+                source.path,
+                ref.line,
+                f"the picture '{ref.target}' is outside the content folder",
+                "put it in content/images/ and link it with {static}/images/<name>",
+                message_zh=f"图片“{ref.target}”不在 content 文件夹里",
+                fix_zh="请把它放进 content/images/，用 {static}/images/<文件名> 插入",
+            )
             return
         if suffix(ref.path) in UNREADABLE:
             what, fix, what_zh, fix_zh = _unreadable(ref.target)
             yield Problem(source.path, ref.line, what, fix, message_zh=what_zh, fix_zh=fix_zh)
             return
-        if (ref.raster and not PLACEHOLDER.match(ref.target) and rules.content_files is not None
-                and ref.path not in rules.content_files):
-            yield Problem(source.path, ref.line,
-                          f"the picture '{ref.target}' is not in the content folder ({ref.path})",
-                          "check the path, or write it as {static}/images/<name>",
-                          message_zh=f"图片“{ref.target}”不在 content 文件夹里（{ref.path}）",
-                          fix_zh="请检查路径，或写成 {static}/images/<文件名>")
+        if (
+            ref.raster
+            and not PLACEHOLDER.match(ref.target)
+            and rules.content_files is not None
+            and ref.path not in rules.content_files
+        ):
+            yield Problem(
+                source.path,
+                ref.line,
+                f"the picture '{ref.target}' is not in the content folder ({ref.path})",
+                "check the path, or write it as {static}/images/<name>",
+                message_zh=f"图片“{ref.target}”不在 content 文件夹里（{ref.path}）",
+                fix_zh="请检查路径，或写成 {static}/images/<文件名>",
+            )
     severity = ERROR if rules.strict else WARNING
     script = ALT_SCRIPTS.get(source.lang)
     if not ref.alt.strip():
-        how = "add 'Image_alt: <what it shows>' below Image:" if ref.hero else (
-            "write it between the brackets: ![what the picture shows](...)")
-        how_zh = "请在 Image: 下面加一行“Image_alt: 图片内容说明”" if ref.hero else (
-            "请写在方括号里：![图片内容说明](...)")
+        how = (
+            "add 'Image_alt: <what it shows>' below Image:"
+            if ref.hero
+            else ("write it between the brackets: ![what the picture shows](...)")
+        )
+        how_zh = (
+            "请在 Image: 下面加一行“Image_alt: 图片内容说明”"
+            if ref.hero
+            else ("请写在方括号里：![图片内容说明](...)")
+        )
         yield Problem(
-            source.path, ref.line, f"the picture {shown} has no alt text",
+            source.path,
+            ref.line,
+            f"the picture {shown} has no alt text",
             f"{how}, in the language of this page, for people who cannot see it",
-            severity, message_zh=f"图片 {shown} 没有替代文字（alt）",
+            severity,
+            message_zh=f"图片 {shown} 没有替代文字（alt）",
             fix_zh=f"{how_zh}，用本页面的语言，写给看不见图片的人",
         )
     elif script and not script[0].search(ref.alt):
         yield Problem(
-            source.path, ref.line, f"{where} of {shown} is not in {script[1]}, the language of this page",
+            source.path,
+            ref.line,
+            f"{where} of {shown} is not in {script[1]}, the language of this page",
             f"write the alt text in {script[1]}",
-            severity, message_zh=f"{shown} 的替代文字不是本页面的语言（{script[2]}）",
+            severity,
+            message_zh=f"{shown} 的替代文字不是本页面的语言（{script[2]}）",
             fix_zh=f"请用{script[2]}写替代文字",
         )
     if no_photos and ref.path and not ref.outside and not ref.illustration:
         yield Problem(
-            source.path, ref.line,
+            source.path,
+            ref.line,
             f"Photos: no, but {shown} is a photo (only pictures in {ILLUSTRATIONS} count as drawings)",
             "remove the photo, use an illustration instead, or record her consent to photos "
             "with 'Photos: yes'",
@@ -327,6 +368,7 @@ def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Proble
 
 
 # ------------------------------------------------------------ withdrawal
+
 
 def withdrawn_pictures(down_sources, content_root: str, page_url_of=lambda source: None) -> frozenset[str]:
     """Paths in the content folder of every picture the stories taken down show (drawings excepted).
@@ -375,7 +417,8 @@ def _page_url_of(rules):
 
 def _withdrawn_picture(source, ref: ImageRef) -> Problem:
     return Problem(
-        source.path, ref.line,
+        source.path,
+        ref.line,
         f"the picture {ref.path} is shown by a story taken down (Consent: withdrawn), so it is "
         "published nowhere: the build leaves it out of this page",
         "remove the picture (and any mention of her) from this page",
@@ -451,8 +494,9 @@ def files_below(root, folder: str = "", ignores=(".#*",)) -> list[str]:
         return []
     if os.path.isfile(start):
         return [folder]
-    return sorted(path for path, entry in _entries_below(root, folder, ignores)
-                  if entry.is_file(follow_symlinks=False))
+    return sorted(
+        path for path, entry in _entries_below(root, folder, ignores) if entry.is_file(follow_symlinks=False)
+    )
 
 
 def _links_to_files(sources, rules, sources_rel) -> Iterable[Problem]:
@@ -462,7 +506,13 @@ def _links_to_files(sources, rules, sources_rel) -> Iterable[Problem]:
         here = relative_to_content(source.path, rules.content_root)
         page_url = page_urls.get(source.path)
         for number, line in body_lines(source.text, source.front.body_line):
-            if "(" not in line and ":" not in line and "=" not in line and "{" not in line and "|" not in line:
+            if (
+                "(" not in line
+                and ":" not in line
+                and "=" not in line
+                and "{" not in line
+                and "|" not in line
+            ):
                 continue
             seen = set()
             for pattern in LINK_TARGETS:
@@ -472,8 +522,9 @@ def _links_to_files(sources, rules, sources_rel) -> Iterable[Problem]:
                         continue
                     seen.add(target)
                     for part in target.split(",") if "," in target else [target]:
-                        problem = _link_problem(source, number, part.strip(), here, page_url, rules,
-                                                sources_rel)
+                        problem = _link_problem(
+                            source, number, part.strip(), here, page_url, rules, sources_rel
+                        )
                         if problem:
                             yield problem
                             break
@@ -495,7 +546,8 @@ def _link_problem(source, number, target, here, page_url, rules, sources_rel) ->
         return None  # not a file of the content folder (links.py reports what does not exist)
     shown = _shown(rules, path)
     return Problem(
-        source.path, number,
+        source.path,
+        number,
         f"'{target}' leads to {shown}, which the site never publishes: only pictures are published, "
         "re-encoded without their metadata; no other file of the content folder is copied "
         "(an SVG can carry script, a PDF may be a scanned consent form)",
@@ -511,7 +563,8 @@ def _link_problem(source, number, target, here, page_url, rules, sources_rel) ->
 
 def symlink_problem(shown: str) -> Problem:
     return Problem(
-        shown, 1,
+        shown,
+        1,
         "this is a symbolic link (a shortcut to another file or folder); the build never follows "
         "one, so nothing outside the content folder can be published through it",
         "replace the link with the file itself: delete the link and copy the file (or folder) here",
@@ -523,7 +576,8 @@ def symlink_problem(shown: str) -> Problem:
 
 def _not_published(shown: str) -> Problem:
     return Problem(
-        shown, 1,
+        shown,
+        1,
         "this file is not published: the site publishes only pictures (re-encoded, without their "
         "metadata), never other files of the content folder (a PDF may be a consent form, an SVG "
         "can carry script)",

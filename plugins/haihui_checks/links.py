@@ -117,14 +117,21 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
             hint = f"did you mean '{{{what}}}/{close}'?"
             hint_zh = f"是不是想写“{{{what}}}/{close}”？"
         else:
-            hint = ("check the path: after '{" + what + "}' a path that starts with / starts at the "
-                    f"{rules.content_root or 'content'} folder, otherwise at this file's folder")
-            hint_zh = (f"请检查路径：“{{{what}}}”后面以 / 开头的路径从 {rules.content_root or 'content'} "
-                       "文件夹算起，否则从本文件所在的文件夹算起")
+            hint = (
+                "check the path: after '{" + what + "}' a path that starts with / starts at the "
+                f"{rules.content_root or 'content'} folder, otherwise at this file's folder"
+            )
+            hint_zh = (
+                f"请检查路径：“{{{what}}}”后面以 / 开头的路径从 {rules.content_root or 'content'} "
+                "文件夹算起，否则从本文件所在的文件夹算起"
+            )
         return Problem(
-            source.path, line,
-            f"the link '{shown}' points to {root}{rel}, which does not exist", hint,
-            message_zh=f"链接“{shown}”指向 {root}{rel}，这个文件不存在", fix_zh=hint_zh,
+            source.path,
+            line,
+            f"the link '{shown}' points to {root}{rel}, which does not exist",
+            hint,
+            message_zh=f"链接“{shown}”指向 {root}{rel}，这个文件不存在",
+            fix_zh=hint_zh,
         )
     in_static = any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in rules.static_paths)
     if what == "filename" and rel in rules.taken_down:
@@ -132,7 +139,8 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
     if what == "filename" and rel.endswith(".md") and rel not in sources_rel:
         # check_sources leaves out stories taken down: they are not built.
         return Problem(
-            source.path, line,
+            source.path,
+            line,
             f"the link '{shown}' points to {root}{rel}, which is not published: a story taken down "
             "(Consent: withdrawn) or a file outside the story and page folders",
             "remove the link, or link a published story or page",
@@ -142,7 +150,8 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
         )
     if what == "filename" and rel not in sources_rel and not in_static:
         return Problem(
-            source.path, line,
+            source.path,
+            line,
             f"the link '{shown}' points to {root}{rel}, which is neither a story, a page nor a "
             "file the site publishes",
             f"for a photo or a document use '{{static}}{target}'",
@@ -151,7 +160,8 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
         )
     if what in ("static", "attach") and rel in sources_rel:
         return Problem(
-            source.path, line,
+            source.path,
+            line,
             f"the link '{shown}' points to a story or page with {{{what}}}",
             f"link stories and pages with '{{filename}}{target}'",
             message_zh=f"链接“{shown}”用 {{{what}}} 指向了一个故事或页面",
@@ -163,7 +173,8 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
 def _taken_down_problem(source, line, shown) -> Problem:
     """A link to a story taken down: removed from the page (text kept), never a stop."""
     return Problem(
-        source.path, line,
+        source.path,
+        line,
         f"the link '{shown}' goes to a story taken down (Consent: withdrawn); the page shows "
         "its text without the link",
         "remove the link, and any mention of her, from this page",
@@ -185,15 +196,22 @@ def _address_problem(source, line, target, url, rules) -> Problem | None:
     example = "{filename}/pages/about.en.md"
     if page_like:
         hint = (f"did you mean /{close}? " if close is not None else "") + (
-            f"Better, link the Markdown file, e.g. ({example}): Pelican then writes the right address")
+            f"Better, link the Markdown file, e.g. ({example}): Pelican then writes the right address"
+        )
         hint_zh = (f"是不是想写 /{close}？" if close is not None else "") + (
-            f"更好的办法是链接到 Markdown 文件，例如（{example}），Pelican 会自动写出正确的网址")
+            f"更好的办法是链接到 Markdown 文件，例如（{example}），Pelican 会自动写出正确的网址"
+        )
         return Problem(
-            source.path, line, f"the link '{target}' goes to /{url}, which is not a page of this site",
-            hint, message_zh=f"链接“{target}”指向 /{url}，本网站没有这个页面", fix_zh=hint_zh,
+            source.path,
+            line,
+            f"the link '{target}' goes to /{url}, which is not a page of this site",
+            hint,
+            message_zh=f"链接“{target}”指向 /{url}，本网站没有这个页面",
+            fix_zh=hint_zh,
         )
     return Problem(
-        source.path, line,
+        source.path,
+        line,
         f"the link '{target}' goes to /{url}, which is not a file in the content or the theme",
         "if a plugin writes it, ignore this; otherwise put the file in content/images/ and "
         "link it with {static}/images/<name>. The publish build checks it on the built site",
@@ -219,8 +237,11 @@ def check_links(sources, rules) -> Iterable[Problem]:
                 for match in REFERENCE.finditer(line):
                     what, target = match["what"], match["target"]
                     path = unquote(urlsplit(target).path)
-                    rel = path[1:] if path.startswith("/") else posixpath.normpath(
-                        posixpath.join(posixpath.dirname(here), path))
+                    rel = (
+                        path[1:]
+                        if path.startswith("/")
+                        else posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+                    )
                     problem = _reference_problem(source, number, what, target, rel, rules, sources_rel)
                     if problem:
                         yield problem

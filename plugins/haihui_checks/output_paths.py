@@ -66,6 +66,7 @@ def path_key(path: str) -> str:
 
 # ------------------------------------------------------------ what the build writes
 
+
 def _rule_parts(rule) -> tuple[int, str]:
     """(first page, SAVE_AS) of a PAGINATION_PATTERNS rule (a tuple, or Pelican's PaginationRule)."""
     return int(rule[0]), str(rule[2])
@@ -82,8 +83,9 @@ def pagination_pattern(settings: Mapping, first_page: str) -> re.Pattern | None:
         if min_page == 1:
             continue  # the first page is the listing itself
         try:
-            spelled = save_as.format(save_as=first_page, name=name, base_name=base_name,
-                                     extension=extension, number=marker, url="")
+            spelled = save_as.format(
+                save_as=first_page, name=name, base_name=base_name, extension=extension, number=marker, url=""
+            )
         except (KeyError, IndexError):
             continue
         shapes.append(re.escape(path_key(spelled.removeprefix("/"))).replace(re.escape(marker), "[0-9]+"))
@@ -102,14 +104,24 @@ def owned_by_build(settings: Mapping) -> list[Owned]:
             owned.append(Owned(written.path, written.what, written.what_zh))
             later = pagination_pattern(settings, written.path) if written.paginated else None
             if later is not None:
-                owned.append(Owned(written.path, f"a later page of {written.what}",
-                                   f"{written.what_zh}的后续分页", pattern=later))
+                owned.append(
+                    Owned(
+                        written.path,
+                        f"a later page of {written.what}",
+                        f"{written.what_zh}的后续分页",
+                        pattern=later,
+                    )
+                )
     if "haihui_checks" in plugins and settings.get("CHECK_REPORT_URL"):
         for lang, spec in languages.items():
             url = settings["CHECK_REPORT_URL"].format(prefix=spec.get("prefix", ""))
-            owned.append(Owned(f"{url}index.html" if url.endswith("/") or not url else url,
-                               f"the preview problems page ({spec.get('name', lang)})",
-                               f"预览问题列表页（{spec.get('name', lang)}）"))
+            owned.append(
+                Owned(
+                    f"{url}index.html" if url.endswith("/") or not url else url,
+                    f"the preview problems page ({spec.get('name', lang)})",
+                    f"预览问题列表页（{spec.get('name', lang)}）",
+                )
+            )
     if "haihui_tiers" in plugins:
         for kind, path in settings.get("FUND_USE_DATA_FILES", {}).items():
             owned.append(Owned(path, f"the fund-use open data ({kind})", f"善款使用公开数据（{kind}）"))
@@ -122,8 +134,11 @@ def owned_by_build(settings: Mapping) -> list[Owned]:
         owned.append(Owned(f"{folder}/", f"the pictures folder {folder}/", f"图片文件夹 {folder}/"))
     theme = str(settings.get("THEME_STATIC_DIR", "theme")).strip("/")
     if theme:
-        owned.append(Owned(f"{theme}/", f"the theme's folder {theme}/ (CSS, icons)",
-                           f"主题文件夹 {theme}/（CSS、图标）"))
+        owned.append(
+            Owned(
+                f"{theme}/", f"the theme's folder {theme}/ (CSS, icons)", f"主题文件夹 {theme}/（CSS、图标）"
+            )
+        )
     return owned
 
 
@@ -132,20 +147,26 @@ def reserved_names(settings: Mapping, owned: list[Owned]) -> dict[str, tuple[str
     the language codes and the folders the build writes into."""
     names: dict[str, tuple[str, str]] = {}
     for lang, spec in settings.get("LANGUAGES", {}).items():
-        names.setdefault(lang.casefold(), (f"the language code of {spec.get('name', lang)}",
-                                           f"{spec.get('name', lang)}的语言代码"))
+        names.setdefault(
+            lang.casefold(),
+            (f"the language code of {spec.get('name', lang)}", f"{spec.get('name', lang)}的语言代码"),
+        )
         prefix = spec.get("prefix", "").strip("/")
         if prefix:
-            names.setdefault(prefix.casefold(), (f"the folder of the {spec.get('name', lang)} site",
-                                                 f"{spec.get('name', lang)}网站的文件夹"))
+            names.setdefault(
+                prefix.casefold(),
+                (f"the folder of the {spec.get('name', lang)} site", f"{spec.get('name', lang)}网站的文件夹"),
+            )
     data_files = set(settings.get("FUND_USE_DATA_FILES", {}).values())  # beside the fund-use page
     for item in owned:
         if item.path in data_files:
             continue
         rest = _without_prefix(item.path, settings)
         if "/" in rest:
-            names.setdefault(path_key(rest.split("/", 1)[0]), (f"a folder the site writes ({item.what})",
-                                                               f"网站自己使用的文件夹（{item.what_zh}）"))
+            names.setdefault(
+                path_key(rest.split("/", 1)[0]),
+                (f"a folder the site writes ({item.what})", f"网站自己使用的文件夹（{item.what_zh}）"),
+            )
     for key in ("DRAFT_SAVE_AS", "DRAFT_PAGE_SAVE_AS"):
         pattern = str(settings.get(key, "drafts/"))
         if "/" in pattern and "{" not in pattern.split("/", 1)[0]:
@@ -158,11 +179,12 @@ def _without_prefix(path: str, settings: Mapping, lang: str | None = None) -> st
     for code, spec in settings.get("LANGUAGES", {}).items():
         prefix = spec.get("prefix", "")
         if prefix and (lang is None or code == lang) and path.startswith(prefix):
-            return path[len(prefix):]
+            return path[len(prefix) :]
     return path
 
 
 # ------------------------------------------------------------ how an address is spelled
+
 
 def address_problem(value: str, field: str) -> tuple[str, str, str, str, bool] | None:
     """What is wrong with a Save_as or Url value: (what, fix, what_zh, fix_zh, stops_the_check).
@@ -171,10 +193,14 @@ def address_problem(value: str, field: str) -> tuple[str, str, str, str, bool] |
     collision is looked for.
     """
     label = field
-    fix = (f"write a place inside the site with lower-case letters, digits and hyphens, e.g. "
-           f"{EXAMPLE}; or remove Save_as and Url so the page's address comes from its Slug")
-    fix_zh = (f"请写网站内的位置，只用小写字母、数字和连字符，例如 {EXAMPLE_ZH}；或者删除 Save_as 和 Url，"
-              "让页面地址由 Slug 决定")
+    fix = (
+        f"write a place inside the site with lower-case letters, digits and hyphens, e.g. "
+        f"{EXAMPLE}; or remove Save_as and Url so the page's address comes from its Slug"
+    )
+    fix_zh = (
+        f"请写网站内的位置，只用小写字母、数字和连字符，例如 {EXAMPLE_ZH}；或者删除 Save_as 和 Url，"
+        "让页面地址由 Slug 决定"
+    )
 
     def wrong(what, what_zh, stops=True):
         return (f"{label} '{value}' {what}", fix, f"{label}“{value}”{what_zh}", fix_zh, stops)
@@ -184,11 +210,15 @@ def address_problem(value: str, field: str) -> tuple[str, str, str, str, bool] |
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         return wrong("has a control character", "含有控制字符")
     if value.startswith(("/", "~")):
-        return wrong("starts at the root of the computer, outside the site's output folder",
-                     "从电脑的根目录算起，超出了网站的输出文件夹")
+        return wrong(
+            "starts at the root of the computer, outside the site's output folder",
+            "从电脑的根目录算起，超出了网站的输出文件夹",
+        )
     if ":" in value:
-        return wrong("has a colon: a drive (C:) or another site (https://) is not a place in this site",
-                     "含有冒号：盘符（C:）或其他网站（https://）都不是本网站里的位置")
+        return wrong(
+            "has a colon: a drive (C:) or another site (https://) is not a place in this site",
+            "含有冒号：盘符（C:）或其他网站（https://）都不是本网站里的位置",
+        )
     parts = value.split("/")
     if field == "Url" and len(parts) > 1 and parts[-1] == "":
         parts = parts[:-1]  # an address may end with / (a folder's index.html)
@@ -202,14 +232,21 @@ def address_problem(value: str, field: str) -> tuple[str, str, str, str, bool] |
         return wrong("has a '.' part", "含有“.”这一段")
     for part in parts:
         if part.startswith("."):
-            return wrong(f"names a hidden file ('{part}'), which web servers treat as configuration",
-                         f"指向隐藏文件（“{part}”），网页服务器会把它当作配置文件")
+            return wrong(
+                f"names a hidden file ('{part}'), which web servers treat as configuration",
+                f"指向隐藏文件（“{part}”），网页服务器会把它当作配置文件",
+            )
         if not SAFE_PART.match(part):
-            return wrong(f"has '{part}', with a character other than a-z, 0-9, '-', '_' or '.'",
-                         f"其中“{part}”含有 a-z、0-9、-、_、. 以外的字符")
+            return wrong(
+                f"has '{part}', with a character other than a-z, 0-9, '-', '_' or '.'",
+                f"其中“{part}”含有 a-z、0-9、-、_、. 以外的字符",
+            )
     if not (field == "Url" and value.endswith("/")) and not value.endswith(".html"):
-        return wrong("does not end with .html: a page is an HTML file",
-                     "不是以 .html 结尾：页面是 HTML 文件", stops=False)
+        return wrong(
+            "does not end with .html: a page is an HTML file",
+            "不是以 .html 结尾：页面是 HTML 文件",
+            stops=False,
+        )
     return None
 
 
@@ -223,24 +260,33 @@ def _save_as_of(url: str) -> str:
 
 # ------------------------------------------------------------ collisions
 
+
 def _where(claim: Claim) -> str:
     return f"{claim.source}:{claim.line}"
 
 
 def _move_fix(claim: Claim) -> tuple[str, str]:
     if claim.from_slug:
-        return (f"give this {claim.kind} another Slug (its file comes from its Slug)",
-                f"请给这个{'故事' if claim.kind == 'story' else '页面'}换一个 Slug（文件位置由 Slug 决定）")
-    return ("choose another Save_as and Url, or remove both so the address comes from the Slug",
-            "请换一个 Save_as 和 Url，或者把两行都删除，让地址由 Slug 决定")
+        return (
+            f"give this {claim.kind} another Slug (its file comes from its Slug)",
+            f"请给这个{'故事' if claim.kind == 'story' else '页面'}换一个 Slug（文件位置由 Slug 决定）",
+        )
+    return (
+        "choose another Save_as and Url, or remove both so the address comes from the Slug",
+        "请换一个 Save_as 和 Url，或者把两行都删除，让地址由 Slug 决定",
+    )
 
 
 def _claim_said(claim: Claim) -> tuple[str, str]:
     if claim.from_slug:
-        return (f"Slug '{claim.slug}' puts this {claim.kind} at {claim.file}",
-                f"Slug“{claim.slug}”让这个{'故事' if claim.kind == 'story' else '页面'}写到 {claim.file}")
-    return (f"{claim.field} puts this {claim.kind} at {claim.file}",
-            f"{claim.field} 让这个{'故事' if claim.kind == 'story' else '页面'}写到 {claim.file}")
+        return (
+            f"Slug '{claim.slug}' puts this {claim.kind} at {claim.file}",
+            f"Slug“{claim.slug}”让这个{'故事' if claim.kind == 'story' else '页面'}写到 {claim.file}",
+        )
+    return (
+        f"{claim.field} puts this {claim.kind} at {claim.file}",
+        f"{claim.field} 让这个{'故事' if claim.kind == 'story' else '页面'}写到 {claim.file}",
+    )
 
 
 def _owned_parents(owned: list[Owned]) -> dict[str, Owned]:
@@ -281,31 +327,47 @@ def collisions(claims: list[Claim], owned: list[Owned]) -> list[Problem]:
         above = None
         if hit is None and under is None and "/" in key:
             parts = key.split("/")
-            above = next((exact[f] for end in range(1, len(parts)) if (f := "/".join(parts[:end])) in exact),
-                         None)
+            above = next(
+                (exact[f] for end in range(1, len(parts)) if (f := "/".join(parts[:end])) in exact), None
+            )
         if hit is None and under is None and above is None:
             continue
         said, said_zh = _claim_said(claim)
         fix, fix_zh = _move_fix(claim)
         if hit is not None:
-            problems.append(Problem(
-                claim.source, claim.line,
-                f"{said}, which is {hit.what}: the build writes that file itself, and this {claim.kind} "
-                "would replace it", fix,
-                message_zh=f"{said_zh}，而这是{hit.what_zh}：网站自己会写这个文件，这个页面会把它替换掉",
-                fix_zh=fix_zh))
+            problems.append(
+                Problem(
+                    claim.source,
+                    claim.line,
+                    f"{said}, which is {hit.what}: the build writes that file itself, and this {claim.kind} "
+                    "would replace it",
+                    fix,
+                    message_zh=f"{said_zh}，而这是{hit.what_zh}：网站自己会写这个文件，这个页面会把它替换掉",
+                    fix_zh=fix_zh,
+                )
+            )
         elif under is not None:
-            problems.append(Problem(
-                claim.source, claim.line,
-                f"{said}, the name of the folder that holds {under.what} ({under.path})", fix,
-                message_zh=f"{said_zh}，这正是存放{under.what_zh}（{under.path}）的文件夹的名字",
-                fix_zh=fix_zh))
+            problems.append(
+                Problem(
+                    claim.source,
+                    claim.line,
+                    f"{said}, the name of the folder that holds {under.what} ({under.path})",
+                    fix,
+                    message_zh=f"{said_zh}，这正是存放{under.what_zh}（{under.path}）的文件夹的名字",
+                    fix_zh=fix_zh,
+                )
+            )
         else:
-            problems.append(Problem(
-                claim.source, claim.line,
-                f"{said}, inside {above.path}, which is a file: {above.what}", fix,
-                message_zh=f"{said_zh}，在 {above.path} 里面，但那是一个文件：{above.what_zh}",
-                fix_zh=fix_zh))
+            problems.append(
+                Problem(
+                    claim.source,
+                    claim.line,
+                    f"{said}, inside {above.path}, which is a file: {above.what}",
+                    fix,
+                    message_zh=f"{said_zh}，在 {above.path} 里面，但那是一个文件：{above.what_zh}",
+                    fix_zh=fix_zh,
+                )
+            )
     problems += _claims_against_each_other(claims, keys)
     return problems
 
@@ -326,27 +388,42 @@ def _claims_against_each_other(claims: list[Claim], keys: list[str]) -> list[Pro
         said, said_zh = _claim_said(claim)
         fix, fix_zh = _move_fix(claim)
         if earlier is not claim:
-            same_pair = (claim.from_slug and earlier.from_slug and claim.kind == earlier.kind
-                         and claim.slug == earlier.slug and claim.lang == earlier.lang)
+            same_pair = (
+                claim.from_slug
+                and earlier.from_slug
+                and claim.kind == earlier.kind
+                and claim.slug == earlier.slug
+                and claim.lang == earlier.lang
+            )
             if same_pair:
                 continue  # one Slug twice in one language: check_pairs says so
-            problems.append(Problem(
-                claim.source, claim.line,
-                f"{said}, the same file as {_where(earlier)} gives: one of the two "
-                "would silently replace the other", fix,
-                message_zh=f"{said_zh}，与 {_where(earlier)} 是同一个文件："
-                "其中一个会悄悄替换另一个", fix_zh=fix_zh))
+            problems.append(
+                Problem(
+                    claim.source,
+                    claim.line,
+                    f"{said}, the same file as {_where(earlier)} gives: one of the two "
+                    "would silently replace the other",
+                    fix,
+                    message_zh=f"{said_zh}，与 {_where(earlier)} 是同一个文件：其中一个会悄悄替换另一个",
+                    fix_zh=fix_zh,
+                )
+            )
         else:
-            problems.append(Problem(
-                claim.source, claim.line,
-                f"{said}, the name of the folder {_where(holder)} is written into "
-                f"({holder.file})", fix,
-                message_zh=f"{said_zh}，而 {_where(holder)} 要写进以它为名的文件夹"
-                f"（{holder.file}）", fix_zh=fix_zh))
+            problems.append(
+                Problem(
+                    claim.source,
+                    claim.line,
+                    f"{said}, the name of the folder {_where(holder)} is written into ({holder.file})",
+                    fix,
+                    message_zh=f"{said_zh}，而 {_where(holder)} 要写进以它为名的文件夹（{holder.file}）",
+                    fix_zh=fix_zh,
+                )
+            )
     return problems
 
 
 # ------------------------------------------------------------ the check over the headers
+
 
 def _slug_problem(source, slug: str, file: str, settings: Mapping, reserved) -> Problem | None:
     """A Slug that becomes the first folder of the page's address and is a name the site uses."""
@@ -355,14 +432,16 @@ def _slug_problem(source, slug: str, file: str, settings: Mapping, reserved) -> 
         return None
     what, what_zh = reserved[slug.casefold()]
     return Problem(
-        source.path, source.front.line_of("slug"),
+        source.path,
+        source.front.line_of("slug"),
         f"Slug '{slug}' is {what}; a page with this Slug would sit where the site keeps its own "
         "pages and files, and could replace them",
         f"choose a Slug that says what the page is about (e.g. 'our-{slug}'); these are taken: "
         + ", ".join(sorted(reserved)),
         message_zh=f"Slug“{slug}”是{what_zh}；用这个 Slug 的页面会放在网站自己的页面和文件所在的位置，"
         "可能把它们替换掉",
-        fix_zh=f"请换一个说明页面内容的 Slug（例如“our-{slug}”）；以下名字已被占用：" + "、".join(sorted(reserved)),
+        fix_zh=f"请换一个说明页面内容的 Slug（例如“our-{slug}”）；以下名字已被占用："
+        + "、".join(sorted(reserved)),
     )
 
 
@@ -385,12 +464,16 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
                 continue
             if campaign:
                 where = campaign_url.replace("{prefix}", "").replace("{slug}", "<slug>")
-                problems.append(Problem(
-                    source.path, line(key),
-                    f"{label} is ignored on a campaign page: every campaign page is at {where}",
-                    f"remove the {label} line; the Slug gives the campaign its address",
-                    message_zh=f"项目页面的 {label} 不起作用：所有项目页面都在 {where}",
-                    fix_zh=f"请删除 {label} 这一行；项目的地址由 Slug 决定"))
+                problems.append(
+                    Problem(
+                        source.path,
+                        line(key),
+                        f"{label} is ignored on a campaign page: every campaign page is at {where}",
+                        f"remove the {label} line; the Slug gives the campaign its address",
+                        message_zh=f"项目页面的 {label} 不起作用：所有项目页面都在 {where}",
+                        fix_zh=f"请删除 {label} 这一行；项目的地址由 Slug 决定",
+                    )
+                )
                 continue
             wrong = address_problem(values[key], label)
             if wrong is not None:
@@ -404,21 +487,29 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
             given, missing = ("Save_as", "Url") if "save_as" in values else ("Url", "Save_as")
             shown = values.get("save_as") or values.get("url") or ""
             other = _url_of(shown) if given == "Save_as" else _save_as_of(shown)
-            if_nothing_else.append(Problem(
-                source.path, line(given.lower()),
-                f"{given} is given without {missing}: links, the language switcher and the sitemap "
-                f"would point to another address than the file",
-                f"add '{missing}: {other}', or remove {given} so the Slug gives the address",
-                message_zh=f"只写了 {given}，没有写 {missing}：链接、语言切换和网站地图会指向与文件不同的地址",
-                fix_zh=f"请加上“{missing}: {other}”，或删除 {given}，让地址由 Slug 决定"))
+            if_nothing_else.append(
+                Problem(
+                    source.path,
+                    line(given.lower()),
+                    f"{given} is given without {missing}: links, the language switcher and the sitemap "
+                    f"would point to another address than the file",
+                    f"add '{missing}: {other}', or remove {given} so the Slug gives the address",
+                    message_zh=f"只写了 {given}，没有写 {missing}：链接、语言切换和网站地图会指向与文件不同的地址",
+                    fix_zh=f"请加上“{missing}: {other}”，或删除 {given}，让地址由 Slug 决定",
+                )
+            )
         elif not campaign and "save_as" in values and _save_as_of(values["url"]) != values["save_as"]:
-            if_nothing_else.append(Problem(
-                source.path, line("url"),
-                f"Url '{values['url']}' is not the address of Save_as '{values['save_as']}': links would "
-                "go to another page than this one",
-                f"write 'Url: {_url_of(values['save_as'])}'",
-                message_zh=f"Url“{values['url']}”不是 Save_as“{values['save_as']}”对应的地址：链接会指向别的页面",
-                fix_zh=f"请写成“Url: {_url_of(values['save_as'])}”"))
+            if_nothing_else.append(
+                Problem(
+                    source.path,
+                    line("url"),
+                    f"Url '{values['url']}' is not the address of Save_as '{values['save_as']}': links would "
+                    "go to another page than this one",
+                    f"write 'Url: {_url_of(values['save_as'])}'",
+                    message_zh=f"Url“{values['url']}”不是 Save_as“{values['save_as']}”对应的地址：链接会指向别的页面",
+                    fix_zh=f"请写成“Url: {_url_of(values['save_as'])}”",
+                )
+            )
         file = content_save_as(source.kind, values, settings)
         if file is None:
             continue
@@ -427,9 +518,17 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
             problem = _slug_problem(source, values["slug"], file, settings, reserved)
             if problem is not None:
                 if_nothing_else.append(problem)
-        claims.append(Claim(file, source.path, line("slug" if by_slug else "save_as"),
-                            "Slug" if by_slug else "Save_as", source.kind,
-                            values.get("slug", ""), values.get("lang", "")))
+        claims.append(
+            Claim(
+                file,
+                source.path,
+                line("slug" if by_slug else "save_as"),
+                "Slug" if by_slug else "Save_as",
+                source.kind,
+                values.get("slug", ""),
+                values.get("lang", ""),
+            )
+        )
     collided = collisions(claims, owned)
     told = {p.path for p in collided}
     return claims, problems + collided + [p for p in if_nothing_else if p.path not in told]

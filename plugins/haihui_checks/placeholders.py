@@ -40,16 +40,20 @@ def placeholder_problem(path: str, line: int, field: str = "", value: str = "") 
     fix_zh = "请换成真实内容（新故事模板用 TODO 或“待填写”标出所有还要写的地方）"
     if field:
         return Problem(
-            path, line, f"{field}: still a placeholder{shown}",
-            "replace it with the real value (new stories mark everything still to write "
-            "with TODO or 待填写)",
-            message_zh=f"{field}：还是占位文字{shown}", fix_zh=fix_zh,
+            path,
+            line,
+            f"{field}: still a placeholder{shown}",
+            "replace it with the real value (new stories mark everything still to write with TODO or 待填写)",
+            message_zh=f"{field}：还是占位文字{shown}",
+            fix_zh=fix_zh,
         )
     return Problem(
-        path, line, f"the text still has a placeholder{shown}",
-        "replace it with the real text (new stories mark everything still to write "
-        "with TODO or 待填写)",
-        message_zh=f"正文里还有占位文字{shown}", fix_zh=fix_zh,
+        path,
+        line,
+        f"the text still has a placeholder{shown}",
+        "replace it with the real text (new stories mark everything still to write with TODO or 待填写)",
+        message_zh=f"正文里还有占位文字{shown}",
+        fix_zh=fix_zh,
     )
 
 
@@ -68,8 +72,11 @@ def _visible_lines(text: str, first_line: int) -> Iterable[tuple[int, str]]:
     lines = text.splitlines()
     if "<!--" not in text and "`" not in text and "~~~" not in text:
         # Nothing to hide (most stories): every line that is not blank.
-        yield from ((number, lines[number - 1]) for number in range(first_line, len(lines) + 1)
-                    if lines[number - 1].strip())
+        yield from (
+            (number, lines[number - 1])
+            for number in range(first_line, len(lines) + 1)
+            if lines[number - 1].strip()
+        )
         return
     in_comment = in_fence = False
     for number in range(first_line, len(lines) + 1):
@@ -87,14 +94,14 @@ def _visible_lines(text: str, first_line: int) -> Iterable[tuple[int, str]]:
                 if end < 0:
                     rest = ""
                     break
-                rest, in_comment = rest[end + 3:], False
+                rest, in_comment = rest[end + 3 :], False
             else:
                 start = rest.find("<!--")
                 if start < 0:
                     visible.append(rest)
                     break
                 visible.append(rest[:start])
-                rest, in_comment = rest[start + 4:], True
+                rest, in_comment = rest[start + 4 :], True
         shown = _INLINE_CODE.sub("", "".join(visible))
         if shown.strip():
             yield number, shown
@@ -102,8 +109,12 @@ def _visible_lines(text: str, first_line: int) -> Iterable[tuple[int, str]]:
 
 def placeholder_lines(sources) -> set[tuple[str, int]]:
     """(path, line) of every header field that still holds a placeholder."""
-    return {(source.path, source.front.line_of(key)) for source in sources
-            for key, value in source.front.values.items() if is_placeholder(value)}
+    return {
+        (source.path, source.front.line_of(key))
+        for source in sources
+        for key, value in source.front.values.items()
+        if is_placeholder(value)
+    }
 
 
 def check_placeholders(sources, rules) -> Iterable[Problem]:

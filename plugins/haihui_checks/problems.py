@@ -55,7 +55,8 @@ def not_utf8_problem(shown_path: str, error: UnicodeDecodeError) -> Problem:
     """A file that is not UTF-8 (GBK from an older Windows Notepad, say): where, and how to resave it."""
     line = error.object[: error.start].count(b"\n") + 1
     return Problem(
-        shown_path, line,
+        shown_path,
+        line,
         "the file is not saved as UTF-8 text (it may be GBK/ANSI, as older Windows Notepad saves it)",
         "open it and save it again as UTF-8: in Notepad, File > Save as > Encoding: UTF-8; in WPS, "
         "File > Save as > Encoding: UTF-8; on a Mac, TextEdit > Save > Plain Text Encoding: Unicode (UTF-8)",

@@ -3,11 +3,11 @@
 import importlib
 import os
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .content_rules import Rules, Source, check_sources, load_sources
 from .consent_rules import taken_down
+from .content_rules import Rules, Source, check_sources, load_sources
 from .image_rules import files_below
 from .links import content_url
 from .paths import relative_to_content
@@ -51,7 +51,8 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
     shown_root = display_path(content, Path.cwd())
     down = taken_down(sources or [])
     down_marks = {relative_to_content(s.path, shown_root) for s in down} | {
-        url for s in down if (url := content_url("story", s.front.values, settings))}
+        url for s in down if (url := content_url("story", s.front.values, settings))
+    }
     return Rules(
         languages=tuple(settings["LANGUAGES"]),
         strict=bool(settings.get("STRICT_PUBLISH")),
@@ -130,7 +131,8 @@ def _not_markdown(shown: str, kind: str) -> Problem:
     stem = name.split(".")[0]
     what, what_zh = ("story", "故事") if kind == "story" else ("page", "页面")
     return Problem(
-        shown, 1,
+        shown,
+        1,
         f"Pelican would publish this file as a {what}, but only .md files are checked and published",
         f"save it as Markdown with the ending .md (e.g. {stem}.en.md), or move it out of the "
         "story and page folders",

@@ -30,26 +30,100 @@ from urllib.parse import urlsplit
 import nh3
 
 # Elements kept (their content is kept when an element is not in this list).
-ALLOWED_TAGS = frozenset({
-    # Markdown itself
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "a", "img",
-    "ul", "ol", "li", "blockquote", "pre", "code",
-    # extra: tables, definition lists, abbreviations, footnotes, md_in_html
-    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
-    "dl", "dt", "dd", "abbr", "sup", "sub", "div",
-    # inline HTML staff may reasonably write
-    "span", "b", "i", "u", "s", "del", "ins", "mark", "small", "kbd", "samp", "var", "q",
-    "cite", "dfn", "time", "data", "figure", "figcaption", "ruby", "rt", "rp", "wbr",
-    # haihui_images: <picture><source ...><img ...></picture>
-    "picture", "source",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        # Markdown itself
+        "p",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "em",
+        "strong",
+        "a",
+        "img",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "pre",
+        "code",
+        # extra: tables, definition lists, abbreviations, footnotes, md_in_html
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "colgroup",
+        "col",
+        "dl",
+        "dt",
+        "dd",
+        "abbr",
+        "sup",
+        "sub",
+        "div",
+        # inline HTML staff may reasonably write
+        "span",
+        "b",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ins",
+        "mark",
+        "small",
+        "kbd",
+        "samp",
+        "var",
+        "q",
+        "cite",
+        "dfn",
+        "time",
+        "data",
+        "figure",
+        "figcaption",
+        "ruby",
+        "rt",
+        "rp",
+        "wbr",
+        # haihui_images: <picture><source ...><img ...></picture>
+        "picture",
+        "source",
+    }
+)
 
 # Removed together with everything inside them.
-REMOVED_WITH_CONTENT = frozenset({
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript",
-    "noembed", "noframes", "template", "svg", "math", "textarea", "select", "title", "xmp",
-    "plaintext",
-})
+REMOVED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "noscript",
+        "noembed",
+        "noframes",
+        "template",
+        "svg",
+        "math",
+        "textarea",
+        "select",
+        "title",
+        "xmp",
+        "plaintext",
+    }
+)
 
 GENERIC_ATTRIBUTES = frozenset({"id", "class", "lang", "title", "dir"})
 ALLOWED_ATTRIBUTES = {

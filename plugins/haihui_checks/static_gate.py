@@ -43,19 +43,30 @@ def _gather_nothing(generator):
     settings = generator.settings
     ignores = settings.get("IGNORE_FILES", [".#*"])
     content = Path(generator.path)
-    links = [link for folder in settings.get("STATIC_PATHS", [])
-             for link in _links_in(content, folder.strip("/"), ignores)]
+    links = [
+        link
+        for folder in settings.get("STATIC_PATHS", [])
+        for link in _links_in(content, folder.strip("/"), ignores)
+    ]
     if links:  # the checks refuse them first; fail closed all the same
-        raise ContentError([symlink_problem(display_path(content / link, Path.cwd()))
-                            for link in sorted(set(links))])
-    others = sorted({rel for folder in settings.get("STATIC_PATHS", [])
-                     for rel in files_below(str(content), folder, ignores)
-                     if PurePosixPath(rel).suffix.lower() not in PICTURE_EXTENSIONS}
-                    | {path.replace(os.sep, "/") for path in generator.context.get("static_links", ())
-                       if PurePosixPath(path).suffix.lower() not in PICTURE_EXTENSIONS})
+        raise ContentError(
+            [symlink_problem(display_path(content / link, Path.cwd())) for link in sorted(set(links))]
+        )
+    others = sorted(
+        {
+            rel
+            for folder in settings.get("STATIC_PATHS", [])
+            for rel in files_below(str(content), folder, ignores)
+            if PurePosixPath(rel).suffix.lower() not in PICTURE_EXTENSIONS
+        }
+        | {
+            path.replace(os.sep, "/")
+            for path in generator.context.get("static_links", ())
+            if PurePosixPath(path).suffix.lower() not in PICTURE_EXTENSIONS
+        }
+    )
     if others:
-        logger.info("Not copied to the site (only pictures are published, re-encoded): %s",
-                    ", ".join(others))
+        logger.info("Not copied to the site (only pictures are published, re-encoded): %s", ", ".join(others))
     generator.staticfiles = []
     generator._update_context(("staticfiles",))
     signals.static_generator_finalized.send(generator)

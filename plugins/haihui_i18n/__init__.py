@@ -21,9 +21,9 @@ from haihui_checks import gates
 from .catalogs import load_translations
 from .formatting import format_day, format_fen
 from .site_index import (
+    ROBOTS_FILE,
     NavItem,
     alternates_of,
-    ROBOTS_FILE,
     by_language,
     feed_file,
     listing_alternates,
@@ -38,6 +38,7 @@ LISTED_STATUS = "published"
 
 
 # ------------------------------------------------------------ page language
+
 
 def page_lang(ctx) -> str:
     """The language of the page being rendered."""
@@ -158,6 +159,7 @@ def tidy_chinese_text(content):
 
 # ------------------------------------------------------------ campaigns
 
+
 def place_campaigns(content):
     """Campaign pages live under campaigns/ in every language (CAMPAIGN_URL)."""
     if getattr(content, "template", None) != "campaign" or content.__class__.__name__ != "Page":
@@ -171,14 +173,14 @@ def place_campaigns(content):
 
 # ------------------------------------------------------------ shared index
 
+
 def index_site(generators):
     """Per-language lists every template may use, put in the shared context."""
     articles_gen = next(g for g in generators if hasattr(g, "articles"))
     pages_gen = next(g for g in generators if hasattr(g, "pages"))
     context, languages = articles_gen.context, articles_gen.settings["LANGUAGES"]
     stories = [
-        a for a in chain(articles_gen.articles, articles_gen.translations)
-        if a.status == LISTED_STATUS
+        a for a in chain(articles_gen.articles, articles_gen.translations) if a.status == LISTED_STATUS
     ]
     pages = [p for p in chain(pages_gen.pages, pages_gen.translations) if p.status == LISTED_STATUS]
     context["stories_by_lang"] = {
@@ -190,13 +192,16 @@ def index_site(generators):
     context["pages_by_lang"] = by_language(pages, languages)
     # The main navigation, worked out once: Pelican computes a URL anew on every access.
     context["nav_by_lang"] = {
-        lang: [NavItem(p.nav_title if hasattr(p, "nav_title") else p.title, p.url)
-               for p in sorted((p for p in items if hasattr(p, "nav_order")), key=lambda p: int(p.nav_order))]
+        lang: [
+            NavItem(p.nav_title if hasattr(p, "nav_title") else p.title, p.url)
+            for p in sorted((p for p in items if hasattr(p, "nav_order")), key=lambda p: int(p.nav_order))
+        ]
         for lang, items in context["pages_by_lang"].items()
     }
 
 
 # ------------------------------------------------------------ listings, feeds, sitemap
+
 
 class ListingsGenerator(Generator):
     """Writes, per language: home, stories, campaigns, the stories feed; and the sitemap."""
@@ -208,17 +213,24 @@ class ListingsGenerator(Generator):
             stories = context["stories_by_lang"][lang]
             campaigns = context["campaigns_by_lang"][lang]
             for listing, template, extra in (
-                ("index", "index", {"stories": stories[:settings["HOME_STORIES_SHOWN"]]}),
+                ("index", "index", {"stories": stories[: settings["HOME_STORIES_SHOWN"]]}),
                 ("stories", "stories", {"articles": stories}),
                 ("campaigns", "campaigns", {}),
             ):
                 url = listing_url(settings, listing, lang)
                 writer.write_file(
-                    save_as(url), self.get_template(template), context,
+                    save_as(url),
+                    self.get_template(template),
+                    context,
                     paginated={"articles": stories} if listing == "stories" else {},
-                    template_name=template, url=url, page_lang=lang, page_url=url,
+                    template_name=template,
+                    url=url,
+                    page_lang=lang,
+                    page_url=url,
                     page_alternates=listing_alternates(settings, listing),
-                    campaigns=campaigns, listing=listing, **extra,
+                    campaigns=campaigns,
+                    listing=listing,
+                    **extra,
                 )
                 written.append(url)
             self._write_feed(writer, lang, stories)
@@ -250,11 +262,21 @@ class ListingsGenerator(Generator):
             if lastmod is not None:
                 ET.SubElement(entry, f"{sm}lastmod").text = lastmod.date().isoformat()
             for alternate in alternates:
-                ET.SubElement(entry, f"{xhtml}link", rel="alternate",
-                              hreflang=alternate.html_lang, href=origin + alternate.url)
+                ET.SubElement(
+                    entry,
+                    f"{xhtml}link",
+                    rel="alternate",
+                    hreflang=alternate.html_lang,
+                    href=origin + alternate.url,
+                )
             if alternates:
-                ET.SubElement(entry, f"{xhtml}link", rel="alternate",
-                              hreflang="x-default", href=origin + alternates[0].url)
+                ET.SubElement(
+                    entry,
+                    f"{xhtml}link",
+                    rel="alternate",
+                    hreflang="x-default",
+                    href=origin + alternates[0].url,
+                )
 
         languages = settings["LANGUAGES"]
         for listing in settings["LISTING_URLS"]:
@@ -262,8 +284,11 @@ class ListingsGenerator(Generator):
                 add(alternate.url, listing_alternates(settings, listing))
         for items in chain(self.context["stories_by_lang"].values(), self.context["pages_by_lang"].values()):
             for item in items:
-                add(item.url, item_alternates(item, languages),
-                    getattr(item, "modified", None) or getattr(item, "date", None))
+                add(
+                    item.url,
+                    item_alternates(item, languages),
+                    getattr(item, "modified", None) or getattr(item, "date", None),
+                )
         path = Path(self.output_path) / settings["SITEMAP_URL"]
         ET.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)
         logger.info('Writing "%s"', path)

@@ -32,8 +32,11 @@ def save_as(url: str) -> str:
 
 ROBOTS_FILE = "robots.txt"
 # What each listing is called in messages to staff (haihui_checks/output_paths.py).
-LISTING_NAMES = {"index": ("home page", "首页"), "stories": ("stories listing", "故事列表"),
-                 "campaigns": ("campaigns listing", "项目列表")}
+LISTING_NAMES = {
+    "index": ("home page", "首页"),
+    "stories": ("stories listing", "故事列表"),
+    "campaigns": ("campaigns listing", "项目列表"),
+}
 
 
 def feed_file(settings: dict, lang: str) -> str:
@@ -55,13 +58,25 @@ def written_files(settings: dict) -> list[WrittenFile]:
     for lang, spec in settings["LANGUAGES"].items():
         for listing in settings["LISTING_URLS"]:
             en, zh = LISTING_NAMES.get(listing, (f"{listing} listing", f"{listing} 列表"))
-            found.append(WrittenFile(save_as(listing_url(settings, listing, lang)),
-                                     f"the {en} ({spec['name']})", f"{zh}（{spec['name']}）",
-                                     paginated=listing in paginated))
-        found.append(WrittenFile(feed_file(settings, lang), f"the stories feed ({spec['name']})",
-                                 f"故事订阅源（{spec['name']}）"))
+            found.append(
+                WrittenFile(
+                    save_as(listing_url(settings, listing, lang)),
+                    f"the {en} ({spec['name']})",
+                    f"{zh}（{spec['name']}）",
+                    paginated=listing in paginated,
+                )
+            )
+        found.append(
+            WrittenFile(
+                feed_file(settings, lang),
+                f"the stories feed ({spec['name']})",
+                f"故事订阅源（{spec['name']}）",
+            )
+        )
     found.append(WrittenFile(settings["SITEMAP_URL"], "the sitemap", "网站地图（sitemap）"))
-    found.append(WrittenFile(ROBOTS_FILE, "the robots.txt file for search engines", "给搜索引擎的 robots.txt"))
+    found.append(
+        WrittenFile(ROBOTS_FILE, "the robots.txt file for search engines", "给搜索引擎的 robots.txt")
+    )
     return found
 
 

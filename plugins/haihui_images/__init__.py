@@ -32,6 +32,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import Generator
 
+from haihui_checks import consent_gate, gates
 from haihui_checks.consent_rules import withdrawn_slugs
 from haihui_checks.image_rules import (
     HTML_IMG,
@@ -45,7 +46,6 @@ from haihui_checks.image_rules import (
 )
 from haihui_checks.links import content_url
 from haihui_checks.paths import relative_to_content
-from haihui_checks import consent_gate, gates
 from haihui_checks.problems import ContentError, Problem, display_path
 from haihui_checks.static_gate import linked_part
 
@@ -97,8 +97,9 @@ def prepare_pictures(generator):
     withdrawn = withdrawn_slugs(sources)
     content_root = display_path(content, Path.cwd())  # as the sources' paths are shown
     down = [s for s in sources if s.kind == "story" and s.slug in withdrawn]
-    hidden = set(withdrawn_pictures(
-        down, content_root, lambda s: content_url(s.kind, s.front.values, settings)))
+    hidden = set(
+        withdrawn_pictures(down, content_root, lambda s: content_url(s.kind, s.front.values, settings))
+    )
     uses = defaultdict(list)  # path in the content folder -> [(source, ref)]
     is_file = {}  # path -> bool: many stories may show the same picture
     links = []
@@ -118,8 +119,9 @@ def prepare_pictures(generator):
             if is_file[ref.path]:
                 uses[ref.path].append((source, ref))
     if links:  # the checks refuse them first; never read through one (fail closed)
-        raise ContentError([symlink_problem(display_path(content / link, Path.cwd()))
-                            for link in sorted(set(links))])
+        raise ContentError(
+            [symlink_problem(display_path(content / link, Path.cwd())) for link in sorted(set(links))]
+        )
     cache = ImageCache(_cache_root(settings), ImageSettings())
     # The same photo of her under another name is hers too (same bytes, same cache key).
     hidden_keys = {_key_of(cache, content, path) for path in hidden} - {None}
@@ -127,19 +129,27 @@ def prepare_pictures(generator):
     for path in list(uses):
         result = results[content / path]
         if isinstance(result, Entry) and result.key in hidden_keys:
-            logger.warning("%s is a copy of a picture of a story taken down: not published",
-                           display_path(content / path, Path.cwd()))
+            logger.warning(
+                "%s is a copy of a picture of a story taken down: not published",
+                display_path(content / path, Path.cwd()),
+            )
             hidden.add(path)
             del uses[path]
     problems = [
         _unreadable(display_path(content / path, Path.cwd()), source, ref, results[content / path])
-        for path, used in uses.items() if isinstance(results[content / path], Failure)
+        for path, used in uses.items()
+        if isinstance(results[content / path], Failure)
         for source, ref in used
     ]
     if problems:
         raise ContentError(problems)
-    logger.info("Pictures: %d (%d encoded, %d from the cache in %s)",
-                stats.pictures, stats.encoded, stats.reused, cache.root)
+    logger.info(
+        "Pictures: %d (%d encoded, %d from the cache in %s)",
+        stats.pictures,
+        stats.encoded,
+        stats.reused,
+        cache.root,
+    )
     generator.context[PREPARED] = Prepared(
         entries={path: results[content / path] for path in uses},
         heroes=frozenset(path for path, used in uses.items() if any(ref.hero for _, ref in used)),
@@ -157,7 +167,9 @@ def _key_of(cache: ImageCache, content: Path, path: str) -> str | None:
 
 def _unreadable(shown: str, source, ref, failure: Failure) -> Problem:
     return Problem(
-        source.path, ref.line, f"the picture {shown} cannot be published: {failure.reason}",
+        source.path,
+        ref.line,
+        f"the picture {shown} cannot be published: {failure.reason}",
         "replace the file, or open it on a computer and save it again as JPEG",
         message_zh=f"图片 {shown} 无法发布：{failure.reason_zh}",
         fix_zh="请换一个文件，或在电脑上打开后重新另存为 JPEG",
@@ -185,14 +197,23 @@ def attach_pictures(content):
         kind = "story" if isinstance(content, Article) else "page"
         here = PurePosixPath(content.relative_source_path).as_posix()
         page_url = content_url(kind, content.metadata, content.settings)
-        content._content = HTML_IMG.sub(lambda match: _replace_img(prepared, match[0], here, page_url),
-                                        content._content)
+        content._content = HTML_IMG.sub(
+            lambda match: _replace_img(prepared, match[0], here, page_url), content._content
+        )
 
 
-def _picture(prepared: Prepared, entry: Entry, alt_html: str, sizes: str, *, lazy: bool,
-             extra_html: str = "") -> Markup:
-    return picture(entry, siteurl=prepared.siteurl, folder=OUTPUT_FOLDER, alt_html=alt_html,
-                   sizes=sizes, lazy=lazy, extra_html=extra_html)
+def _picture(
+    prepared: Prepared, entry: Entry, alt_html: str, sizes: str, *, lazy: bool, extra_html: str = ""
+) -> Markup:
+    return picture(
+        entry,
+        siteurl=prepared.siteurl,
+        folder=OUTPUT_FOLDER,
+        alt_html=alt_html,
+        sizes=sizes,
+        lazy=lazy,
+        extra_html=extra_html,
+    )
 
 
 def _replace_img(prepared: Prepared, tag: str, here: str, page_url: str | None) -> str:

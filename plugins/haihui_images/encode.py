@@ -79,7 +79,8 @@ def open_picture(data: bytes, max_pixels: int) -> Image.Image:
     except Image.UnidentifiedImageError:
         raise UnreadablePicture(
             "it is not a picture the site can read (damaged, or not a JPEG, PNG or WebP file)",
-            "这不是网站能读取的图片（文件已损坏，或不是 JPEG、PNG、WebP 文件）") from None
+            "这不是网站能读取的图片（文件已损坏，或不是 JPEG、PNG、WebP 文件）",
+        ) from None
     except Exception as error:  # noqa: BLE001 - a header the decoder cannot parse
         raise _damaged(error) from None
     if image.width * image.height > max_pixels:
@@ -92,12 +93,15 @@ def _too_large(max_pixels: int) -> UnreadablePicture:
     return UnreadablePicture(
         f"it is larger than {megapixels} megapixels, too large to decode safely "
         "(it may be a decompression bomb)",
-        f"图片超过 {megapixels} 百万像素，太大，无法安全解码（可能是“解压炸弹”）")
+        f"图片超过 {megapixels} 百万像素，太大，无法安全解码（可能是“解压炸弹”）",
+    )
 
 
 def _damaged(error: Exception) -> UnreadablePicture:
-    return UnreadablePicture(f"it is damaged or cut short and cannot be decoded ({error})",
-                             f"文件已损坏或不完整，无法解码（{error}）")
+    return UnreadablePicture(
+        f"it is damaged or cut short and cannot be decoded ({error})",
+        f"文件已损坏或不完整，无法解码（{error}）",
+    )
 
 
 def _decode_scale(image: Image.Image, settings: ImageSettings) -> None:
@@ -118,7 +122,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if profile and image.mode in ("RGB", "CMYK", "L"):
         try:
             image = ImageCms.profileToProfile(
-                image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), SRGB, outputMode="RGB")
+                image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), SRGB, outputMode="RGB"
+            )
         except (ImageCms.PyCMSError, OSError):
             pass  # a broken profile: treat the pixels as sRGB, as browsers do
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
@@ -156,8 +161,11 @@ def encode(data: bytes, settings: ImageSettings) -> list[tuple[Rendition, bytes]
     for width in sorted(widths_for(upright.width, settings.widths), reverse=True):
         height = max(1, round(upright.height * width / upright.width))
         # Each width from the next larger one: much faster than from the original, same result.
-        current = current.resize((width, height), Image.Resampling.LANCZOS) if (
-            (width, height) != current.size) else current
+        current = (
+            current.resize((width, height), Image.Resampling.LANCZOS)
+            if ((width, height) != current.size)
+            else current
+        )
         for fmt in (WEBP, JPEG):
             files.append((Rendition(f"{width}.{fmt}", width, height), _encoded(current, fmt, settings)))
     og = ImageOps.fit(upright, settings.og_size, Image.Resampling.LANCZOS, centering=(0.5, 0.4))

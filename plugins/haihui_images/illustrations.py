@@ -105,8 +105,12 @@ def passing_on_the_gift() -> Image.Image:
     """Two homesteads on a hillside, a path between them and a piglet on its way."""
     image, draw, _ = _landscape(seed=14)
     w, h = image.size
-    draw.line([(int(w * 0.24), int(h * 0.8)), (int(w * 0.5), int(h * 0.86)), (int(w * 0.76), int(h * 0.78))],
-              fill=PATH, width=26 * SCALE, joint="curve")
+    draw.line(
+        [(int(w * 0.24), int(h * 0.8)), (int(w * 0.5), int(h * 0.86)), (int(w * 0.76), int(h * 0.78))],
+        fill=PATH,
+        width=26 * SCALE,
+        joint="curve",
+    )
     _pigsty(draw, int(w * 0.1), int(h * 0.62), 260)
     _pigsty(draw, int(w * 0.72), int(h * 0.6), 220)
     _pig(draw, int(w * 0.2), int(h * 0.78), 150)
@@ -118,8 +122,12 @@ def school_fees() -> Image.Image:
     """A homestead with its black pigs above a valley, and the village school beyond."""
     image, draw, _ = _landscape(seed=7)
     w, h = image.size
-    draw.line([(int(w * 0.3), int(h * 0.84)), (int(w * 0.62), int(h * 0.74))],
-              fill=PATH, width=24 * SCALE, joint="curve")
+    draw.line(
+        [(int(w * 0.3), int(h * 0.84)), (int(w * 0.62), int(h * 0.74))],
+        fill=PATH,
+        width=24 * SCALE,
+        joint="curve",
+    )
     _pigsty(draw, int(w * 0.08), int(h * 0.64), 250)
     _pig(draw, int(w * 0.26), int(h * 0.8), 140)
     _pig(draw, int(w * 0.42), int(h * 0.85), 100)

@@ -31,9 +31,11 @@ def output_name(folder: str, entry: Entry, file: str) -> str:
 
 
 @lru_cache(maxsize=4096)  # a pure function, and many stories may share a picture
-def picture(entry: Entry, *, siteurl: str, folder: str, alt_html: str, sizes: str, lazy: bool,
-            extra_html: str = "") -> Markup:
+def picture(
+    entry: Entry, *, siteurl: str, folder: str, alt_html: str, sizes: str, lazy: bool, extra_html: str = ""
+) -> Markup:
     """alt_html is already escaped (as Markdown wrote it); extra_html: more <img> attributes."""
+
     def srcset(fmt):
         return ", ".join(f"{file_url(siteurl, folder, entry, r.file)} {r.width}w" for r in entry.widths(fmt))
 
@@ -44,7 +46,7 @@ def picture(entry: Entry, *, siteurl: str, folder: str, alt_html: str, sizes: st
         f'<picture><source type="{MEDIA_TYPES[WEBP]}" srcset="{srcset(WEBP)}" sizes="{sizes}">'
         f'<img src="{file_url(siteurl, folder, entry, fallback.file)}" srcset="{srcset(JPEG)}" '
         f'sizes="{sizes}" width="{entry.width}" height="{entry.height}" alt="{alt_html}"'
-        f'{extra_html}{loading}></picture>'
+        f"{extra_html}{loading}></picture>"
     )
 
 

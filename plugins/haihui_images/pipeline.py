@@ -130,8 +130,9 @@ def encode_into_cache(path: str, key: str, root: str, settings: ImageSettings) -
     return ImageCache(Path(root), settings).put(key, files)
 
 
-def process(paths: Iterable[Path], cache: ImageCache, *,
-            progress_stream=None) -> tuple[dict[Path, Entry | Failure], Stats]:
+def process(
+    paths: Iterable[Path], cache: ImageCache, *, progress_stream=None
+) -> tuple[dict[Path, Entry | Failure], Stats]:
     """Entry (or Failure) for each path; encodes only what the cache does not hold."""
     keys: dict[Path, str] = {}
     for path in dict.fromkeys(paths):
@@ -199,8 +200,9 @@ def _in_workers(jobs: dict[str, tuple], workers: int) -> Iterator[tuple[str, Ent
     plugins = str(Path(__file__).resolve().parents[1])
     if plugins not in sys.path:
         sys.path.append(plugins)
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
-                             initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=end_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures = {pool.submit(encode_into_cache, *job): key for key, job in jobs.items()}
         for future in as_completed(futures):
             yield futures[future], future.result()

@@ -44,6 +44,7 @@ from .markdown_reader import ReusingMarkdownReader
 
 DEFAULT_TEMPLATE_CACHE = ".cache/jinja"  # TEMPLATE_CACHE_PATH overrides it (relative to where Pelican runs)
 
+
 def use_reusing_reader(readers):
     for extension, reader_class in list(readers.reader_classes.items()):
         if reader_class is MarkdownReader:
@@ -54,8 +55,9 @@ def keep_compiled_templates(generator):
     """Jinja's bytecode cache keys a template on its source only, but the environment's
     options (autoescape, trim_blocks, extensions) are compiled in too: one folder per set
     of options and Jinja version, so changing them never reuses code compiled under others."""
-    options = json.dumps([jinja2.__version__, generator.settings.get("JINJA_ENVIRONMENT", {})],
-                         sort_keys=True, default=str)
+    options = json.dumps(
+        [jinja2.__version__, generator.settings.get("JINJA_ENVIRONMENT", {})], sort_keys=True, default=str
+    )
     base = str(generator.settings.get("TEMPLATE_CACHE_PATH") or DEFAULT_TEMPLATE_CACHE)
     folder = Path(base) / hashlib.sha256(options.encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
@@ -110,15 +112,32 @@ def check_output_files(items, settings, output_path: str) -> None:
             continue
         _sources_by_file[target] = item.source_path
         fields.append(field)
-        claims.append(Claim(file, item.source_path, 0, "Save_as" if field == "save_as" else "Slug",
-                            "story" if item.__class__.__name__ in ("Article", "Draft") else "page",
-                            getattr(item, "slug", ""), getattr(item, "lang", "")))
+        claims.append(
+            Claim(
+                file,
+                item.source_path,
+                0,
+                "Save_as" if field == "save_as" else "Slug",
+                "story" if item.__class__.__name__ in ("Article", "Draft") else "page",
+                getattr(item, "slug", ""),
+                getattr(item, "lang", ""),
+            )
+        )
     owned = owned_by_build(settings)
     if collisions(claims, owned):
         # Said again with the lines of the headers, read only now that something is wrong.
-        claims = [Claim(claim.file, _shown(claim.source), _header_line(claim.source, field),
-                        claim.field, claim.kind, claim.slug, claim.lang)
-                  for claim, field in zip(claims, fields)]
+        claims = [
+            Claim(
+                claim.file,
+                _shown(claim.source),
+                _header_line(claim.source, field),
+                claim.field,
+                claim.kind,
+                claim.slug,
+                claim.lang,
+            )
+            for claim, field in zip(claims, fields)
+        ]
         problems += collisions(claims, owned)
     if problems:
         raise ContentError(problems)
@@ -127,7 +146,8 @@ def check_output_files(items, settings, output_path: str) -> None:
 def _outside_problem(source_path: str, field: str, file: str) -> Problem:
     label = "Save_as" if field == "save_as" else "Slug"
     return Problem(
-        _shown(source_path), _header_line(source_path, field),
+        _shown(source_path),
+        _header_line(source_path, field),
         f"{label} makes this file's output {file}, which is outside the output folder",
         "write a place inside the site, e.g. Save_as: 404.html and Url: 404.html, or remove Save_as "
         "and Url so the Slug gives the address",
@@ -151,24 +171,36 @@ class OneWritePerFile(Writer):
         output = os.path.abspath(self.output_path)
         if not os.path.normpath(filename).startswith(output + os.sep):
             shown = display_path(Path(filename), Path.cwd())
-            raise ContentError([Problem(
-                _source_shown(filename) or shown, 1,
-                f"the build was about to write {shown}, outside the output folder {self.output_path}",
-                "nothing was written there; give the page a Save_as inside the site, or remove it",
-                message_zh=f"网站正要把 {shown} 写到输出文件夹 {self.output_path} 之外",
-                fix_zh="没有写入任何文件；请给页面写网站内的 Save_as，或删除 Save_as")])
+            raise ContentError(
+                [
+                    Problem(
+                        _source_shown(filename) or shown,
+                        1,
+                        f"the build was about to write {shown}, outside the output folder {self.output_path}",
+                        "nothing was written there; give the page a Save_as inside the site, or remove it",
+                        message_zh=f"网站正要把 {shown} 写到输出文件夹 {self.output_path} 之外",
+                        fix_zh="没有写入任何文件；请给页面写网站内的 Save_as，或删除 Save_as",
+                    )
+                ]
+            )
         if filename in self._written_files:
             shown = display_path(Path(filename), Path.cwd())
             source = _source_shown(filename)
             by = f" (one of them is {source})" if source else ""
             by_zh = f"（其中之一是 {source}）" if source else ""
-            raise ContentError([Problem(
-                source or shown, 1,
-                f"{shown} is written twice in one build{by}: the second would silently replace the first",
-                "give the page another Slug (or Save_as); if no page is named, a plugin writes the "
-                "file twice: report it to the site's developers",
-                message_zh=f"同一次构建中 {shown} 被写了两次{by_zh}：第二次会悄悄替换第一次",
-                fix_zh="请给页面换一个 Slug（或 Save_as）；如果没有指出是哪个页面，说明是插件重复写入，请告诉网站开发人员")])
+            raise ContentError(
+                [
+                    Problem(
+                        source or shown,
+                        1,
+                        f"{shown} is written twice in one build{by}: the second would silently replace the first",
+                        "give the page another Slug (or Save_as); if no page is named, a plugin writes the "
+                        "file twice: report it to the site's developers",
+                        message_zh=f"同一次构建中 {shown} 被写了两次{by_zh}：第二次会悄悄替换第一次",
+                        fix_zh="请给页面换一个 Slug（或 Save_as）；如果没有指出是哪个页面，说明是插件重复写入，请告诉网站开发人员",
+                    )
+                ]
+            )
         return super()._open_w(filename, encoding, override=False)
 
 

@@ -18,8 +18,9 @@ Naming, so that a rerun finds what an earlier run made:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import SyncError
@@ -54,6 +55,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # --------------------------------------------------------------------- site
 
+
 @dataclass(frozen=True)
 class Site:
     """The public addresses the links return donors to, from the Pelican settings."""
@@ -77,8 +79,9 @@ class Site:
         return self.page(THANK_YOU_SLUG, lang)
 
     def campaign(self, slug: str, lang: str) -> str:
-        return self._absolute(self.campaign_url.format(
-            prefix=self.prefixes.get(lang, ""), slug=slug, lang=lang))
+        return self._absolute(
+            self.campaign_url.format(prefix=self.prefixes.get(lang, ""), slug=slug, lang=lang)
+        )
 
 
 def site_from_settings(settings: Mapping[str, Any]) -> Site:
@@ -88,7 +91,8 @@ def site_from_settings(settings: Mapping[str, Any]) -> Site:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SyncError(
             f"SITEURL {origin!r} in the publish settings is not an absolute address; "
-            "Stripe must send donors back to the public site, e.g. https://haihuichina.org")
+            "Stripe must send donors back to the public site, e.g. https://haihuichina.org"
+        )
     if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SyncError(f"SITEURL {origin!r} must use https: Stripe returns donors there.")
     languages = settings.get("LANGUAGES") or {settings.get("DEFAULT_LANG", "en"): {"prefix": ""}}
@@ -106,12 +110,15 @@ def site_from_settings(settings: Mapping[str, Any]) -> Site:
             site.thank_you(lang)
             site.campaign("x", lang)
     except (KeyError, IndexError, ValueError) as exc:
-        raise SyncError(f"PAGE_URL, PAGE_LANG_URL or CAMPAIGN_URL in the settings has an "
-                        f"unknown placeholder ({exc}); use {{slug}}, {{lang}} and {{prefix}}.") from None
+        raise SyncError(
+            f"PAGE_URL, PAGE_LANG_URL or CAMPAIGN_URL in the settings has an "
+            f"unknown placeholder ({exc}); use {{slug}}, {{lang}} and {{prefix}}."
+        ) from None
     return site
 
 
 # ------------------------------------------------------------------ desired
+
 
 @dataclass(frozen=True)
 class DesiredProduct:
@@ -163,7 +170,11 @@ class DesiredPrice:
         if self.custom is not None:
             minimum, preset, maximum = self.custom
             params["custom_unit_amount"] = {
-                "enabled": True, "minimum": minimum, "preset": preset, "maximum": maximum}
+                "enabled": True,
+                "minimum": minimum,
+                "preset": preset,
+                "maximum": maximum,
+            }
         else:
             params["unit_amount"] = self.unit_amount
         if self.interval != "one_time":
@@ -181,11 +192,17 @@ class DesiredPrice:
             "currency": current.get("currency"),
             "interval": interval,
             "unit_amount": None if custom else current.get("unit_amount"),
-            "custom": ((custom.get("minimum"), custom.get("preset"), custom.get("maximum"))
-                       if custom else None),
+            "custom": (
+                (custom.get("minimum"), custom.get("preset"), custom.get("maximum")) if custom else None
+            ),
         }
-        wanted = {"product": self.product, "currency": self.currency, "interval": self.interval,
-                  "unit_amount": self.unit_amount, "custom": self.custom}
+        wanted = {
+            "product": self.product,
+            "currency": self.currency,
+            "interval": self.interval,
+            "unit_amount": self.unit_amount,
+            "custom": self.custom,
+        }
         for name, value in wanted.items():
             if found[name] != value:
                 problems.append(f"{name} is {found[name]!r}, expected {value!r}")
@@ -290,12 +307,16 @@ def desired_tier(tier, site: Site) -> DesiredTier:
     custom = getattr(tier, "custom_amount", None)
     if custom is not None:
         if tier.interval != "one_time":
-            raise SyncError(f"tier {tid}: Stripe allows a donor-chosen amount (custom_unit_amount) "
-                            "on one-time prices only, not on monthly ones")
+            raise SyncError(
+                f"tier {tid}: Stripe allows a donor-chosen amount (custom_unit_amount) "
+                "on one-time prices only, not on monthly ones"
+            )
         bounds = (custom.minimum_fen, custom.preset_fen, custom.maximum_fen)
         if not all(isinstance(v, int) and v > 0 for v in bounds) or not bounds[0] <= bounds[1] <= bounds[2]:
-            raise SyncError(f"tier {tid}: the chosen-amount bounds {bounds} must be whole fen with "
-                            "minimum <= preset <= maximum")
+            raise SyncError(
+                f"tier {tid}: the chosen-amount bounds {bounds} must be whole fen with "
+                "minimum <= preset <= maximum"
+            )
         amount = "custom-{}-{}-{}".format(*bounds)
         unit_amount = None
     else:
@@ -312,21 +333,40 @@ def desired_tier(tier, site: Site) -> DesiredTier:
         description=_text(getattr(tier, "descriptions", {}) or {}, site.languages),
         metadata=base_meta,
     )
-    price = DesiredPrice(lookup_key=key, product=product.id, currency=currency, interval=tier.interval,
-                         unit_amount=unit_amount, custom=bounds, metadata=base_meta)
+    price = DesiredPrice(
+        lookup_key=key,
+        product=product.id,
+        currency=currency,
+        interval=tier.interval,
+        unit_amount=unit_amount,
+        custom=bounds,
+        metadata=base_meta,
+    )
     methods = payment_method_types(currency, tier.interval)
     links = tuple(
         DesiredLink(
-            tier=tid, lang=lang, lookup_key=key, redirect_url=site.thank_you(lang),
+            tier=tid,
+            lang=lang,
+            lookup_key=key,
+            redirect_url=site.thank_you(lang),
             payment_method_types=methods,
             inactive_message=INACTIVE_MESSAGES.get(lang, INACTIVE_MESSAGES["en"]).format(
-                url=site.campaign(str(tier.campaign), lang)),
+                url=site.campaign(str(tier.campaign), lang)
+            ),
             metadata={**base_meta, META_LANG: lang, META_LOOKUP_KEY: key},
         )
         for lang in site.languages
     )
-    return DesiredTier(id=tid, campaign=str(tier.campaign), currency=currency, interval=tier.interval,
-                       amount_fen=unit_amount, product=product, price=price, links=links)
+    return DesiredTier(
+        id=tid,
+        campaign=str(tier.campaign),
+        currency=currency,
+        interval=tier.interval,
+        amount_fen=unit_amount,
+        product=product,
+        price=price,
+        links=links,
+    )
 
 
 def desired_state(tiers: Iterable, site: Site) -> list[DesiredTier]:

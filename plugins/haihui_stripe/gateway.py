@@ -22,7 +22,8 @@ import hashlib
 import json
 import time
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import stripe
@@ -32,8 +33,8 @@ from .errors import SyncError
 from .keys import ApiKey, scrub
 
 STRIPE_API_BASE = "https://api.stripe.com"
-LOOKUP_KEYS_PER_LIST = 10   # Stripe: "You can specify up to 10 lookup_keys."
-IDS_PER_LIST = 100          # products list: `ids` cannot be paginated; limit is at most 100
+LOOKUP_KEYS_PER_LIST = 10  # Stripe: "You can specify up to 10 lookup_keys."
+IDS_PER_LIST = 100  # products list: `ids` cannot be paginated; limit is at most 100
 PAGE_LIMIT = 100
 IDEMPOTENCY_PREFIX = "haihui-sync-v1"
 
@@ -56,9 +57,18 @@ def _plain(obj: Any) -> dict:
 class StripeGateway:
     """Lists and writes the objects the sync uses; counts the requests it makes."""
 
-    def __init__(self, key: ApiKey, *, api_base: str | None = None, max_network_retries: int = 3,
-                 rate_limit_retries: int = 5, backoff_base: float = 1.0, backoff_cap: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep, http_client: Any = None):
+    def __init__(
+        self,
+        key: ApiKey,
+        *,
+        api_base: str | None = None,
+        max_network_retries: int = 3,
+        rate_limit_retries: int = 5,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        http_client: Any = None,
+    ):
         self._key = key
         self.api_base = (api_base or STRIPE_API_BASE).rstrip("/")
         if http_client is None and _is_loopback(self.api_base):
@@ -92,7 +102,7 @@ class StripeGateway:
                 return min(self.backoff_cap, max(0.0, float(retry_after)))
         except ValueError:
             pass
-        return min(self.backoff_cap, self.backoff_base * (2 ** attempt))
+        return min(self.backoff_cap, self.backoff_base * (2**attempt))
 
     def _call(self, what: str, write: bool, fn: Callable, *args, **kwargs):
         for attempt in range(self.rate_limit_retries + 1):
@@ -101,9 +111,14 @@ class StripeGateway:
                 return fn(*args, **kwargs)
             except stripe.RateLimitError as error:
                 if attempt == self.rate_limit_retries:
-                    raise SyncError(self._explain(
-                        what, error, f" (still rate limited after {attempt + 1} tries; wait a "
-                                     "minute and run again: nothing is duplicated)")) from None
+                    raise SyncError(
+                        self._explain(
+                            what,
+                            error,
+                            f" (still rate limited after {attempt + 1} tries; wait a "
+                            "minute and run again: nothing is duplicated)",
+                        )
+                    ) from None
                 self.sleep(self._delay(error, attempt))
             except stripe.StripeError as error:
                 raise SyncError(self._explain(what, error)) from None
@@ -125,8 +140,10 @@ class StripeGateway:
             if isinstance(error, stripe.AuthenticationError):
                 text += ". Check STRIPE_API_KEY (and that it is the key of the right account)."
             elif isinstance(error, stripe.PermissionError):
-                text += (". The key needs write access to Products, Prices and Payment Links "
-                         "(see README, 'Stripe sync').")
+                text += (
+                    ". The key needs write access to Products, Prices and Payment Links "
+                    "(see README, 'Stripe sync')."
+                )
         return scrub(text, self._key)
 
     # ------------------------------------------------------------ listing
@@ -134,16 +151,20 @@ class StripeGateway:
     def list_products(self, ids: list[str]) -> list[dict]:
         found = []
         for start in range(0, len(ids), IDS_PER_LIST):
-            chunk = ids[start:start + IDS_PER_LIST]
-            page = self._call("listing products", False, self.client.v1.products.list,
-                              params={"ids": chunk, "limit": PAGE_LIMIT})
+            chunk = ids[start : start + IDS_PER_LIST]
+            page = self._call(
+                "listing products",
+                False,
+                self.client.v1.products.list,
+                params={"ids": chunk, "limit": PAGE_LIMIT},
+            )
             found += [_plain(p) for p in page.data]
         return found
 
     def list_prices(self, lookup_keys: list[str]) -> list[dict]:
         found = []
         for start in range(0, len(lookup_keys), LOOKUP_KEYS_PER_LIST):
-            chunk = lookup_keys[start:start + LOOKUP_KEYS_PER_LIST]
+            chunk = lookup_keys[start : start + LOOKUP_KEYS_PER_LIST]
             params: dict = {"lookup_keys": chunk, "limit": PAGE_LIMIT}
             while True:
                 page = self._call("listing prices", False, self.client.v1.prices.list, params=params)
@@ -158,8 +179,9 @@ class StripeGateway:
         found = []
         params: dict = {"limit": PAGE_LIMIT}
         while True:
-            page = self._call("listing payment links", False, self.client.v1.payment_links.list,
-                              params=params)
+            page = self._call(
+                "listing payment links", False, self.client.v1.payment_links.list, params=params
+            )
             found += [_plain(link) for link in page.data]
             if not page.has_more or not page.data:
                 break

@@ -48,16 +48,19 @@ def read_key(environ) -> ApiKey:
         raise KeyProblem(
             f"{ENV_VAR} is not set. Create a restricted key in the Stripe Dashboard "
             "(Developers > API keys > Create restricted key: Write for Products, Prices and "
-            f"Payment Links) and run again with {ENV_VAR} set in the environment.")
+            f"Payment Links) and run again with {ENV_VAR} set in the environment."
+        )
     if value.startswith("pk_"):
         raise KeyProblem(
             f"{ENV_VAR} holds a publishable key (pk_...), which cannot create anything. "
-            "Use a restricted key (rk_...) with write access to Products, Prices and Payment Links.")
+            "Use a restricted key (rk_...) with write access to Products, Prices and Payment Links."
+        )
     match = _KEY_SHAPE.match(value)
     if not match:
         raise KeyProblem(
             f"{ENV_VAR} does not look like a Stripe secret or restricted key "
-            "(it should start with rk_test_, rk_live_, sk_test_ or sk_live_).")
+            "(it should start with rk_test_, rk_live_, sk_test_ or sk_live_)."
+        )
     prefix, mode = match.groups()
     return ApiKey(value=value, mode=mode, kind="restricted" if prefix == "rk" else "secret")
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -37,7 +38,7 @@ class LinksFile:
         self.exists = exists
 
     @classmethod
-    def load(cls, path: Path) -> "LinksFile":
+    def load(cls, path: Path) -> LinksFile:
         path = Path(path)
         if not path.exists():
             return cls(path, DEFAULT_HEADER, {}, exists=False)
@@ -47,8 +48,10 @@ class LinksFile:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}" if mark else ""
-            raise SyncError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix it "
-                            "by hand before running the sync, which would otherwise overwrite it") from None
+            raise SyncError(
+                f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix it "
+                "by hand before running the sync, which would otherwise overwrite it"
+            ) from None
         data = {} if data is None else data
         if not isinstance(data, dict):
             raise SyncError(f"{path}: expected a mapping with a `tiers:` key at the top")
@@ -84,14 +87,14 @@ class LinksFile:
         tiers = data.setdefault("tiers", {})
         for tier, by_lang in stripe_entries.items():
             channels = tiers.get(tier) or {}
-            channels["stripe"] = {lang: {k: entry[k] for k in ENTRY_KEYS}
-                                  for lang, entry in by_lang.items()}
+            channels["stripe"] = {lang: {k: entry[k] for k in ENTRY_KEYS} for lang, entry in by_lang.items()}
             tiers[tier] = channels
         return data
 
     def render(self, data: Mapping) -> str:
-        body = yaml.safe_dump(dict(data), sort_keys=True, allow_unicode=True,
-                              default_flow_style=False, width=4096, indent=2)
+        body = yaml.safe_dump(
+            dict(data), sort_keys=True, allow_unicode=True, default_flow_style=False, width=4096, indent=2
+        )
         return self.header + body
 
     def save(self, stripe_entries: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> bool:

@@ -18,8 +18,9 @@ Operations:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .desired import META_LANG, META_LOOKUP_KEY, META_PRICE, META_TIER, DesiredLink, DesiredTier
 from .errors import SyncError
@@ -32,19 +33,19 @@ class Snapshot:
     """What Stripe holds that concerns the sync."""
 
     products: dict[str, Obj] = field(default_factory=dict)  # by id
-    prices: dict[str, Obj] = field(default_factory=dict)    # by lookup key
-    links: list[Obj] = field(default_factory=list)           # every payment link listed
+    prices: dict[str, Obj] = field(default_factory=dict)  # by lookup key
+    links: list[Obj] = field(default_factory=list)  # every payment link listed
 
 
 @dataclass
 class Step:
-    kind: str                    # product, price, link
-    op: str                      # create, keep, update, reactivate, replace, deactivate
+    kind: str  # product, price, link
+    op: str  # create, keep, update, reactivate, replace, deactivate
     tier: str
     lang: str | None = None
-    target: str = ""             # id or lookup key shown in the plan
+    target: str = ""  # id or lookup key shown in the plan
     detail: str = ""
-    current: Obj | None = None   # the existing object, if any
+    current: Obj | None = None  # the existing object, if any
     changes: dict | None = None  # update params, for update and reactivate
 
     @property
@@ -125,9 +126,15 @@ def plan_tier(tier: DesiredTier, snap: Snapshot, recorded: Mapping[str, str] | N
     else:
         changes = tier.product.drift(product)
         op = "reactivate" if changes.get("active") else ("update" if changes else "keep")
-        product_step = Step("product", op, tier.id, target=tier.product.id, current=product,
-                            changes=changes or None,
-                            detail=", ".join(sorted(changes)) if op == "update" else "")
+        product_step = Step(
+            "product",
+            op,
+            tier.id,
+            target=tier.product.id,
+            current=product,
+            changes=changes or None,
+            detail=", ".join(sorted(changes)) if op == "update" else "",
+        )
 
     price = snap.prices.get(tier.price.lookup_key)
     if price is None:
@@ -139,65 +146,129 @@ def plan_tier(tier: DesiredTier, snap: Snapshot, recorded: Mapping[str, str] | N
             raise SyncError(
                 f"tier {tier.id}: the Stripe price {price.get('id')} holds the lookup key "
                 f"{tier.price.lookup_key} but its {'; '.join(problems)}. Prices cannot change: "
-                "archive that price and remove its lookup key in the Stripe Dashboard, then run again.")
+                "archive that price and remove its lookup key in the Stripe Dashboard, then run again."
+            )
         price_id = price["id"]
         if price.get("active", True):
-            price_step = Step("price", "keep", tier.id, target=tier.price.lookup_key, current=price,
-                              detail=price_id)
+            price_step = Step(
+                "price", "keep", tier.id, target=tier.price.lookup_key, current=price, detail=price_id
+            )
         else:
-            price_step = Step("price", "reactivate", tier.id, target=tier.price.lookup_key,
-                              current=price, changes={"active": True}, detail=price_id)
+            price_step = Step(
+                "price",
+                "reactivate",
+                tier.id,
+                target=tier.price.lookup_key,
+                current=price,
+                changes={"active": True},
+                detail=price_id,
+            )
 
     link_plans = []
     for want in tier.links:
-        ours = [link for link in snap.links
-                if _meta(link).get(META_TIER) == tier.id and _meta(link).get(META_LANG) == want.lang]
-        matching = [link for link in ours
-                    if price_id is not None
-                    and _meta(link).get(META_PRICE) == price_id
-                    and _meta(link).get(META_LOOKUP_KEY) == want.lookup_key]
+        ours = [
+            link
+            for link in snap.links
+            if _meta(link).get(META_TIER) == tier.id and _meta(link).get(META_LANG) == want.lang
+        ]
+        matching = [
+            link
+            for link in ours
+            if price_id is not None
+            and _meta(link).get(META_PRICE) == price_id
+            and _meta(link).get(META_LOOKUP_KEY) == want.lookup_key
+        ]
         others = [link for link in ours if link not in matching]
         deactivate = []
         if matching:
             chosen = _pick(matching, recorded.get(want.lang))
             changes = want.drift(chosen, price_id)
             if not chosen.get("active"):
-                step = Step("link", "reactivate", tier.id, want.lang, target=chosen["id"], current=chosen,
-                            changes={**changes, "active": True})
+                step = Step(
+                    "link",
+                    "reactivate",
+                    tier.id,
+                    want.lang,
+                    target=chosen["id"],
+                    current=chosen,
+                    changes={**changes, "active": True},
+                )
             elif changes:
-                step = Step("link", "update", tier.id, want.lang, target=chosen["id"], current=chosen,
-                            changes=changes, detail=", ".join(sorted(changes)))
+                step = Step(
+                    "link",
+                    "update",
+                    tier.id,
+                    want.lang,
+                    target=chosen["id"],
+                    current=chosen,
+                    changes=changes,
+                    detail=", ".join(sorted(changes)),
+                )
             else:
-                step = Step("link", "keep", tier.id, want.lang, target=chosen["id"], current=chosen,
-                            detail=chosen.get("url", ""))
+                step = Step(
+                    "link",
+                    "keep",
+                    tier.id,
+                    want.lang,
+                    target=chosen["id"],
+                    current=chosen,
+                    detail=chosen.get("url", ""),
+                )
             for link in matching:
                 if link is not chosen and link.get("active"):
-                    deactivate.append(Step("link", "deactivate", tier.id, want.lang, target=link["id"],
-                                           current=link, detail=f"duplicate of {chosen['id']}"))
+                    deactivate.append(
+                        Step(
+                            "link",
+                            "deactivate",
+                            tier.id,
+                            want.lang,
+                            target=link["id"],
+                            current=link,
+                            detail=f"duplicate of {chosen['id']}",
+                        )
+                    )
         else:
             old = [link for link in others if link.get("active")]
             op = "replace" if old else "create"
             replaced = ", ".join(link["id"] for link in old)
-            step = Step("link", op, tier.id, want.lang, target=f"-> {want.redirect_url}",
-                        detail=f"replaces {replaced}" if old else "")
+            step = Step(
+                "link",
+                op,
+                tier.id,
+                want.lang,
+                target=f"-> {want.redirect_url}",
+                detail=f"replaces {replaced}" if old else "",
+            )
         for link in others:
             if link.get("active"):
                 was = _meta(link).get(META_LOOKUP_KEY) or "another price"
-                deactivate.append(Step("link", "deactivate", tier.id, want.lang, target=link["id"],
-                                       current=link, detail=f"was {was}"))
+                deactivate.append(
+                    Step(
+                        "link",
+                        "deactivate",
+                        tier.id,
+                        want.lang,
+                        target=link["id"],
+                        current=link,
+                        detail=f"was {was}",
+                    )
+                )
         link_plans.append(LinkPlan(desired=want, step=step, deactivate=deactivate))
 
     return TierPlan(desired=tier, product=product_step, price=price_step, links=link_plans)
 
 
-def make_plan(tiers: Iterable[DesiredTier], snap: Snapshot,
-              recorded: Mapping[str, Mapping[str, str]] | None = None) -> Plan:
+def make_plan(
+    tiers: Iterable[DesiredTier], snap: Snapshot, recorded: Mapping[str, Mapping[str, str]] | None = None
+) -> Plan:
     """The whole plan. `recorded` maps tier -> language -> payment link id from the links file."""
     recorded = recorded or {}
     tiers = list(tiers)
     plans = [plan_tier(tier, snap, recorded.get(tier.id)) for tier in tiers]
     known = {tier.id for tier in tiers}
-    unmanaged = [link for link in snap.links
-                 if _meta(link).get(META_TIER) and _meta(link).get(META_TIER) not in known
-                 and link.get("active")]
+    unmanaged = [
+        link
+        for link in snap.links
+        if _meta(link).get(META_TIER) and _meta(link).get(META_TIER) not in known and link.get("active")
+    ]
     return Plan(tiers=plans, unmanaged=unmanaged)

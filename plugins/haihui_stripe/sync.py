@@ -16,8 +16,9 @@ import os
 import runpy
 import sys
 import traceback
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from .desired import DesiredTier, desired_state, site_from_settings
@@ -33,6 +34,7 @@ SETTINGS_FILE = "publishconf.py"
 
 
 # ------------------------------------------------------------------ state
+
 
 def fetch_snapshot(gateway: StripeGateway, tiers: list[DesiredTier]) -> Snapshot:
     """What Stripe holds for these tiers: one list request per resource type per page."""
@@ -68,20 +70,21 @@ def _entries_if_unchanged(plan: Plan) -> dict:
         if tp.price.current is None or any(lp.step.op != "keep" for lp in tp.links):
             continue
         price_id = tp.price.current["id"]
-        entries[tp.desired.id] = {lp.desired.lang: link_entry(tp.desired, price_id, lp.step.current)
-                                  for lp in tp.links}
+        entries[tp.desired.id] = {
+            lp.desired.lang: link_entry(tp.desired, price_id, lp.step.current) for lp in tp.links
+        }
     return entries
 
 
 # ------------------------------------------------------------------ acting
+
 
 def _what(step: Step, verb: str) -> str:
     lang = f" ({step.lang})" if step.lang else ""
     return f"tier {step.tier}{lang}: {verb} {step.kind} {step.target}".rstrip()
 
 
-def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile,
-               say: Callable[[str], None]) -> bool:
+def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: Callable[[str], None]) -> bool:
     """Carry out the plan; returns True if the links file was written."""
     entries: dict[str, dict] = {}
     wrote = False
@@ -109,13 +112,15 @@ def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile,
         for lp in tp.links:
             step = lp.step
             if step.op in ("create", "replace"):
-                link = gateway.create_payment_link(lp.desired.create_params(price_id),
-                                                   _what(step, "creating"))
+                link = gateway.create_payment_link(
+                    lp.desired.create_params(price_id), _what(step, "creating")
+                )
                 step.target = link["id"]
                 step.detail = " ".join(filter(None, [link.get("url", ""), step.detail]))
             elif step.op in ("update", "reactivate"):
-                link = gateway.update_payment_link(step.current["id"], step.changes,
-                                                   _what(step, f"{step.op[:-1]}ing"))
+                link = gateway.update_payment_link(
+                    step.current["id"], step.changes, _what(step, f"{step.op[:-1]}ing")
+                )
             else:
                 link = step.current
             by_lang[lp.desired.lang] = link_entry(tier, price_id, link)
@@ -128,20 +133,30 @@ def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile,
         for lp in tp.links:
             for step in lp.deactivate:
                 gateway.update_payment_link(
-                    step.target, {"active": False, "inactive_message": lp.desired.inactive_message},
-                    _what(step, "deactivating"))
+                    step.target,
+                    {"active": False, "inactive_message": lp.desired.inactive_message},
+                    _what(step, "deactivating"),
+                )
                 say(step.line())
     return wrote
 
 
-def run(desired: list[DesiredTier], gateway: StripeGateway, links_file: LinksFile, *,
-        dry_run: bool, say: Callable[[str], None]) -> Plan:
+def run(
+    desired: list[DesiredTier],
+    gateway: StripeGateway,
+    links_file: LinksFile,
+    *,
+    dry_run: bool,
+    say: Callable[[str], None],
+) -> Plan:
     snapshot = fetch_snapshot(gateway, desired)
     plan = make_plan(desired, snapshot, links_file.recorded_links())
     for link in plan.unmanaged:
         tier = (link.get("metadata") or {}).get("haihui_tier")
-        say(f"  note: active link {link['id']} is for tier {tier!r}, which is not in the data any more; "
-            "left alone (deactivate it in the Stripe Dashboard if that tier is retired)")
+        say(
+            f"  note: active link {link['id']} is for tier {tier!r}, which is not in the data any more; "
+            "left alone (deactivate it in the Stripe Dashboard if that tier is retired)"
+        )
     if dry_run:
         for step in plan.steps():
             say(step.line())
@@ -151,8 +166,10 @@ def run(desired: list[DesiredTier], gateway: StripeGateway, links_file: LinksFil
         if plan.changes_stripe:
             say("Dry run: nothing was changed; a real run makes the changes above and records the links.")
         elif would:
-            say(f"Dry run: nothing was changed; a real run would only update {links_file.path.name} "
-                "from what Stripe holds.")
+            say(
+                f"Dry run: nothing was changed; a real run would only update {links_file.path.name} "
+                "from what Stripe holds."
+            )
         else:
             say("Dry run: nothing was changed, and a real run would change nothing.")
         return plan
@@ -163,6 +180,7 @@ def run(desired: list[DesiredTier], gateway: StripeGateway, links_file: LinksFil
 
 
 # ------------------------------------------------------------------ command
+
 
 def load_settings(root: Path, name: str = SETTINGS_FILE) -> dict:
     """The upper-case names of a Pelican settings file, read as Pelican would (from `root`)."""
@@ -201,15 +219,25 @@ def check_api_base(api_base: str | None, key: ApiKey) -> str:
     if parts.scheme == "http" and not loopback:
         raise KeyProblem(f"--api-base {base!r}: plain http is allowed only for a server on this machine")
     if key.live and base != STRIPE_API_BASE:
-        raise KeyProblem("a live key is only ever sent to Stripe itself: drop --api-base, "
-                         "or rehearse with a test key")
+        raise KeyProblem(
+            "a live key is only ever sent to Stripe itself: drop --api-base, or rehearse with a test key"
+        )
     return base
 
 
-def main(root: Path, *, dry_run: bool = False, live: bool = False, api_base: str | None = None,
-         environ: Mapping[str, str] = os.environ, out: TextIO | None = None, err: TextIO | None = None,
-         tiers: Iterable | None = None, settings: Mapping[str, Any] | None = None,
-         gateway_factory: Callable[[ApiKey, str], StripeGateway] | None = None) -> int:
+def main(
+    root: Path,
+    *,
+    dry_run: bool = False,
+    live: bool = False,
+    api_base: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    tiers: Iterable | None = None,
+    settings: Mapping[str, Any] | None = None,
+    gateway_factory: Callable[[ApiKey, str], StripeGateway] | None = None,
+) -> int:
     """`invoke stripe-sync`. Returns the exit status: 0 done, 1 sync failed, 2 refused."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -223,11 +251,15 @@ def main(root: Path, *, dry_run: bool = False, live: bool = False, api_base: str
         # Everything about the key is settled before any request is made.
         key = read_key(environ)
         if key.live and not live:
-            raise KeyProblem("STRIPE_API_KEY is a live key: run again with --live to create "
-                             "real payment links (nothing was sent to Stripe)")
+            raise KeyProblem(
+                "STRIPE_API_KEY is a live key: run again with --live to create "
+                "real payment links (nothing was sent to Stripe)"
+            )
         if live and not key.live:
-            raise KeyProblem("--live was given but STRIPE_API_KEY is a test key; "
-                             "drop --live to write test links, or use the live key")
+            raise KeyProblem(
+                "--live was given but STRIPE_API_KEY is a test key; "
+                "drop --live to write test links, or use the live key"
+            )
         base = check_api_base(api_base, key)
     except KeyProblem as exc:
         print(f"stripe-sync: {scrub(str(exc), key)}", file=err)
@@ -239,15 +271,19 @@ def main(root: Path, *, dry_run: bool = False, live: bool = False, api_base: str
         links_file = LinksFile.load(root / LINKS_FILE)
         factory = gateway_factory or (lambda k, b: StripeGateway(k, api_base=b))
         gateway = factory(key, base)
-        say(f"Stripe sync: {len(desired)} tiers x {len(site.languages)} languages "
+        say(
+            f"Stripe sync: {len(desired)} tiers x {len(site.languages)} languages "
             f"({', '.join(site.languages)}), {key.mode} mode, {base}"
-            f"{' (dry run)' if dry_run else ''}")
+            f"{' (dry run)' if dry_run else ''}"
+        )
         try:
             run(desired, gateway, links_file, dry_run=dry_run, say=say)
         finally:
             counts = gateway.requests
-            say(f"Stripe requests: {counts['read'] + counts['write']} "
-                f"({counts['read']} reads, {counts['write']} writes)")
+            say(
+                f"Stripe requests: {counts['read'] + counts['write']} "
+                f"({counts['read']} reads, {counts['write']} writes)"
+            )
     except SyncError as exc:
         print(f"stripe-sync failed: {scrub(str(exc), key)}", file=err)
         print("Nothing is duplicated by running again once the cause is fixed.", file=err)

@@ -21,8 +21,14 @@ from haihui_checks.problems import ERROR, ContentError, Problem, display_path
 from haihui_i18n.formatting import format_fen
 
 from .chart import bar_chart
-from .short_codes import (AMOUNT_EXAMPLE, EXAMPLE, LITERAL_EXAMPLE, leftover_short_codes, replace_inline_codes,
-                          replace_short_codes)
+from .short_codes import (
+    AMOUNT_EXAMPLE,
+    EXAMPLE,
+    LITERAL_EXAMPLE,
+    leftover_short_codes,
+    replace_inline_codes,
+    replace_short_codes,
+)
 from .site_data import SiteTiers, check_tiers, load_site_tiers
 
 TIER_LIST_TEMPLATE = "partials/tier-list.html"
@@ -68,17 +74,20 @@ def leftover_problems(content, parts: dict[str, str]) -> list[Problem]:
     problems = []
     for field, text in parts.items():
         for leftover in leftover_short_codes(text or ""):
-            problems.append(Problem(
-                shown, _source_line(content, leftover),
-                f"'{html.unescape(leftover)}' would be published as text in the {field}: it is not a short "
-                "code the build can replace here",
-                f"write tiers as {EXAMPLE} on a line of its own with an empty line before and after; "
-                f"amounts as {AMOUNT_EXAMPLE} and {LITERAL_EXAMPLE}, in lower case; run `make check`",
-                message_zh=f"“{html.unescape(leftover)}”会作为文字出现在{'正文' if field == 'text' else field}里："
-                "构建无法在这里替换它",
-                fix_zh=f"档位请单独一行写成 {EXAMPLE}，前后各空一行；金额请写成 {AMOUNT_EXAMPLE} 或 "
-                f"{LITERAL_EXAMPLE}（小写）；可运行 `make check` 检查",
-            ))
+            problems.append(
+                Problem(
+                    shown,
+                    _source_line(content, leftover),
+                    f"'{html.unescape(leftover)}' would be published as text in the {field}: it is not a short "
+                    "code the build can replace here",
+                    f"write tiers as {EXAMPLE} on a line of its own with an empty line before and after; "
+                    f"amounts as {AMOUNT_EXAMPLE} and {LITERAL_EXAMPLE}, in lower case; run `make check`",
+                    message_zh=f"“{html.unescape(leftover)}”会作为文字出现在{'正文' if field == 'text' else field}里："
+                    "构建无法在这里替换它",
+                    fix_zh=f"档位请单独一行写成 {EXAMPLE}，前后各空一行；金额请写成 {AMOUNT_EXAMPLE} 或 "
+                    f"{LITERAL_EXAMPLE}（小写）；可运行 `make check` 检查",
+                )
+            )
     return problems
 
 
@@ -102,8 +111,12 @@ def embed_tiers(generators):
 
         text = getattr(content, "_content", None)
         if text and "[tiers" in text:
-            text = content._content = replace_short_codes(text, lambda selection, content=content: template.render(
-                context, lang=content.lang, page_lang=content.lang, selection=site.select(selection)))
+            text = content._content = replace_short_codes(
+                text,
+                lambda selection, content=content: template.render(
+                    context, lang=content.lang, page_lang=content.lang, selection=site.select(selection)
+                ),
+            )
         if text and "[" in text:
             text = content._content = replace_inline_codes(text, amount)
         summary = content.metadata.get("summary")

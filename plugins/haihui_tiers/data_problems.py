@@ -19,13 +19,25 @@ def shown_path(path: Path) -> str:
     return display_path(path, Path.cwd())
 
 
-def data_problem(path: Path, source: YamlSource | None, loc: Loc, what: str, fix: str,
-                 what_zh: str, fix_zh: str, severity: str = ERROR) -> Problem:
+def data_problem(
+    path: Path,
+    source: YamlSource | None,
+    loc: Loc,
+    what: str,
+    fix: str,
+    what_zh: str,
+    fix_zh: str,
+    severity: str = ERROR,
+) -> Problem:
     where = key_path(loc)
     return Problem(
-        shown_path(path), source.line_of(loc) if source else 1,
-        f"{where}: {what}", fix, severity,
-        message_zh=f"{where}：{what_zh}", fix_zh=fix_zh,
+        shown_path(path),
+        source.line_of(loc) if source else 1,
+        f"{where}: {what}",
+        fix,
+        severity,
+        message_zh=f"{where}：{what_zh}",
+        fix_zh=fix_zh,
     )
 
 
@@ -48,9 +60,14 @@ def unreadable_problem(path: Path, error: Exception) -> Problem:
 
     if isinstance(error, NotUtf8Error):
         return not_utf8_problem(shown_path(path), error.error)
-    return Problem(shown_path(path), getattr(error, "line", 1), f"not valid YAML ({error})",
-                   "check the indentation and the colons on this line",
-                   message_zh=f"不是有效的 YAML（{error}）", fix_zh="请检查这一行的缩进和冒号")
+    return Problem(
+        shown_path(path),
+        getattr(error, "line", 1),
+        f"not valid YAML ({error})",
+        "check the indentation and the colons on this line",
+        message_zh=f"不是有效的 YAML（{error}）",
+        fix_zh="请检查这一行的缩进和冒号",
+    )
 
 
 def duplicate_key_problems(path: Path, source: YamlSource) -> list[Problem]:
@@ -58,13 +75,16 @@ def duplicate_key_problems(path: Path, source: YamlSource) -> list[Problem]:
     problems = []
     for loc, line in source.duplicate_keys():
         where = key_path(loc)
-        problems.append(Problem(
-            shown_path(path), line,
-            f"{where}: is written twice (YAML would silently keep only this one)",
-            "keep one of the two entries and delete the other",
-            message_zh=f"{where}：写了两次（YAML 只会保留这一项，另一项被悄悄丢弃）",
-            fix_zh="请只保留其中一项，删除另一项",
-        ))
+        problems.append(
+            Problem(
+                shown_path(path),
+                line,
+                f"{where}: is written twice (YAML would silently keep only this one)",
+                "keep one of the two entries and delete the other",
+                message_zh=f"{where}：写了两次（YAML 只会保留这一项，另一项被悄悄丢弃）",
+                fix_zh="请只保留其中一项，删除另一项",
+            )
+        )
     return problems
 
 
@@ -77,12 +97,15 @@ def placeholder_problems(path: Path, source: YamlSource, strict: bool) -> list[P
         if ("TODO" in value or "待填写" in value) and PLACEHOLDER.search(value):
             where = key_path(loc)
             shown = value if len(value) <= 60 else value[:59] + "…"
-            problems.append(Problem(
-                shown_path(path), line,
-                f"{where}: still a placeholder ({shown!r}), which would be published as it is",
-                "replace it with the real value (a publish build refuses TODO and 待填写)",
-                ERROR if strict else WARNING,
-                message_zh=f"{where}：还是占位文字（{shown!r}），会原样发布到网站上",
-                fix_zh="请换成真实内容（正式发布时不允许 TODO 或“待填写”）",
-            ))
+            problems.append(
+                Problem(
+                    shown_path(path),
+                    line,
+                    f"{where}: still a placeholder ({shown!r}), which would be published as it is",
+                    "replace it with the real value (a publish build refuses TODO and 待填写)",
+                    ERROR if strict else WARNING,
+                    message_zh=f"{where}：还是占位文字（{shown!r}），会原样发布到网站上",
+                    fix_zh="请换成真实内容（正式发布时不允许 TODO 或“待填写”）",
+                )
+            )
     return problems

@@ -67,22 +67,38 @@ def parse_spec(spec: str) -> Selection | None:
 # Why a short code will not render: (English, Chinese).
 REASONS = {
     "form": ("is not written the way the short code is written", "写法不对"),
-    "inline": ("has other text on its line, so it would stay on the page as text",
-               "同一行里还有别的文字，会原样显示在页面上"),
-    "list": ("is inside a list item, so it would stay on the page as text",
-             "写在列表项里，会原样显示在页面上"),
-    "heading": ("is inside a heading, so it would stay on the page as text",
-                "写在标题里，会原样显示在页面上"),
-    "quote": ("is inside a quote (>), so it would stay on the page as text",
-              "写在引用（>）里，会原样显示在页面上"),
-    "indented": ("is indented, so Markdown would show it as code or as part of a list",
-                 "有缩进，Markdown 会把它当作代码或列表的一部分"),
-    "joined": ("has no empty line before and after it, so it joins the text around it and stays as text",
-               "前后没有空行，会和旁边的文字连成一段，原样显示"),
-    "header": ("is in the header, where only Title and Summary can hold [amount: ...] and [literal: ...]",
-               "写在字段区里；字段区只有 Title 和 Summary 可以用 [amount: ...] 和 [literal: ...]"),
-    "link": ("is followed by ( [ or :, so Markdown would make a link of it",
-             "后面紧跟着 (、[ 或 :，Markdown 会把它变成链接"),
+    "inline": (
+        "has other text on its line, so it would stay on the page as text",
+        "同一行里还有别的文字，会原样显示在页面上",
+    ),
+    "list": (
+        "is inside a list item, so it would stay on the page as text",
+        "写在列表项里，会原样显示在页面上",
+    ),
+    "heading": (
+        "is inside a heading, so it would stay on the page as text",
+        "写在标题里，会原样显示在页面上",
+    ),
+    "quote": (
+        "is inside a quote (>), so it would stay on the page as text",
+        "写在引用（>）里，会原样显示在页面上",
+    ),
+    "indented": (
+        "is indented, so Markdown would show it as code or as part of a list",
+        "有缩进，Markdown 会把它当作代码或列表的一部分",
+    ),
+    "joined": (
+        "has no empty line before and after it, so it joins the text around it and stays as text",
+        "前后没有空行，会和旁边的文字连成一段，原样显示",
+    ),
+    "header": (
+        "is in the header, where only Title and Summary can hold [amount: ...] and [literal: ...]",
+        "写在字段区里；字段区只有 Title 和 Summary 可以用 [amount: ...] 和 [literal: ...]",
+    ),
+    "link": (
+        "is followed by ( [ or :, so Markdown would make a link of it",
+        "后面紧跟着 (、[ 或 :，Markdown 会把它变成链接",
+    ),
 }
 
 
@@ -135,7 +151,7 @@ def _mask_code_and_comments(markdown: str) -> list[str]:
                 run = len(line[i:]) - len(line[i:].lstrip("`"))
                 close = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(line, i + run)
                 if close:
-                    chars[i:close.end()] = " " * (close.end() - i)
+                    chars[i : close.end()] = " " * (close.end() - i)
                     i = close.end()
                     continue
                 i += run
@@ -163,8 +179,7 @@ def _place(line: str, start: int, end: int, before: str, after: str) -> str | No
     return None
 
 
-def find_short_codes(markdown: str, body_line: int = 1,
-                     header_lines: Iterable[int] = ()) -> Iterator[Found]:
+def find_short_codes(markdown: str, body_line: int = 1, header_lines: Iterable[int] = ()) -> Iterator[Found]:
     """Every short code in a Markdown file (front matter included in the line count).
 
     Outside fenced and inline code and HTML comments, in any case. Lines before
@@ -188,18 +203,27 @@ def find_short_codes(markdown: str, body_line: int = 1,
             text = match[0].strip()
             written = match["kind"]
             spec = _SPEC.match(match["rest"]) if match["close"] else None
-            follows = line[match.end():match.end() + 1]
+            follows = line[match.end() : match.end() + 1]
             if kind.startswith("tier"):
-                selection = parse_spec(spec["spec"]) if spec and written == "tiers" and \
-                    match[0].startswith("[tiers:") else None
+                selection = (
+                    parse_spec(spec["spec"])
+                    if spec and written == "tiers" and match[0].startswith("[tiers:")
+                    else None
+                )
                 if selection is None:
                     yield Found(number, text, None, "tiers", "form")
                     continue
                 before = original[index - 1] if index > 0 and index >= body_line else ""
                 after = original[index + 1] if index + 1 < len(original) else ""
-                reason = "header" if in_header else (
-                    "link" if follows in ("(", "[", ":") else
-                    _place(original[index], match.start(), match.end(), before, after))
+                reason = (
+                    "header"
+                    if in_header
+                    else (
+                        "link"
+                        if follows in ("(", "[", ":")
+                        else _place(original[index], match.start(), match.end(), before, after)
+                    )
+                )
                 yield Found(number, text, None if reason else selection, "tiers", reason)
                 continue
             exact = match[0].startswith(f"[{kind}:") and written == kind and spec is not None
@@ -219,21 +243,25 @@ _SCALE_EN = r"(?:\s*(?:hundred|thousand|million|billion|k|m|bn)\b)?"
 _SCALE_ZH = r"(?:\s*[十百千万亿])*"
 _CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _CN_SCALE = "十百千万亿拾佰仟"
-_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a|a few|several|[\d.,]+)"
+_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a|a few|several|[\d.,]+)"
+)
 # Each pattern of _TYPED holds one of these (lower case): a quick test before the line-by-line work.
 _CURRENCY_MARKS = ("yuan", "rmb", "cny", "renminbi", "元", "¥", "￥", "块钱")
 _TYPED = re.compile(
-    "|".join([
-        # 1,000 yuan · 1000 yuan · 1,000-yuan grant · 1.5 million yuan · 1000 RMB · 1000元 · 1,000 元 · 2万元
-        rf"(?<![\w.,])(?:{_NUMBER})(?:{_SCALE_EN}|{_SCALE_ZH})[\s\-]*(?:yuan|rmb|cny|renminbi)\b",
-        rf"(?<![\w.,])(?:{_NUMBER}){_SCALE_ZH}\s*(?:元(?![素旦宵月首老帅气件])|块钱)",
-        # ¥1,000 · ￥1000 · RMB 1,000 · CNY 1,000 · 元 1000
-        rf"(?:[¥￥]|(?<![a-z])(?:rmb|cny)(?![a-z]))\s*(?:{_NUMBER})",
-        # a thousand yuan · two hundred yuan
-        rf"\b{_WORDS}[\s\-]+(?:hundred|thousand|million|billion)[\s\-]*(?:yuan|rmb|renminbi)\b",
-        # 一千元 · 五百元 · 两万元 · 三千五百元 (Chinese numerals with a place: 十 百 千 万 亿)
-        rf"[{_CN_DIGITS}{_CN_SCALE}]*[{_CN_SCALE}][{_CN_DIGITS}{_CN_SCALE}]*\s*(?:元(?![素旦宵月首老帅气件])|块钱)",
-    ]),
+    "|".join(
+        [
+            # 1,000 yuan · 1000 yuan · 1,000-yuan grant · 1.5 million yuan · 1000 RMB · 1000元 · 1,000 元 · 2万元
+            rf"(?<![\w.,])(?:{_NUMBER})(?:{_SCALE_EN}|{_SCALE_ZH})[\s\-]*(?:yuan|rmb|cny|renminbi)\b",
+            rf"(?<![\w.,])(?:{_NUMBER}){_SCALE_ZH}\s*(?:元(?![素旦宵月首老帅气件])|块钱)",
+            # ¥1,000 · ￥1000 · RMB 1,000 · CNY 1,000 · 元 1000
+            rf"(?:[¥￥]|(?<![a-z])(?:rmb|cny)(?![a-z]))\s*(?:{_NUMBER})",
+            # a thousand yuan · two hundred yuan
+            rf"\b{_WORDS}[\s\-]+(?:hundred|thousand|million|billion)[\s\-]*(?:yuan|rmb|renminbi)\b",
+            # 一千元 · 五百元 · 两万元 · 三千五百元 (Chinese numerals with a place: 十 百 千 万 亿)
+            rf"[{_CN_DIGITS}{_CN_SCALE}]*[{_CN_SCALE}][{_CN_DIGITS}{_CN_SCALE}]*\s*(?:元(?![素旦宵月首老帅气件])|块钱)",
+        ]
+    ),
     re.IGNORECASE,
 )
 
@@ -244,7 +272,9 @@ class TypedAmount:
     text: str  # as written, e.g. "1,000 yuan"
 
 
-def typed_amounts(markdown: str, body_line: int = 1, header_lines: Iterable[int] = ()) -> Iterator[TypedAmount]:
+def typed_amounts(
+    markdown: str, body_line: int = 1, header_lines: Iterable[int] = ()
+) -> Iterator[TypedAmount]:
     """Yuan amounts typed as text, outside code, comments, [amount: ...] and [literal: ...]."""
     lowered = markdown.lower()
     if not any(mark in lowered for mark in _CURRENCY_MARKS):
@@ -261,8 +291,10 @@ def typed_amounts(markdown: str, body_line: int = 1, header_lines: Iterable[int]
 
 # ---------------------------------------------------------------- rendering
 
+
 def replace_short_codes(content_html: str, render: Callable[[Selection], str]) -> str:
     """Replace each short-code paragraph by `render(selection)`; other text is left alone."""
+
     def swap(match):
         selection = parse_spec(html.unescape(match["spec"]))
         return render(selection) if selection else match[0]
@@ -274,7 +306,7 @@ def _outside_code(content_html: str, change: Callable[[str], str]) -> str:
     """Apply `change` to the HTML outside <pre>, <code>, <script>, <style> and comments."""
     parts, last = [], 0
     for match in _CODE_HTML.finditer(content_html):
-        parts += [change(content_html[last:match.start()]), match[0]]
+        parts += [change(content_html[last : match.start()]), match[0]]
         last = match.end()
     parts.append(change(content_html[last:]))
     return "".join(parts)

@@ -15,8 +15,15 @@ from .checkout_links import LinksByTier, check_checkout_links
 from .data_problems import shown_path
 from .fund_use import FundUse, read_fund_use
 from .open_data import PublishedFile, published_files
-from .short_codes import (AMOUNT_EXAMPLE, EXAMPLE, LITERAL_EXAMPLE, REASONS, Selection, find_short_codes,
-                          typed_amounts)
+from .short_codes import (
+    AMOUNT_EXAMPLE,
+    EXAMPLE,
+    LITERAL_EXAMPLE,
+    REASONS,
+    Selection,
+    find_short_codes,
+    typed_amounts,
+)
 from .summary import FundUseSummary, summarise
 from .tiers import Tier, compute_tiers
 from .yaml_source import YamlSource
@@ -61,14 +68,17 @@ def disclosure_problems(settings: dict) -> list[Problem]:
     if not samples:
         return []
     listed = ", ".join(samples)
-    return [Problem(
-        SETTINGS_FILE, _settings_line("samples"),
-        f"FUNDRAISING_DISCLOSURE still has sample values ({listed}), which a publish build refuses",
-        "write the real values and remove their names from FUNDRAISING_DISCLOSURE['samples']",
-        ERROR if settings.get("STRICT_PUBLISH") else WARNING,
-        message_zh=f"FUNDRAISING_DISCLOSURE 仍有示例值（{listed}），正式发布时不允许",
-        fix_zh="请填写真实信息，并从 FUNDRAISING_DISCLOSURE['samples'] 中删去对应的名称",
-    )]
+    return [
+        Problem(
+            SETTINGS_FILE,
+            _settings_line("samples"),
+            f"FUNDRAISING_DISCLOSURE still has sample values ({listed}), which a publish build refuses",
+            "write the real values and remove their names from FUNDRAISING_DISCLOSURE['samples']",
+            ERROR if settings.get("STRICT_PUBLISH") else WARNING,
+            message_zh=f"FUNDRAISING_DISCLOSURE 仍有示例值（{listed}），正式发布时不允许",
+            fix_zh="请填写真实信息，并从 FUNDRAISING_DISCLOSURE['samples'] 中删去对应的名称",
+        )
+    ]
 
 
 def load_site_tiers(settings: dict) -> tuple[SiteTiers | None, list[Problem]]:
@@ -82,11 +92,17 @@ def load_site_tiers(settings: dict) -> tuple[SiteTiers | None, list[Problem]]:
         return None, problems
     tiers = compute_tiers(fund_use)
     links, link_problems = check_checkout_links(
-        root / settings["CHECKOUT_LINKS_FILE"], tiers, settings["CHECKOUT_CHANNELS"], languages,
-        strict)
+        root / settings["CHECKOUT_LINKS_FILE"], tiers, settings["CHECKOUT_CHANNELS"], languages, strict
+    )
     summary = summarise(fund_use)
-    site = SiteTiers(fund_use, summary, {t.id: t for t in tiers}, links,
-                     published_files(settings["FUND_USE_DATA_FILES"], fund_use, summary, tiers), source)
+    site = SiteTiers(
+        fund_use,
+        summary,
+        {t.id: t for t in tiers},
+        links,
+        published_files(settings["FUND_USE_DATA_FILES"], fund_use, summary, tiers),
+        source,
+    )
     return site, problems + link_problems
 
 
@@ -108,12 +124,16 @@ SHOWN_HEADER_FIELDS = ("title", "summary")
 
 def _bad_form_fix(kind: str) -> tuple[str, str]:
     if kind == "amount":
-        return (f"write it in lower case with the id of a unit cost or a tier, e.g. {AMOUNT_EXAMPLE}",
-                f"请用小写字母，写单位成本或档位的标识，例如 {AMOUNT_EXAMPLE}")
+        return (
+            f"write it in lower case with the id of a unit cost or a tier, e.g. {AMOUNT_EXAMPLE}",
+            f"请用小写字母，写单位成本或档位的标识，例如 {AMOUNT_EXAMPLE}",
+        )
     if kind == "literal":
         return (f"write it in lower case, e.g. {LITERAL_EXAMPLE}", f"请用小写字母，例如 {LITERAL_EXAMPLE}")
-    return (f"write it in lower case on a line of its own, with an empty line before and after: {EXAMPLE}",
-            f"请用小写字母单独写一行，前后各空一行：{EXAMPLE}")
+    return (
+        f"write it in lower case on a line of its own, with an empty line before and after: {EXAMPLE}",
+        f"请用小写字母单独写一行，前后各空一行：{EXAMPLE}",
+    )
 
 
 def short_code_problems(source: Source, site: SiteTiers | None, strict: bool = False) -> Iterable[Problem]:
@@ -123,13 +143,18 @@ def short_code_problems(source: Source, site: SiteTiers | None, strict: bool = F
         if found.reason is not None:
             what, what_zh = REASONS[found.reason]
             if found.reason == "form" and found.kind == "tiers":
-                message, message_zh = f"'{found.text}' is not a tier short code", f"“{found.text}”不是有效的档位短代码"
+                message, message_zh = (
+                    f"'{found.text}' is not a tier short code",
+                    f"“{found.text}”不是有效的档位短代码",
+                )
             else:
                 message, message_zh = f"'{found.text}' {what}", f"“{found.text}”{what_zh}"
             fix, fix_zh = _bad_form_fix(found.kind)
             if found.reason == "header":
-                fix, fix_zh = ("put the tiers in the text, on a line of their own",
-                               "请把档位短代码写在正文里，单独一行")
+                fix, fix_zh = (
+                    "put the tiers in the text, on a line of their own",
+                    "请把档位短代码写在正文里，单独一行",
+                )
             yield Problem(source.path, found.line, message, fix, message_zh=message_zh, fix_zh=fix_zh)
             continue
         if site is None or found.kind == "literal":
@@ -138,40 +163,56 @@ def short_code_problems(source: Source, site: SiteTiers | None, strict: bool = F
             amounts = site.amounts()
             if found.value not in amounts:
                 known = ", ".join(amounts)
-                yield Problem(source.path, found.line,
-                              f"'{found.text}': there is no unit cost or tier '{found.value}' with an amount",
-                              f"use the id of a unit cost or of a tier with a fixed amount: {known}",
-                              message_zh=f"“{found.text}”：没有标识为“{found.value}”且有金额的单位成本或档位",
-                              fix_zh=f"请使用单位成本或固定金额档位的标识：{known}")
-            elif found.value in site.fund_use.unit_costs and found.value in site.tiers \
-                    and site.tiers[found.value].amount_fen != site.fund_use.unit_costs[found.value].amount_fen:
-                yield Problem(source.path, found.line,
-                              f"'{found.text}': '{found.value}' is both a unit cost and a tier, "
-                              "with different amounts",
-                              "rename the tier or the unit cost in fund-use.yaml so that each id is used once",
-                              message_zh=f"“{found.text}”：“{found.value}”既是单位成本又是档位，金额不同",
-                              fix_zh="请在 fund-use.yaml 里给档位或单位成本改名，使每个标识只用一次")
+                yield Problem(
+                    source.path,
+                    found.line,
+                    f"'{found.text}': there is no unit cost or tier '{found.value}' with an amount",
+                    f"use the id of a unit cost or of a tier with a fixed amount: {known}",
+                    message_zh=f"“{found.text}”：没有标识为“{found.value}”且有金额的单位成本或档位",
+                    fix_zh=f"请使用单位成本或固定金额档位的标识：{known}",
+                )
+            elif (
+                found.value in site.fund_use.unit_costs
+                and found.value in site.tiers
+                and site.tiers[found.value].amount_fen != site.fund_use.unit_costs[found.value].amount_fen
+            ):
+                yield Problem(
+                    source.path,
+                    found.line,
+                    f"'{found.text}': '{found.value}' is both a unit cost and a tier, with different amounts",
+                    "rename the tier or the unit cost in fund-use.yaml so that each id is used once",
+                    message_zh=f"“{found.text}”：“{found.value}”既是单位成本又是档位，金额不同",
+                    fix_zh="请在 fund-use.yaml 里给档位或单位成本改名，使每个标识只用一次",
+                )
             continue
         selection = found.selection
         if selection.campaign is not None:
             campaigns = sorted(site.fund_use.campaigns)
             if selection.campaign not in campaigns:
-                yield Problem(source.path, found.line, f"'{found.text}': there is no campaign "
-                              f"'{selection.campaign}' in the fund-use summary",
-                              f"use one of: {', '.join(campaigns)}",
-                              message_zh=f"“{found.text}”：资金使用摘要里没有项目“{selection.campaign}”",
-                              fix_zh=f"请使用以下之一：{', '.join(campaigns)}")
+                yield Problem(
+                    source.path,
+                    found.line,
+                    f"'{found.text}': there is no campaign '{selection.campaign}' in the fund-use summary",
+                    f"use one of: {', '.join(campaigns)}",
+                    message_zh=f"“{found.text}”：资金使用摘要里没有项目“{selection.campaign}”",
+                    fix_zh=f"请使用以下之一：{', '.join(campaigns)}",
+                )
             continue
         for tier_id in selection.tier_ids:
             if tier_id not in site.tiers:
                 known = ", ".join(site.tiers)
-                yield Problem(source.path, found.line, f"'{found.text}': there is no tier '{tier_id}'",
-                              f"use tier ids from the fund-use summary: {known}",
-                              message_zh=f"“{found.text}”：没有档位“{tier_id}”",
-                              fix_zh=f"请使用资金使用摘要里的档位：{known}")
+                yield Problem(
+                    source.path,
+                    found.line,
+                    f"'{found.text}': there is no tier '{tier_id}'",
+                    f"use tier ids from the fund-use summary: {known}",
+                    message_zh=f"“{found.text}”：没有档位“{tier_id}”",
+                    fix_zh=f"请使用资金使用摘要里的档位：{known}",
+                )
     for typed in typed_amounts(source.text, source.front.body_line, header):
         yield Problem(
-            source.path, typed.line,
+            source.path,
+            typed.line,
             f"'{typed.text}' is an amount typed as text: it would not change when fund-use.yaml does, "
             "and a publish build refuses it",
             f"write {AMOUNT_EXAMPLE} (any unit cost or tier id) to show our price from the data, or "
@@ -198,7 +239,8 @@ def campaign_problems(sources: list[Source], site: SiteTiers, settings: dict) ->
             continue
         line = site.source.line_of(("campaigns", slug)) if site.source else 1
         yield Problem(
-            shown, line,
+            shown,
+            line,
             f"campaigns.{slug}: there is no campaign page with Slug '{slug}', so its tiers and progress "
             f"bar would show on no page (campaign pages: {page_list or 'none'})",
             f"rename it here (and in each tier's 'campaign:') to the Slug of its campaign page, or add a "
@@ -214,7 +256,8 @@ def campaign_problems(sources: list[Source], site: SiteTiers, settings: dict) ->
             continue
         for source in found:
             yield Problem(
-                source.path, source.front.line_of("slug"),
+                source.path,
+                source.front.line_of("slug"),
                 f"campaign page '{slug}' has no entry under campaigns in {shown}, so it would show "
                 f"no tiers and no progress bar (campaigns there: {known})",
                 f"change this Slug to the campaign's id in {shown} ({known}), or add "

@@ -62,10 +62,13 @@ class FundUseSummary:
 def account_view(account: Account) -> AccountView:
     ids = list(account.categories)
     shares = shares_in_tenths([c.amount_fen for c in account.categories.values()])
-    return AccountView(account.total_fen, tuple(
-        AccountRow(i, dict(account.categories[i].names), account.categories[i].amount_fen, share)
-        for i, share in zip(ids, shares)
-    ))
+    return AccountView(
+        account.total_fen,
+        tuple(
+            AccountRow(i, dict(account.categories[i].names), account.categories[i].amount_fen, share)
+            for i, share in zip(ids, shares)
+        ),
+    )
 
 
 def summarise(fund_use: FundUse) -> FundUseSummary:

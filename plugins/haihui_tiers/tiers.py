@@ -60,16 +60,19 @@ def compute_tiers(fund_use: FundUse) -> list[Tier]:
             for cost in (fund_use.unit_costs[unit],)
         )
         custom = spec.custom_amount
-        result.append(Tier(
-            id=tier_id,
-            campaign=spec.campaign,
-            names=dict(spec.names),
-            descriptions=dict(spec.descriptions),
-            currency=fund_use.currency,
-            interval=spec.interval,
-            amount_fen=sum(line.total_fen for line in lines) if lines else None,
-            custom_amount=CustomAmount(custom.minimum_fen, custom.preset_fen, custom.maximum_fen)
-            if custom else None,
-            breakdown=lines,
-        ))
+        result.append(
+            Tier(
+                id=tier_id,
+                campaign=spec.campaign,
+                names=dict(spec.names),
+                descriptions=dict(spec.descriptions),
+                currency=fund_use.currency,
+                interval=spec.interval,
+                amount_fen=sum(line.total_fen for line in lines) if lines else None,
+                custom_amount=CustomAmount(custom.minimum_fen, custom.preset_fen, custom.maximum_fen)
+                if custom
+                else None,
+                breakdown=lines,
+            )
+        )
     return result

@@ -35,8 +35,10 @@ from yaml.scanner import Scanner
 Loc = tuple[str | int, ...]
 
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 # Dates stay dates (not core 1.2, but what the schema expects, and never a number).
@@ -95,7 +97,6 @@ class Core12Constructor(SafeConstructor):
         value = self.construct_scalar(node)
         if not _NULL.match(value):
             raise ConstructorError(None, None, f"{value!r} is not null", node.start_mark)
-        return None
 
     def flatten_mapping(self, node):
         """No merge keys: `<<` is refused while composing, never merged here."""
@@ -115,16 +116,26 @@ class Core12Composer(Composer):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.get_event()
-            raise RefusedYaml(None, None, f"an alias (*{event.anchor}) repeats another part of the file, "
-                              "which a data file may not do: write the values out", event.start_mark)
+            raise RefusedYaml(
+                None,
+                None,
+                f"an alias (*{event.anchor}) repeats another part of the file, "
+                "which a data file may not do: write the values out",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
     def compose_mapping_node(self, anchor):
         node = super().compose_mapping_node(anchor)
         for key, _ in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == "<<" and key.style is None:
-                raise RefusedYaml(None, None, "a merge key (<<) copies another part of the file, "
-                                  "which a data file may not do: write the keys out", key.start_mark)
+                raise RefusedYaml(
+                    None,
+                    None,
+                    "a merge key (<<) copies another part of the file, "
+                    "which a data file may not do: write the keys out",
+                    key.start_mark,
+                )
         return node
 
 

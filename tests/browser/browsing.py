@@ -17,14 +17,23 @@ HOST = "127.0.0.1"
 # hosts, no sandbox as root. Playwright adds --headless and a fresh, empty
 # --user-data-dir of its own for every launch.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 # A budget Android phone (360 CSS px wide, 2 device pixels per CSS pixel) and a laptop.
 VIEWPORTS = {
-    "phone": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
-              "is_mobile": True, "has_touch": True},
+    "phone": {
+        "viewport": {"width": 360, "height": 740},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     "desktop": {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1},
 }
 
@@ -59,14 +68,14 @@ TEMPLATE_PAGES = [(t, lang) for t in TEMPLATES for lang in LANGS]
 SUMMARY: dict[str, list[str]] = {}
 
 
-
 @dataclass
 class Visit:
     """One browser tab with everything it did written down."""
+
     page: object
     base_url: str
-    requests: list = field(default_factory=list)       # (resource type, url)
-    responses: list = field(default_factory=list)      # playwright Response objects
+    requests: list = field(default_factory=list)  # (resource type, url)
+    responses: list = field(default_factory=list)  # playwright Response objects
     console_errors: list = field(default_factory=list)
     failures: list = field(default_factory=list)
 
@@ -81,14 +90,18 @@ class Visit:
         return urlsplit(self.page.url).path
 
     def foreign_requests(self) -> list[str]:
-        return [url for _, url in self.requests
-                if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).hostname != HOST]
+        return [
+            url
+            for _, url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).hostname != HOST
+        ]
 
     def horizontal_overflow(self) -> int:
         """CSS pixels the page is wider than the window (0: no sideways scrolling)."""
         return self.page.evaluate(
             "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-            " - document.documentElement.clientWidth")
+            " - document.documentElement.clientWidth"
+        )
 
     def assert_clean(self):
         assert not self.foreign_requests(), f"requests left {HOST}: {self.foreign_requests()}"

@@ -31,12 +31,17 @@ def pytest_terminal_summary(terminalreporter):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml",
-        ".woff2": "font/woff2", ".xml": "application/xml", ".json": "application/json",
-        ".csv": "text/csv; charset=utf-8", ".css": "text/css; charset=utf-8",
+        ".webp": "image/webp",
+        ".avif": "image/avif",
+        ".svg": "image/svg+xml",
+        ".woff2": "font/woff2",
+        ".xml": "application/xml",
+        ".json": "application/json",
+        ".csv": "text/csv; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
     }
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -69,8 +74,9 @@ def open_tab(browser, base_url):
     contexts = []
 
     def _open(viewport: str = "desktop", javascript: bool = True) -> Visit:
-        context = browser.new_context(**VIEWPORTS[viewport], java_script_enabled=javascript,
-                                      service_workers="block")
+        context = browser.new_context(
+            **VIEWPORTS[viewport], java_script_enabled=javascript, service_workers="block"
+        )
         contexts.append(context)
         page = context.new_page()
         visit = Visit(page, base_url)
@@ -89,8 +95,10 @@ def open_tab(browser, base_url):
         page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
         page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
         # Nothing may leave the machine: record it (above) and stop it here.
-        context.route(lambda url: urlsplit(url).hostname not in (HOST, None),
-                      lambda route: route.abort("blockedbyclient"))
+        context.route(
+            lambda url: urlsplit(url).hostname not in (HOST, None),
+            lambda route: route.abort("blockedbyclient"),
+        )
         return visit
 
     yield _open

@@ -20,8 +20,10 @@ AXE = Axe()
 def describe(violation) -> str:
     targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
     more = len(violation["nodes"]) - 3
-    return (f"{violation['id']} ({violation['impact']}): {violation['help']} "
-            f"[{targets}{f' and {more} more' if more > 0 else ''}]")
+    return (
+        f"{violation['id']} ({violation['impact']}): {violation['help']} "
+        f"[{targets}{f' and {more} more' if more > 0 else ''}]"
+    )
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -30,23 +32,28 @@ def test_axe_finds_no_serious_or_critical_violation(open_tab, template, lang, vi
     tab = open_tab(viewport)
     url = template_url(template, lang)
     assert tab.goto(url, settle="load").status == 200
-    results = AXE.run(tab.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                          "resultTypes": ["violations"]})
+    results = AXE.run(
+        tab.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    )
     violations = results.response["violations"]
     SUMMARY.setdefault("axe-core: moderate and minor findings", [])
     for violation in violations:
         if violation["impact"] not in BLOCKING:
             SUMMARY.setdefault("axe-core: moderate and minor findings", []).append(
-                f"{url} ({viewport}): {describe(violation)}")
+                f"{url} ({viewport}): {describe(violation)}"
+            )
     SUMMARY.setdefault("axe-core: violations per page", []).append(
         f"{url:<40} {viewport:<8} serious/critical {sum(v['impact'] in BLOCKING for v in violations)}, "
-        f"other {sum(v['impact'] not in BLOCKING for v in violations)}")
+        f"other {sum(v['impact'] not in BLOCKING for v in violations)}"
+    )
     blocking = [describe(v) for v in violations if v["impact"] in BLOCKING]
     assert not blocking, f"{url} at {viewport}:\n" + "\n".join(blocking)
 
 
-FOCUSABLE = ("a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, "
-             "iframe, [tabindex]:not([tabindex='-1']), [contenteditable='true']")
+FOCUSABLE = (
+    "a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, "
+    "iframe, [tabindex]:not([tabindex='-1']), [contenteditable='true']"
+)
 
 FOCUS_STYLE = """(el) => {
   const s = getComputedStyle(el);
@@ -74,11 +81,13 @@ def test_keyboard_skip_link_first_and_visible_focus_everywhere(open_tab, templat
 
     # The first Tab lands on the skip link, which is then on screen.
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.matches('a.skip-link[href=\"#main\"]')"), \
+    assert page.evaluate("document.activeElement.matches('a.skip-link[href=\"#main\"]')"), (
         f"the first tab stop on {url} is not the skip link"
+    )
     box = page.locator("a.skip-link").bounding_box()
-    assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 1, \
+    assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 1, (
         "the focused skip link is not on screen"
+    )
 
     # Tab through the whole page: each interactive element must look different when focused.
     reached, invisible = [], []
@@ -89,8 +98,10 @@ def test_keyboard_skip_link_first_and_visible_focus_everywhere(open_tab, templat
             break
         reached.append(int(index))
         before = resting[int(index)]
-        if ((focused["outline"] == "none" and focused["shadow"] == "none")
-                or (focused["outline"], focused["shadow"]) == (before["outline"], before["shadow"])):
+        if (focused["outline"] == "none" and focused["shadow"] == "none") or (
+            focused["outline"],
+            focused["shadow"],
+        ) == (before["outline"], before["shadow"]):
             invisible.append(html)
         page.keyboard.press("Tab")
     assert len(reached) == count, f"only {len(reached)} of {count} interactive elements are reachable by Tab"

@@ -17,8 +17,9 @@ from .browsing import LANGS, SETTINGS, TEMPLATE_PAGES, VIEWPORTS, template_url
 
 CHECKOUT_LINKS = ROOT / "content" / SETTINGS.get("CHECKOUT_LINKS_FILE", "data/checkout-links.yaml")
 # Each channel's allowlisted hosts, from the one place the settings keep them.
-CHANNEL_HOSTS = {name: set(spec.get("hosts", ()))
-                 for name, spec in SETTINGS.get("CHECKOUT_CHANNELS", {}).items()}
+CHANNEL_HOSTS = {
+    name: set(spec.get("hosts", ())) for name, spec in SETTINGS.get("CHECKOUT_CHANNELS", {}).items()
+}
 
 
 def expected_checkout_links(lang: str) -> dict[str, dict[str, str]]:
@@ -58,7 +59,7 @@ def check_tier_card(card, tier: str, expected: dict[str, str]) -> list[str]:
     """What a donor would find wrong with one tier card (empty list: nothing)."""
     problems = []
     amount = card.locator("[data-amount-fen]")
-    if amount.count():      # a choose-your-amount tier has none
+    if amount.count():  # a choose-your-amount tier has none
         fen = amount.first.get_attribute("data-amount-fen") or ""
         if not fen.isdigit() or int(fen) <= 0:
             problems.append(f"{tier}: data-amount-fen {fen!r} is not a positive whole number of fen")
@@ -132,8 +133,9 @@ def test_donor_path_home_campaign_tier_checkout(open_tab, lang, viewport, javasc
     give = tab.page.locator("#give")
     assert give.is_visible()
     top = give.bounding_box()["y"]
-    assert -1 <= top < VIEWPORTS[viewport]["viewport"]["height"], \
+    assert -1 <= top < VIEWPORTS[viewport]["viewport"]["height"], (
         "'Give now' did not bring the tiers into view"
+    )
 
     cards = tab.page.locator("main [data-tier]")
     if cards.count():
@@ -175,11 +177,14 @@ def test_every_chart_label_fits_inside_its_chart(open_tab, lang, viewport):
     tab = open_tab(viewport)
     url = template_url("fund-use", lang)
     assert tab.goto(url).status == 200, url
-    charts = tab.page.eval_on_selector_all("figure.chart svg", """svgs => svgs.map(svg => ({
+    charts = tab.page.eval_on_selector_all(
+        "figure.chart svg",
+        """svgs => svgs.map(svg => ({
         width: svg.viewBox.baseVal.width,
         labels: [...svg.querySelectorAll('text.chart__label')].map(t => ({
             text: t.textContent, right: t.getBBox().x + t.getBBox().width}))
-    }))""")
+    }))""",
+    )
     assert len(charts) == 2  # income and expenditure
     for chart in charts:
         assert chart["labels"]

@@ -47,12 +47,14 @@ def test_first_visit_weighs_at_most_30_kb_without_photos_and_has_no_script(open_
     total = sum(by_kind.values())
     detail = ", ".join(f"{kind} {size:,}" for kind, size in sorted(by_kind.items()))
     SUMMARY.setdefault("page weight, first visit, gzip, without photos (bytes)", []).append(
-        f"{template:<10} {url:<40} {total:>7,}  ({detail})")
+        f"{template:<10} {url:<40} {total:>7,}  ({detail})"
+    )
 
     assert by_kind.get("script", 0) == 0, f"{url} downloads script"
     assert tab.page.locator("script").count() == 0, f"{url} has a <script> element"
-    assert total <= PAGE_BUDGET, \
+    assert total <= PAGE_BUDGET, (
         f"{url} weighs {total:,} bytes gzip-compressed ({detail}), budget {PAGE_BUDGET:,}"
+    )
     tab.assert_clean()
 
 
@@ -69,22 +71,31 @@ def story_urls() -> list[str]:
 def test_story_photos_keep_their_place_while_they_load(open_tab, url):
     """No jump when a photo arrives: its box is the same size before and after it loads."""
     tab = open_tab("phone")
-    held = []   # image requests, answered only once the page's layout has been measured
-    tab.page.route("**/*", lambda route: held.append(route) if route.request.resource_type == "image"
-                   else route.fallback())   # on to the context's guard against other hosts
+    held = []  # image requests, answered only once the page's layout has been measured
+    tab.page.route(
+        "**/*",
+        lambda route: held.append(route) if route.request.resource_type == "image" else route.fallback(),
+    )  # on to the context's guard against other hosts
     tab.page.goto(tab.base_url + url, wait_until="domcontentloaded")
-    boxes = "() => [...document.querySelectorAll('main img')].map(i => [i.currentSrc || i.src, " \
-            "Math.round(i.getBoundingClientRect().width), Math.round(i.getBoundingClientRect().height)])"
+    boxes = (
+        "() => [...document.querySelectorAll('main img')].map(i => [i.currentSrc || i.src, "
+        "Math.round(i.getBoundingClientRect().width), Math.round(i.getBoundingClientRect().height)])"
+    )
     # Laid out with its stylesheets and fonts, as a visitor sees it while the photos are on their way.
-    tab.page.wait_for_function("[...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet)"
-                               " && document.fonts.status === 'loaded'")
+    tab.page.wait_for_function(
+        "[...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet)"
+        " && document.fonts.status === 'loaded'"
+    )
     before = tab.page.evaluate(boxes)
     while held:
         held.pop().fallback()
     tab.page.wait_for_load_state("networkidle")
     after = tab.page.evaluate(boxes)
-    moved = [f"{a[0]}: {b[1]}x{b[2]} while loading, {a[1]}x{a[2]} loaded"
-             for b, a in zip(before, after) if abs(a[1] - b[1]) > 1 or abs(a[2] - b[2]) > 1]
+    moved = [
+        f"{a[0]}: {b[1]}x{b[2]} while loading, {a[1]}x{a[2]} loaded"
+        for b, a in zip(before, after)
+        if abs(a[1] - b[1]) > 1 or abs(a[2] - b[2]) > 1
+    ]
     assert not moved, "photos that push the page about as they load:\n" + "\n".join(moved)
     tab.assert_clean()
 
@@ -98,11 +109,17 @@ def test_largest_photo_a_phone_downloads_for_a_story_is_at_most_120_kb(open_tab,
     for y in range(0, height + 600, 600):
         tab.page.evaluate("y => window.scrollTo(0, y)", y)
     tab.page.wait_for_load_state("networkidle")
-    photos = sorted(((len(body), urlsplit(r.url).path) for r, body in downloaded(tab)
-                     if content_type(r) in PHOTO_TYPES or r.request.resource_type == "image"),
-                    reverse=True)
+    photos = sorted(
+        (
+            (len(body), urlsplit(r.url).path)
+            for r, body in downloaded(tab)
+            if content_type(r) in PHOTO_TYPES or r.request.resource_type == "image"
+        ),
+        reverse=True,
+    )
     largest = photos[0] if photos else (0, "no photo")
     SUMMARY.setdefault("largest image a 360-px phone downloads per story (bytes)", []).append(
-        f"{url:<40} {largest[0]:>9,}  {largest[1]}  ({len(photos)} image(s))")
+        f"{url:<40} {largest[0]:>9,}  {largest[1]}  ({len(photos)} image(s))"
+    )
     assert largest[0] <= PHOTO_BUDGET, f"{url}: {largest[1]} is {largest[0]:,} bytes, budget {PHOTO_BUDGET:,}"
     tab.assert_clean()
