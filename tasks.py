@@ -23,7 +23,7 @@ def _with_long_one_letter_options(to_contexts):
     def wrapped(self, *args, **kwargs):
         contexts = to_contexts(self, *args, **kwargs)
         for context in contexts:
-            for flag in [flag for flag in context.flags if len(flag) == 2]:  # "-n"
+            for flag in [flag for flag in context.flags if len(flag) == len("-n")]:
                 context.flags.alias(f"-{flag}", to=flag)
         return contexts
 
@@ -217,7 +217,10 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
             slug_problem(slug, stories),
             None
             if campaign in campaigns
-            else f"there is no campaign page with Slug '{campaign}': use one of {', '.join(campaigns) or 'none yet'}",
+            else (
+                f"there is no campaign page with Slug '{campaign}': "
+                f"use one of {', '.join(campaigns) or 'none yet'}"
+            ),
         )
         if problem
     ]
@@ -238,7 +241,9 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
 
 @task
 def test(c):
-    """Run the whole test suite."""
+    """The gates (ruff lint and format, at zero findings), then the whole test suite."""
+    c.run(f"{sys.executable} -m ruff check .", pty=False)
+    c.run(f"{sys.executable} -m ruff format --check .", pty=False)
     c.run(f"{sys.executable} -m pytest", pty=False)
 
 

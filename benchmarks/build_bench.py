@@ -55,18 +55,178 @@ CONTENT = ROOT / "content"
 TEMPLATE_STORY = CONTENT / "stories" / "jibuguoguo"  # .en.md and .zh.md
 LANGS = ("en", "zh")
 WORDS_PER_STORY = 600
+LIST_BLOCK = 3  # where a story with a list has it: its fourth block
+MINUTES_PER_DAY = 24 * 60
 HEADER_KEY = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):")  # as the `meta` extension reads it
 
-EN_WORDS = (
-    "mother village mountain pigsty piglet family harvest potato corn market school "
-    "children training coordinator breeding vaccine neighbour season winter spring road "
-    "house field water community gift pass share learn grow build sell save plan help "
-    "together morning evening year month week first next every small strong careful "
-    "warm long quiet proud new old the a of and to in with for on from that this her "
-    "their our is was will has had she they we it as at by after before because "
-    "mother's family's didn't"  # real stories have apostrophes, which smart quotes act on
-).split()
-ZH_WORDS = ["母亲", "村子", "山区", "猪圈", "猪仔", "家庭", "收成", "土豆", "玉米", "市场", "学校", "孩子", "培训", "防疫员", "养殖", "疫苗", "邻居", "季节", "冬天", "春天", "道路", "房子", "田地", "清水", "社区", "礼物", "传递", "分享", "学习", "成长", "修建", "出售", "储蓄", "计划", "帮助", "一起", "早上", "傍晚", "今年", "每月", "每周", "第一次", "下一步", "每一位", "小小的", "坚强", "细心", "温暖", "长久", "安静", "自豪", "新的", "老人", "我们", "她们", "他们", "已经", "正在", "将会", "因为", "所以", "但是", "然后", "如今", "还有", "以及", "关于", "通过", "为了", "虽然", "可以", "应该", "一直", "终于", "慢慢", "认真", "努力", "希望"]
+EN_WORDS = [
+    "mother",
+    "village",
+    "mountain",
+    "pigsty",
+    "piglet",
+    "family",
+    "harvest",
+    "potato",
+    "corn",
+    "market",
+    "school",
+    "children",
+    "training",
+    "coordinator",
+    "breeding",
+    "vaccine",
+    "neighbour",
+    "season",
+    "winter",
+    "spring",
+    "road",
+    "house",
+    "field",
+    "water",
+    "community",
+    "gift",
+    "pass",
+    "share",
+    "learn",
+    "grow",
+    "build",
+    "sell",
+    "save",
+    "plan",
+    "help",
+    "together",
+    "morning",
+    "evening",
+    "year",
+    "month",
+    "week",
+    "first",
+    "next",
+    "every",
+    "small",
+    "strong",
+    "careful",
+    "warm",
+    "long",
+    "quiet",
+    "proud",
+    "new",
+    "old",
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "with",
+    "for",
+    "on",
+    "from",
+    "that",
+    "this",
+    "her",
+    "their",
+    "our",
+    "is",
+    "was",
+    "will",
+    "has",
+    "had",
+    "she",
+    "they",
+    "we",
+    "it",
+    "as",
+    "at",
+    "by",
+    "after",
+    "before",
+    "because",
+    "mother's",  # real stories have apostrophes, which smart quotes act on
+    "family's",
+    "didn't",
+]
+ZH_WORDS = [
+    "母亲",
+    "村子",
+    "山区",
+    "猪圈",
+    "猪仔",
+    "家庭",
+    "收成",
+    "土豆",
+    "玉米",
+    "市场",
+    "学校",
+    "孩子",
+    "培训",
+    "防疫员",
+    "养殖",
+    "疫苗",
+    "邻居",
+    "季节",
+    "冬天",
+    "春天",
+    "道路",
+    "房子",
+    "田地",
+    "清水",
+    "社区",
+    "礼物",
+    "传递",
+    "分享",
+    "学习",
+    "成长",
+    "修建",
+    "出售",
+    "储蓄",
+    "计划",
+    "帮助",
+    "一起",
+    "早上",
+    "傍晚",
+    "今年",
+    "每月",
+    "每周",
+    "第一次",
+    "下一步",
+    "每一位",
+    "小小的",
+    "坚强",
+    "细心",
+    "温暖",
+    "长久",
+    "安静",
+    "自豪",
+    "新的",
+    "老人",
+    "我们",
+    "她们",
+    "他们",
+    "已经",
+    "正在",
+    "将会",
+    "因为",
+    "所以",
+    "但是",
+    "然后",
+    "如今",
+    "还有",
+    "以及",
+    "关于",
+    "通过",
+    "为了",
+    "虽然",
+    "可以",
+    "应该",
+    "一直",
+    "终于",
+    "慢慢",
+    "认真",
+    "努力",
+    "希望",
+]
 EN_HEADINGS = (
     "Receiving the gift",
     "A new pigsty",
@@ -132,7 +292,7 @@ def body(rng: random.Random, lang: str, number: int, n: int) -> str:
     while words < WORDS_PER_STORY:
         if number % 2 == 0 and len(blocks) % 4 == 1:
             blocks.append(f"## {rng.choice(headings)}")
-        if number % 3 == 0 and len(blocks) == 3:
+        if number % 3 == 0 and len(blocks) == LIST_BLOCK:
             lengths = [rng.randint(4, 9) for _ in range(4)]
             blocks.append("\n".join(f"- {sentence(rng, lang, k)}" for k in lengths))
             words += sum(lengths)
@@ -160,7 +320,7 @@ def story_date(template_header: list[str], number: int, n: int) -> str:
         "2026-01-01",
     )
     day = datetime.strptime(value[:10], "%Y-%m-%d")
-    if n <= 1440:
+    if n <= MINUTES_PER_DAY:  # one story a minute fits in the day
         return f"{day:%Y-%m-%d} {number // 60 % 24:02d}:{number % 60:02d}"
     return f"{day:%Y-%m-%d} {number // 3600 % 24:02d}:{number // 60 % 60:02d}:{number % 60:02d}"
 

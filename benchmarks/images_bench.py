@@ -95,6 +95,7 @@ def timed_build(project: Path) -> tuple[float, float, dict]:
         env=env,
         capture_output=True,
         text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

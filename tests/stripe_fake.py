@@ -20,6 +20,7 @@ Staff can rehearse against it:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import re
@@ -133,12 +134,11 @@ def decode_form(pairs: list[tuple[str, str]]) -> dict:
         node = root
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
-            if part == "":
-                part = str(len(node))
+            name = part or str(len(node))  # `a[]` appends
             if last:
-                node[part] = value
+                node[name] = value
             else:
-                node = node.setdefault(part, {})
+                node = node.setdefault(name, {})
     return _listify(root)
 
 
@@ -332,7 +332,8 @@ class FakeStripe:
                     fake.requests.append(request)
                     fault = fake._take_fault(method, split.path)
                 if fault and fault.kind == "drop":
-                    return self._drop()
+                    self._drop()
+                    return
                 if fault and fault.kind in ("500", "429"):
                     status = int(fault.kind)
                     error = StripeFault(
@@ -345,19 +346,19 @@ class FakeStripe:
                     )
                     headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                     request.status = status
-                    return self._send(status, error.body, headers)
+                    self._send(status, error.body, headers)
+                    return
                 status, payload, headers = fake._dispatch(method, split.path, params, body, self.headers)
                 if fault and fault.kind == "drop_after":
-                    return self._drop()
+                    self._drop()
+                    return
                 request.status = status
                 self._send(status, payload, headers)
 
             def _drop(self):
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
             def _send(self, status: int, payload: dict, headers: dict | None = None):
                 data = json.dumps(payload).encode()
@@ -389,22 +390,30 @@ class FakeStripe:
                 key = self._authenticate(headers)
                 idem = headers.get("Idempotency-Key") if method == "POST" else None
                 fingerprint = f"{method} {path}\n" + json.dumps(params, sort_keys=True)
-                if idem and idem in self.state.idempotency:
-                    stored_print, status, payload = self.state.idempotency[idem]
-                    if stored_print != fingerprint:
-                        raise StripeFault(
-                            400,
-                            "Keys for idempotent requests can only be used with the same parameters "
-                            "they were first used with.",
-                            type_="idempotency_error",
-                        )
-                    return status, payload, {"Idempotent-Replayed": "true"}
+                replayed = self._replayed(idem, fingerprint)
+                if replayed:
+                    return *replayed, {"Idempotent-Replayed": "true"}
                 status, payload = self._route(method, path, params, key)
-                if idem and 200 <= status < 300:
-                    self.state.idempotency[idem] = (fingerprint, status, payload)
-                return status, payload, {}
             except StripeFault as fault:
                 return fault.status, fault.body, {}
+            if idem and 200 <= status < 300:
+                self.state.idempotency[idem] = (fingerprint, status, payload)
+            return status, payload, {}
+
+    def _replayed(self, idem: str | None, fingerprint: str) -> tuple[int, dict] | None:
+        """The stored answer to an Idempotency-Key already used, or None; the key with other
+        parameters is an error, as at Stripe."""
+        if not idem or idem not in self.state.idempotency:
+            return None
+        stored_print, status, payload = self.state.idempotency[idem]
+        if stored_print != fingerprint:
+            raise StripeFault(
+                400,
+                "Keys for idempotent requests can only be used with the same parameters "
+                "they were first used with.",
+                type_="idempotency_error",
+            )
+        return status, payload
 
     def _authenticate(self, headers) -> str:
         auth = headers.get("Authorization") or ""
@@ -767,11 +776,10 @@ def main() -> None:
     fake = FakeStripe(accept_any_test_key=True)
     fake._server.server_close()
     fake._server = ThreadingHTTPServer(("127.0.0.1", args.port), fake._handler())
-    print(f"Fake Stripe on {fake.url} (any sk_test_/rk_test_ key); Ctrl-C to stop.", flush=True)
-    try:
+    # A command too (python tests/stripe_fake.py): staff read where it listens.
+    print(f"Fake Stripe on {fake.url} (any sk_test_/rk_test_ key); Ctrl-C to stop.", flush=True)  # noqa: T201
+    with contextlib.suppress(KeyboardInterrupt):
         fake._server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -184,7 +184,7 @@ def test_sitemap_lists_every_page_with_its_alternates(site):
 
 
 def test_one_copy_of_static_files(site):
-    css = [p for p in site.root.rglob("main.css")]
+    css = list(site.root.rglob("main.css"))
     assert len(css) == 1
 
 

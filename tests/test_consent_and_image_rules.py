@@ -123,7 +123,7 @@ def test_county_level_places_are_accepted(place):
     ],
 )
 def test_places_below_county_level_are_refused(place):
-    what, fix, what_zh, fix_zh = county_level(place, RULES)
+    what, fix, _what_zh, fix_zh = county_level(place, RULES)
     assert "more precise than a county" in what and "village" in fix and "村" in fix_zh
 
 

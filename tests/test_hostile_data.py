@@ -372,8 +372,10 @@ def test_a_fund_use_campaign_without_a_campaign_page_is_an_error(tmp_path):
 
 def test_a_campaign_page_without_fund_use_campaign_is_an_error_in_every_build(tmp_path):
     extra = {
-        "content/pages/campaigns/rural-schools.en.md": "Title: Rural schools\nSlug: rural-schools\nLang: en\nTemplate: campaign\n"
-        "Single_language: yes\n\nText.\n"
+        "content/pages/campaigns/rural-schools.en.md": (
+            "Title: Rural schools\nSlug: rural-schools\nLang: en\nTemplate: campaign\n"
+            "Single_language: yes\n\nText.\n"
+        )
     }
     for strict in (False, True):
         problems = tier_problems(
@@ -522,7 +524,7 @@ def test_a_build_stops_when_short_code_text_would_be_published(tmp_path):
     assert "'[tiers: pigsty]' would be published as text" in problem.message and problem.message_zh
 
 
-# ================================================================ amounts: [amount: ...], [literal: ...], typed amounts
+# ================================================ amounts: [amount: ...], [literal: ...], typed amounts
 
 TYPED = [
     "1,000 yuan",

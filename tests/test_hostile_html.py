@@ -11,6 +11,7 @@ and a hostile Title shows as text everywhere.
 import itertools
 import os
 import re
+from typing import ClassVar
 
 import feedparser
 import markdown
@@ -124,8 +125,8 @@ def unsafe_parts(markup: str, *, page: bool = False) -> list[str]:
                 continue
             if name in BAD_ELEMENTS:
                 found.append(f"<{name}>")
-            for attribute, value in element.attrs.items():
-                attribute = attribute.lower()
+            for raw_attribute, value in element.attrs.items():
+                attribute = raw_attribute.lower()
                 if attribute.startswith("on") or attribute == "style":
                     found.append(f"{name}[{attribute}]")
                 if attribute not in URL_ATTRIBUTES:
@@ -211,7 +212,7 @@ def test_the_picture_markup_of_the_pictures_plugin_is_kept():
 
 def test_summary_and_text_of_a_content_object_are_cleaned():
     class Item:
-        settings = {"FORMATTED_FIELDS": ["summary"]}
+        settings: ClassVar[dict[str, list[str]]] = {"FORMATTED_FIELDS": ["summary"]}
 
         def __init__(self):
             self._content = "<p>ok</p><script>alert(1)</script>"
@@ -467,9 +468,8 @@ def test_html_in_a_plain_text_header_field_is_refused(conf, real_sources, field)
     }[field]
     new = old.replace(": ", f": {HOSTILE_TITLE} ", 1)
     problems = check_story(conf, real_sources, {old: new})
-    line = (ROOT / STORY_EN).read_text("utf-8").split("\n").index(
-        next(l for l in (ROOT / STORY_EN).read_text("utf-8").split("\n") if l.startswith(old))
-    ) + 1
+    lines = (ROOT / STORY_EN).read_text("utf-8").split("\n")
+    line = next(number for number, text in enumerate(lines, start=1) if text.startswith(old))
     here = [p for p in problems if p.line == line and "plain text" in p.message]
     assert here and here[0].message.startswith(field) and here[0].message_zh, problems
 

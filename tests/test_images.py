@@ -376,9 +376,12 @@ def test_a_damaged_or_enormous_picture_stops_the_build(broken, make_bad, name, r
         broken,
         "pelicanconf.py",
         [
-            f"content/stories/jibuguoguo.en.md:12: the picture content/images/photos/{name} cannot be published",
+            (
+                "content/stories/jibuguoguo.en.md:12: the picture "
+                f"content/images/photos/{name} cannot be published"
+            ),
             reason,
         ],
     )
-    leftovers = [p for p in (broken / ".cache/images").rglob(".*")]
+    leftovers = list((broken / ".cache/images").rglob(".*"))
     assert leftovers == [], "half-written cache entries"

@@ -19,7 +19,7 @@ from haihui_checks.project import markdown_files
 # ------------------------------------------------------------ the parser is Markdown's
 
 KEYS = st.sampled_from(["Title", "title", "CONSENT", "Consent", "Image", "x-y_z", "Summary", "a1"])
-VALUES = st.text(st.sampled_from(list("ab 1:\t-.给撤") + ["\u2028", "\u3000", "\x0c", "\x85"]), max_size=8)
+VALUES = st.text(st.sampled_from([*"ab 1:\t-.给撤", "\u2028", "\u3000", "\x0c", "\x85"]), max_size=8)
 LINES = st.one_of(
     st.builds(
         lambda pad, key, gap, value: f"{pad}{key}:{gap}{value}",

@@ -38,6 +38,7 @@ def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
         cwd=project,
         text=True,
         capture_output=True,
+        check=False,
         stdin=subprocess.DEVNULL,
         env=dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1"),
     )
@@ -73,7 +74,7 @@ def complete_consent_records(project: Path) -> None:
         text = story.read_text("utf-8")
         fixed = re.sub(
             r"(?mi)^(Consent_form:\s*)SAMPLE\b.*$",
-            lambda m: f"{m[1]}Chengdu office, consent binder 2026, no. {number}",
+            lambda m, number=number: f"{m[1]}Chengdu office, consent binder 2026, no. {number}",
             text,
         )
         story.write_text(fixed, "utf-8")
@@ -177,6 +178,7 @@ def fill_placeholders(text: str, lang: str) -> str:
     filled = []
     header = True
     for line in text.splitlines():
+        written = line
         if header and not line.strip():
             header = False
         if header and ":" in line:
@@ -184,10 +186,10 @@ def fill_placeholders(text: str, lang: str) -> str:
             if is_placeholder(value):
                 example = STORY_FIELDS[key.lower()].example
                 value = FILLED[lang].get(key.lower()) or example.split(":", 1)[1].strip()
-                line = f"{key}: {value}"
+                written = f"{key}: {value}"
         elif not header and is_placeholder(line) and not line.startswith(("-", " ", "<!--")):
-            line = FILLED[lang]["text"]
-        filled.append(line)
+            written = FILLED[lang]["text"]
+        filled.append(written)
     return "\n".join(filled) + "\n"
 
 
@@ -315,16 +317,24 @@ def seed_mistakes(project: Path) -> list[str]:
         f"{STORY}:1: the required field 'Title' is missing",
         f"content/stories/adiniuniu.zh.md:{line_of(other, 'Lang:')}: Lang: 'fr' is not a language",
         f"content/stories/adiniuniu.zh.md:{line_of(other, 'Campaign:')}: Campaign: there is no campaign",
-        f"{ABOUT}:{line_of(about, 'fund-uses')}: the link '{{filename}}/pages/fund-uses.en.md' "
-        "points to content/pages/fund-uses.en.md, which does not exist; did you mean "
-        "'{filename}/pages/fund-use.en.md'?",
-        f"{ABOUT}:{line_of(about, 'missing-photo')}: the link '{{static}}/images/missing-photo.jpg' "
-        "points to content/images/missing-photo.jpg, which does not exist",
-        f"{CONTACT}:{line_of(contact, 'not a field')}: the header line 'This line is not a field' "
-        "is not 'Key: value'",
+        (
+            f"{ABOUT}:{line_of(about, 'fund-uses')}: the link '{{filename}}/pages/fund-uses.en.md' "
+            "points to content/pages/fund-uses.en.md, which does not exist; did you mean "
+            "'{filename}/pages/fund-use.en.md'?"
+        ),
+        (
+            f"{ABOUT}:{line_of(about, 'missing-photo')}: the link '{{static}}/images/missing-photo.jpg' "
+            "points to content/images/missing-photo.jpg, which does not exist"
+        ),
+        (
+            f"{CONTACT}:{line_of(contact, 'not a field')}: the header line 'This line is not a field' "
+            "is not 'Key: value'"
+        ),
         f"{CONTACT}:{line_of(contact, 'TODO')}: the text still has a placeholder",
-        f"{CONTACT}:{line_of(contact, '/stories/nobody/')}: the link '/stories/nobody/' goes to "
-        "/stories/nobody/, which is not a page of this site",
+        (
+            f"{CONTACT}:{line_of(contact, '/stories/nobody/')}: the link '/stories/nobody/' goes to "
+            "/stories/nobody/, which is not a page of this site"
+        ),
     ]
 
 

@@ -35,7 +35,13 @@ def invoke(project: Path, *args: str, key: str | None = TEST_KEY) -> subprocess.
     if key is not None:
         env["STRIPE_API_KEY"] = key
     return subprocess.run(
-        [str(INVOKE), "stripe-sync", *args], cwd=project, env=env, capture_output=True, text=True, timeout=120
+        [str(INVOKE), "stripe-sync", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -478,7 +478,8 @@ def test_a_missing_permission_names_the_tier_and_what_stripe_said(tmp_path):
 
 
 def test_an_invalid_currency_names_the_tier_and_what_stripe_said(fake, harness):
-    bad = SAMPLE_TIERS + (
+    bad = (
+        *SAMPLE_TIERS,
         Tier("in-xyz", "left-behind-mothers", {"en": "X"}, {}, "XYZ", "one_time", 100, None, ()),
     )
     result = harness.run(tiers=bad)

@@ -273,9 +273,15 @@ def test_the_links_file_is_written_sorted_with_its_header_and_no_temporary_file(
 
 def test_a_new_links_file_gets_the_default_header(tmp_path):
     links = LinksFile.load(tmp_path / "data" / "checkout-links.yaml")
-    entry = dict(
-        url="u", amount_fen=1, currency="cny", interval="month", price="p", payment_link="l", livemode=True
-    )
+    entry = {
+        "url": "u",
+        "amount_fen": 1,
+        "currency": "cny",
+        "interval": "month",
+        "price": "p",
+        "payment_link": "l",
+        "livemode": True,
+    }
     links.save({"t": {"en": entry}})
     assert links.path.read_text().startswith(DEFAULT_HEADER)
 

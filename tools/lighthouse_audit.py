@@ -27,6 +27,7 @@ import tempfile
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -55,7 +56,7 @@ TEXT_TYPES = ("text/", "application/xml", "application/json", "application/atom+
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Static files; text types gzip-compressed when the browser accepts it."""
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".webp": "image/webp",
         ".avif": "image/avif",
@@ -117,7 +118,9 @@ def main() -> int:
 
     if (
         shutil.which("fc-list")
-        and not subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip()
+        and not subprocess.run(
+            ["fc-list", ":lang=zh"], capture_output=True, text=True, check=False
+        ).stdout.strip()
     ):
         print(
             "Warning: no Chinese font is installed, so Chromium lays out Chinese pages slowly and the\n"
@@ -154,6 +157,7 @@ def main() -> int:
                     env={**os.environ, "CHROME_PATH": chromium},
                     capture_output=True,
                     text=True,
+                    check=False,
                 )
                 if run.returncode != 0:
                     sys.stderr.write(run.stdout + run.stderr)
@@ -182,7 +186,9 @@ def main() -> int:
             server.server_close()
 
     version = json.loads((ROOT / "node_modules/lighthouse/package.json").read_text())["version"]
-    browser = subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip()
+    browser = subprocess.run(
+        [chromium, "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     (AUDIT_DIR / "scores.json").write_text(
         json.dumps(

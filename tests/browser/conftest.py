@@ -13,6 +13,7 @@ import functools
 import http.server
 import threading
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,7 +30,7 @@ def pytest_terminal_summary(terminalreporter):
 
 # ---------------------------------------------------------------- the server
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".webp": "image/webp",
         ".avif": "image/avif",

@@ -93,7 +93,7 @@ def test_story_photos_keep_their_place_while_they_load(open_tab, url):
     after = tab.page.evaluate(boxes)
     moved = [
         f"{a[0]}: {b[1]}x{b[2]} while loading, {a[1]}x{a[2]} loaded"
-        for b, a in zip(before, after)
+        for b, a in zip(before, after, strict=True)
         if abs(a[1] - b[1]) > 1 or abs(a[2] - b[2]) > 1
     ]
     assert not moved, "photos that push the page about as they load:\n" + "\n".join(moved)
