@@ -5,6 +5,7 @@ staging folder beside the output; only a build that succeeded replaces the
 output, in two renames, so a failed build never damages the last good one.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -99,10 +100,11 @@ def _wait_for_exit(process: subprocess.Popen, timeout: float | None) -> None:
         while True:
             try:
                 os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
-                return
             except InterruptedError:
                 continue
             except ChildProcessError:
+                return
+            else:
                 return
     while process.poll() is None:
         if deadline is not None and time.monotonic() > deadline:
@@ -112,10 +114,8 @@ def _wait_for_exit(process: subprocess.Popen, timeout: float | None) -> None:
 
 def _end_group(process: subprocess.Popen, posix: bool) -> None:
     if posix:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
     elif process.poll() is None:
         process.kill()
 

@@ -79,8 +79,8 @@ class _Page(HTMLParser):
 
 def _internal_path(url: str, origins: Iterable[str]) -> str | None:
     """The URL with the site's own origin taken off, or None for another host."""
-    for origin in origins:
-        origin = origin.rstrip("/")
+    for given in origins:
+        origin = given.rstrip("/")
         if origin and (url == origin or url.startswith(origin + "/") or url.startswith(origin + "#")):
             return url[len(origin) :] or "/"
     if EXTERNAL.match(url):
@@ -146,17 +146,19 @@ def check_built_site(root: Path, origins: Iterable[str] = ()) -> list[Problem]:
     links = [(page, line, url) for page, parsed in pages.items() for line, url in parsed.links]
     links += _sitemap_links(root)
     broken: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-    for page, line, url in links:
-        url = url.strip()
+    for page, line, raw_url in links:
+        url = raw_url.strip()
         internal = _internal_path(url, origins)
         if internal is None or internal in ("", "#", "?"):
             continue
         parts = urlsplit(internal)
         path, fragment = unquote(parts.path), unquote(parts.fragment)
-        if not path:
-            target = page if page.endswith(".html") else None
-        else:
+        if path:
             target = _resolve(root, page, path)
+        elif page.endswith(".html"):
+            target = page
+        else:
+            target = None
         if target is None:
             broken[(url, "page")].append((page, line))
         elif fragment and target.endswith(".html") and fragment not in pages[target].ids:

@@ -94,7 +94,8 @@ def gate_before_reading(generator):
                         f,
                         1,
                         "this file was not checked before reading, so it is not published",
-                        "report this to the site's maintainers; meanwhile move the file out of the content folder",
+                        "report this to the site's maintainers; "
+                        "meanwhile move the file out of the content folder",
                         message_zh="这个文件在读取前没有经过检查，所以不会发布",
                         fix_zh="请告诉网站维护人员；在此之前，请把这个文件移出 content 文件夹",
                     )

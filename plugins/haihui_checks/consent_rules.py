@@ -147,20 +147,26 @@ def consent(value: str, rules):
     if record is not None and record[0] != WITHDRAWN and record[1] > rules.today:
         return (
             f"'{value}' is dated in the future",
-            "write the day she actually gave consent (today or earlier); record consent only once "
-            "it is given",
+            (
+                "write the day she actually gave consent (today or earlier); record consent only once "
+                "it is given"
+            ),
             f"“{value}”的日期在将来",
             "请写本人实际同意的日期（今天或更早）；在本人同意之后才记录",
         )
     if record is None:
         return (
             f"'{value}' is not a consent record",
-            "write 'given' and the day she gave consent, e.g. 'Consent: given 2026-11-28'; "
-            "to take the story down everywhere write 'Consent: withdrawn' and the day, "
-            "e.g. 'Consent: withdrawn 2026-12-01'",
+            (
+                "write 'given' and the day she gave consent, e.g. 'Consent: given 2026-11-28'; "
+                "to take the story down everywhere write 'Consent: withdrawn' and the day, "
+                "e.g. 'Consent: withdrawn 2026-12-01'"
+            ),
             f"“{value}”不是知情同意记录",
-            "请写 given 和本人同意的日期，例如“Consent: given 2026-11-28”；如要在所有语言中撤下故事，"
-            "请写 withdrawn 和日期，例如“Consent: withdrawn 2026-12-01”",
+            (
+                "请写 given 和本人同意的日期，例如“Consent: given 2026-11-28”；如要在所有语言中撤下故事，"
+                "请写 withdrawn 和日期，例如“Consent: withdrawn 2026-12-01”"
+            ),
         )
     return None
 
@@ -190,10 +196,15 @@ def form_reference(value: str, rules):
     if FORM_ITSELF.search(value):
         return (
             f"'{value}' looks like the form itself or a link to it",
-            "write only where the signed form is kept, e.g. 'Chengdu office, consent binder 2026, "
-            "no. 14'; never put the form online",
+            (
+                "write only where the signed form is kept, e.g. 'Chengdu office, consent binder 2026, "
+                "no. 14'; never put the form online"
+            ),
             f"“{value}”看起来是同意书本身或它的链接",
-            "只写签字同意书的存放位置，例如“成都办公室，2026 年同意书档案夹，第 14 号”；同意书本身不要放到网上",
+            (
+                "只写签字同意书的存放位置，例如“成都办公室，2026 年同意书档案夹，第 14 号”；"
+                "同意书本身不要放到网上"
+            ),
         )
     return None
 
@@ -205,12 +216,16 @@ def county_level(value: str, rules):
     if too_precise:
         return (
             f"'{value}' is more precise than a county",
-            "name the county, prefecture or region at most (e.g. 'Daliang Mountains, Sichuan' or "
-            "'Zhaojue County, Sichuan'); never a township, village, street, house number or "
-            "coordinates, which could lead someone to her home",
+            (
+                "name the county, prefecture or region at most (e.g. 'Daliang Mountains, Sichuan' or "
+                "'Zhaojue County, Sichuan'); never a township, village, street, house number or "
+                "coordinates, which could lead someone to her home"
+            ),
             f"“{value}”比县一级更具体",
-            "最多写到县、州或地区（例如“四川大凉山”或“四川省昭觉县”）；不要写乡镇、村、街道、门牌号或坐标，"
-            "这些信息可能让人找到她的家",
+            (
+                "最多写到县、州或地区（例如“四川大凉山”或“四川省昭觉县”）；不要写乡镇、村、街道、门牌号或坐标，"
+                "这些信息可能让人找到她的家"
+            ),
         )
     return None
 

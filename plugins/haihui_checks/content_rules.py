@@ -22,6 +22,8 @@ from .problems import ERROR, WARNING, Problem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YES_NO = {"yes": True, "true": True, "no": False, "false": False}
+# A field check answers (message, fix) or, with the Chinese, (message, fix, message_zh, fix_zh).
+ZH_PARTS = 2
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S")
 
 # A field check returns None when the value is fine, or (what is wrong, how to fix it),
@@ -261,7 +263,7 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
         wrong = fields[key].check(value, rules)
         if wrong:
             what, fix, *zh = wrong
-            what_zh, fix_zh = zh if len(zh) == 2 else ("", "")
+            what_zh, fix_zh = zh if len(zh) == ZH_PARTS else ("", "")
             yield Problem(
                 source.path,
                 front.line_of(key),
@@ -309,7 +311,8 @@ def _repeated_fields(source: Source, rules: Rules) -> Iterable[Problem]:
             f"write {label} on one line (line {front.line_of(key)}), or leave a blank line "
             "before the text if this line belongs to it",
             message_zh=f"这一行有缩进，会被当作 {label} 的续行，网站会把它变成列表",
-            fix_zh=f"请把 {label} 写在一行里（第 {front.line_of(key)} 行）；如果这一行属于正文，请在它前面空一行",
+            fix_zh=f"请把 {label} 写在一行里（第 {front.line_of(key)} 行）；"
+            "如果这一行属于正文，请在它前面空一行",
         )
 
 
@@ -319,7 +322,7 @@ def check_pairs(sources: list[Source], rules: Rules) -> Iterable[Problem]:
     for source in sources:
         if source.slug and source.lang in rules.languages:
             by_slug[(source.kind, source.slug)].append(source)
-    for (kind, slug_value), group in sorted(by_slug.items()):
+    for (_kind, slug_value), group in sorted(by_slug.items()):
         by_lang: dict[str, list[Source]] = defaultdict(list)
         for source in group:
             by_lang[source.lang].append(source)

@@ -268,12 +268,18 @@ def _element_problem(path, line, tag) -> Problem:
             f"{shown} (a drawing or formula written in HTML) can carry script; the site does not publish it"
         )
         what_zh = f"{shown}（用 HTML 写的图形或公式）可能带脚本；网站不会发布它"
-        fix = "save the drawing as PNG in content/images/ and show it with ![what it shows]({static}/images/<name>.png)"
+        fix = (
+            "save the drawing as PNG in content/images/ and show it with "
+            "![what it shows]({static}/images/<name>.png)"
+        )
         fix_zh = (
             "请把图另存为 PNG 放进 content/images/，用 ![图片内容说明]({static}/images/<文件名>.png) 插入"
         )
     elif tag in STYLES:
-        what = f"{shown} changes how the page looks; the look comes from the site's theme, so it is not published"
+        what = (
+            f"{shown} changes how the page looks; "
+            "the look comes from the site's theme, so it is not published"
+        )
         what_zh = f"{shown} 会改变页面样式；样式由网站主题决定，不会发布它"
         fix = "remove it; for emphasis write *italic* or **bold**"
         fix_zh = "请删除它；要强调请写 *斜体* 或 **粗体**"
@@ -339,7 +345,8 @@ def _foreign_picture(path, line, target) -> Problem:
         "save it in content/images/ and show it with ![alt text]({static}/images/<name>): "
         "this site loads nothing from other hosts",
         message_zh=f"图片“{_short(target)}”在别的网站上（别的网站的图片可以追踪每一位读者）；网站不会发布它",
-        fix_zh="请把它保存到 content/images/，用 ![替代文字]({static}/images/<文件名>) 插入；本网站不从其他网站加载任何内容",
+        fix_zh="请把它保存到 content/images/，用 ![替代文字]({static}/images/<文件名>) 插入；"
+        "本网站不从其他网站加载任何内容",
     )
 
 
@@ -459,7 +466,8 @@ def _control_problem(path, line, label, char) -> Problem:
         f"{where} an invisible control character (U+{ord(char):04X}, often pasted from Word or a chat app), "
         "which web pages and the feeds cannot carry",
         "delete it: retype the words around it, or paste the text as plain text",
-        message_zh=f"{where_zh}看不见的控制字符（U+{ord(char):04X}，常见于从 Word 或聊天软件粘贴的文字），网页和订阅源都无法包含它",
+        message_zh=f"{where_zh}看不见的控制字符（U+{ord(char):04X}，常见于从 Word 或聊天软件粘贴的文字），"
+        "网页和订阅源都无法包含它",
         fix_zh="请删除它：重新输入它前后的文字，或以纯文本方式粘贴",
     )
 

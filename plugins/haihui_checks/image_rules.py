@@ -212,10 +212,15 @@ def image_path(value: str, rules):
     if EXTERNAL.match(value.strip()) or path.startswith(".."):
         return (
             f"'{value}' is not a file in the content folder",
-            "put the picture in content/images/ and write its path from there, "
-            "e.g. 'Image: images/photos/jibuguoguo-2026.jpg'",
+            (
+                "put the picture in content/images/ and write its path from there, "
+                "e.g. 'Image: images/photos/jibuguoguo-2026.jpg'"
+            ),
             f"“{value}”不是 content 文件夹里的文件",
-            "请把图片放进 content/images/，并写出从那里开始的路径，例如“Image: images/photos/jibuguoguo-2026.jpg”",
+            (
+                "请把图片放进 content/images/，并写出从那里开始的路径，"
+                "例如“Image: images/photos/jibuguoguo-2026.jpg”"
+            ),
         )
     if extension in UNREADABLE:
         return _unreadable(value)
@@ -239,8 +244,10 @@ def image_path(value: str, rules):
 def _unreadable(target: str):
     return (
         f"'{target}' is a HEIC picture, which the site cannot read",
-        "export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible, "
-        "or share it as JPEG) and use the .jpg file",
+        (
+            "export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible, "
+            "or share it as JPEG) and use the .jpg file"
+        ),
         f"“{target}”是 HEIC 格式，网站无法读取",
         "请导出为 JPEG（iPhone：设置 > 相机 > 格式 > 兼容性最佳，或以 JPEG 方式分享），然后使用 .jpg 文件",
     )
@@ -275,7 +282,8 @@ def check_images(sources, rules) -> Iterable[Problem]:
                 f"the link '{target}' leads to the original picture {path}, which is never published "
                 "(it may hold the GPS position where it was taken)",
                 f"show it as a picture instead: ![what it shows]({target})",
-                message_zh=f"链接“{target}”指向原始图片 {path}；原图从不发布（里面可能有拍摄地点的 GPS 坐标）",
+                message_zh=f"链接“{target}”指向原始图片 {path}；"
+                "原图从不发布（里面可能有拍摄地点的 GPS 坐标）",
                 fix_zh=f"请改为插入图片：![图片内容说明]({target})",
             )
 
@@ -292,7 +300,8 @@ def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Proble
                 "save it in content/images/ and show it with ![alt text]({static}/images/<name>): "
                 "this site loads nothing from other hosts",
                 message_zh=f"图片“{ref.target}”在别的网站上",
-                fix_zh="请把它保存到 content/images/，用 ![替代文字]({static}/images/<文件名>) 插入；本网站不从其他网站加载任何内容",
+                fix_zh="请把它保存到 content/images/，用 ![替代文字]({static}/images/<文件名>) 插入；"
+                "本网站不从其他网站加载任何内容",
             )
             return
         if ref.outside:
@@ -362,7 +371,8 @@ def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Proble
             f"Photos: no, but {shown} is a photo (only pictures in {ILLUSTRATIONS} count as drawings)",
             "remove the photo, use an illustration instead, or record her consent to photos "
             "with 'Photos: yes'",
-            message_zh=f"Photos: no（本人不同意使用照片），但 {shown} 是照片（只有 {ILLUSTRATIONS} 里的图片算插图）",
+            message_zh="Photos: no（本人不同意使用照片），"
+            f"但 {shown} 是照片（只有 {ILLUSTRATIONS} 里的图片算插图）",
             fix_zh="请删除这张照片或换成插图；如本人同意使用照片，请改为“Photos: yes”",
         )
 
@@ -556,7 +566,8 @@ def _link_problem(source, number, target, here, page_url, rules, sources_rel) ->
         "consent form or any document about her online",
         message_zh=f"“{target}”指向 {shown}，网站从不发布这个文件：只有图片会发布（重新编码并去掉元数据），"
         "content 文件夹里的其他文件都不会复制到网站（SVG 可能带脚本，PDF 可能是扫描的同意书）",
-        fix_zh="请删除这个链接；图片请用 JPEG、PNG 或 WebP 文件，用 ![图片内容说明]({static}/images/<文件名>) 插入"
+        fix_zh="请删除这个链接；图片请用 JPEG、PNG 或 WebP 文件，"
+        "用 ![图片内容说明]({static}/images/<文件名>) 插入"
         "（SVG 图请导出为 PNG）；同意书或任何关于她的文件都不要放到网上",
     )
 
@@ -586,5 +597,6 @@ def _not_published(shown: str) -> Problem:
         WARNING,
         message_zh="这个文件不会发布：网站只发布图片（重新编码并去掉元数据），不会复制 content 文件夹里的"
         "其他文件（PDF 可能是同意书，SVG 可能带脚本）",
-        fix_zh="如果它是同意书或任何关于她的文件，请立即把它移出 content 文件夹；如果是图片，请另存为 JPEG、PNG 或 WebP",
+        fix_zh="如果它是同意书或任何关于她的文件，请立即把它移出 content 文件夹；"
+        "如果是图片，请另存为 JPEG、PNG 或 WebP",
     )

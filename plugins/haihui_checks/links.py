@@ -144,7 +144,8 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
             f"the link '{shown}' points to {root}{rel}, which is not published: a story taken down "
             "(Consent: withdrawn) or a file outside the story and page folders",
             "remove the link, or link a published story or page",
-            message_zh=f"链接“{shown}”指向 {root}{rel}，它不会发布：可能是已撤下的故事（Consent: withdrawn），"
+            message_zh=f"链接“{shown}”指向 {root}{rel}，它不会发布："
+            "可能是已撤下的故事（Consent: withdrawn），"
             "或不在故事和页面文件夹里的文件",
             fix_zh="请删除这个链接，或改为链接已发布的故事或页面",
         )

@@ -207,7 +207,7 @@ def address_problem(value: str, field: str) -> tuple[str, str, str, str, bool] |
 
     if "\\" in value:
         return wrong("has a backslash (\\): addresses are written with /", "含有反斜杠（\\）：地址要用 /")
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+    if any(c < " " or c == "\x7f" for c in value):
         return wrong("has a control character", "含有控制字符")
     if value.startswith(("/", "~")):
         return wrong(
@@ -321,7 +321,7 @@ def collisions(claims: list[Claim], owned: list[Owned]) -> list[Problem]:
     folders = [(path_key(o.path), o) for o in owned if o.pattern is None and o.path.endswith("/")]
     patterns = [o for o in owned if o.pattern is not None]
     keys = [path_key(claim.file) for claim in claims]
-    for claim, key in zip(claims, keys):
+    for claim, key in zip(claims, keys, strict=True):
         hit = _owned_at(key, exact, folders, patterns)
         under = parents.get(key) if hit is None else None
         above = None
@@ -376,11 +376,11 @@ def _claims_against_each_other(claims: list[Claim], keys: list[str]) -> list[Pro
     problems: list[Problem] = []
     first_of: dict[str, Claim] = {}
     folders: dict[str, Claim] = {}
-    for claim, key in zip(claims, keys):
+    for claim, key in zip(claims, keys, strict=True):
         parts = key.split("/")
         for end in range(1, len(parts)):
             folders.setdefault("/".join(parts[:end]), claim)
-    for claim, key in zip(claims, keys):
+    for claim, key in zip(claims, keys, strict=True):
         earlier = first_of.setdefault(key, claim)
         holder = folders.get(key)
         if earlier is claim and (holder is None or holder is claim):
@@ -494,7 +494,8 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
                     f"{given} is given without {missing}: links, the language switcher and the sitemap "
                     f"would point to another address than the file",
                     f"add '{missing}: {other}', or remove {given} so the Slug gives the address",
-                    message_zh=f"只写了 {given}，没有写 {missing}：链接、语言切换和网站地图会指向与文件不同的地址",
+                    message_zh=f"只写了 {given}，没有写 {missing}："
+                    "链接、语言切换和网站地图会指向与文件不同的地址",
                     fix_zh=f"请加上“{missing}: {other}”，或删除 {given}，让地址由 Slug 决定",
                 )
             )
@@ -506,7 +507,8 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
                     f"Url '{values['url']}' is not the address of Save_as '{values['save_as']}': links would "
                     "go to another page than this one",
                     f"write 'Url: {_url_of(values['save_as'])}'",
-                    message_zh=f"Url“{values['url']}”不是 Save_as“{values['save_as']}”对应的地址：链接会指向别的页面",
+                    message_zh=f"Url“{values['url']}”不是 Save_as“{values['save_as']}”对应的地址："
+                    "链接会指向别的页面",
                     fix_zh=f"请写成“Url: {_url_of(values['save_as'])}”",
                 )
             )

@@ -160,7 +160,10 @@ LOADED_URL_ATTRIBUTES = {("img", "src"), ("img", "srcset"), ("source", "srcset")
 
 
 def scheme_of(url: str) -> str:
-    """The scheme a browser sees in `url` (lower case; "" for none): entities decoded, what it drops dropped."""
+    """The scheme a browser sees in `url` (lower case; "" for none).
+
+    Read as a browser reads it: entities decoded, what it drops dropped.
+    """
     match = SCHEME.match(BROWSER_DROPS.sub("", html.unescape(html.unescape(url))))
     return match[1].lower() if match else ""
 

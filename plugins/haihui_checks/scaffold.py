@@ -47,8 +47,10 @@ FIELD_GUIDE = {
     ),
     "modified": ("the day of the last real change, YYYY-MM-DD", "最后一次实质修改的日期，格式 YYYY-MM-DD"),
     "consent": (
-        "'given YYYY-MM-DD' when she gave informed consent; 'withdrawn YYYY-MM-DD' takes the "
-        "story down everywhere",
+        (
+            "'given YYYY-MM-DD' when she gave informed consent; 'withdrawn YYYY-MM-DD' takes the "
+            "story down everywhere"
+        ),
         "“given 日期”表示本人知情同意的日期；写“withdrawn 日期”会让故事在各处下线",
     ),
     "consent_languages": (

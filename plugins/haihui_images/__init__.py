@@ -19,7 +19,6 @@ Why not pelican-image-process: see the README ("Pictures").
 """
 
 import logging
-import os
 import shutil
 import sys
 from collections import defaultdict

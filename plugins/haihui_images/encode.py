@@ -6,6 +6,7 @@ with no metadata at all (no EXIF, GPS, camera, XMP, ICC profile or comment),
 plus a 1200x630 crop for Open Graph. Nothing here knows about Pelican.
 """
 
+import contextlib
 import io
 import json
 import math
@@ -120,12 +121,11 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     """Convert from the embedded colour profile, then flatten transparency onto the page colour."""
     profile = image.info.get("icc_profile")
     if profile and image.mode in ("RGB", "CMYK", "L"):
-        try:
+        # a broken profile: treat the pixels as sRGB, as browsers do
+        with contextlib.suppress(ImageCms.PyCMSError, OSError):
             image = ImageCms.profileToProfile(
                 image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), SRGB, outputMode="RGB"
             )
-        except (ImageCms.PyCMSError, OSError):
-            pass  # a broken profile: treat the pixels as sRGB, as browsers do
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, PAPER)

@@ -34,7 +34,8 @@ def _vertical_gradient(draw, box, top, bottom):
     x0, y0, x1, y1 = box
     for y in range(y0, y1):
         t = (y - y0) / max(1, y1 - y0 - 1)
-        draw.line([(x0, y), (x1, y)], fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom)))
+        colour = tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        draw.line([(x0, y), (x1, y)], fill=colour)
 
 
 def _ridge(draw, rng, base_y, amplitude, colour, width):
@@ -143,7 +144,7 @@ def main(folder: str) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name, draw in ILLUSTRATIONS.items():
         draw().save(target / name, optimize=True)
-        print(f"wrote {target / name}")
+        print(f"wrote {target / name}")  # noqa: T201 - a command-line script: tells whoever ran it what it wrote
 
 
 if __name__ == "__main__":

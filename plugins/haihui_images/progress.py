@@ -8,6 +8,7 @@ import sys
 import time
 
 BAR = 24
+MINUTE = 60  # seconds
 
 
 def format_line(done: int, total: int, elapsed: float) -> str:
@@ -21,9 +22,9 @@ def format_line(done: int, total: int, elapsed: float) -> str:
 
 
 def _duration(seconds: float) -> str:
-    if seconds < 60:
+    if seconds < MINUTE:
         return f"{max(1, round(seconds))} s"
-    minutes, rest = divmod(round(seconds), 60)
+    minutes, rest = divmod(round(seconds), MINUTE)
     return f"{minutes} min {rest:02d} s"
 
 

@@ -136,7 +136,7 @@ def check_output_files(items, settings, output_path: str) -> None:
                 claim.slug,
                 claim.lang,
             )
-            for claim, field in zip(claims, fields)
+            for claim, field in zip(claims, fields, strict=True)
         ]
         problems += collisions(claims, owned)
     if problems:
@@ -152,7 +152,8 @@ def _outside_problem(source_path: str, field: str, file: str) -> Problem:
         "write a place inside the site, e.g. Save_as: 404.html and Url: 404.html, or remove Save_as "
         "and Url so the Slug gives the address",
         message_zh=f"{label} 让这个文件输出到 {file}，这在输出文件夹之外",
-        fix_zh="请写网站内的位置，例如 Save_as: 404.html 和 Url: 404.html；或者删除 Save_as 和 Url，让地址由 Slug 决定",
+        fix_zh="请写网站内的位置，例如 Save_as: 404.html 和 Url: 404.html；"
+        "或者删除 Save_as 和 Url，让地址由 Slug 决定",
     )
 
 
@@ -193,11 +194,13 @@ class OneWritePerFile(Writer):
                     Problem(
                         source or shown,
                         1,
-                        f"{shown} is written twice in one build{by}: the second would silently replace the first",
+                        f"{shown} is written twice in one build{by}: "
+                        "the second would silently replace the first",
                         "give the page another Slug (or Save_as); if no page is named, a plugin writes the "
                         "file twice: report it to the site's developers",
                         message_zh=f"同一次构建中 {shown} 被写了两次{by_zh}：第二次会悄悄替换第一次",
-                        fix_zh="请给页面换一个 Slug（或 Save_as）；如果没有指出是哪个页面，说明是插件重复写入，请告诉网站开发人员",
+                        fix_zh="请给页面换一个 Slug（或 Save_as）；"
+                        "如果没有指出是哪个页面，说明是插件重复写入，请告诉网站开发人员",
                     )
                 ]
             )

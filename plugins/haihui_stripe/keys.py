@@ -19,6 +19,8 @@ _KEY_SHAPE = re.compile(r"^(sk|rk)_(test|live)_[A-Za-z0-9_]+$")
 # Anything that looks like a key or a masked key, in any text.
 _KEY_LIKE = re.compile(r"\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9_*.\-]*")
 HIDDEN = "[key hidden]"
+# A key body shorter than this is not scrubbed on its own (it could match ordinary text).
+_SHORTEST_BODY = 8
 
 
 class KeyProblem(Exception):
@@ -71,6 +73,6 @@ def scrub(text: str, key: ApiKey | str | None = None) -> str:
     if secret:
         text = text.replace(secret, HIDDEN)
         body = secret.split("_", 2)[-1]  # the key without its sk_test_ prefix
-        if len(body) >= 8:
+        if len(body) >= _SHORTEST_BODY:
             text = text.replace(body, HIDDEN)
     return _KEY_LIKE.sub(HIDDEN, text)

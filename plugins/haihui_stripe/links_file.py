@@ -11,6 +11,7 @@ crash never leaves half a file. The comment block at the top is kept.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import tempfile
@@ -122,8 +123,6 @@ def write_atomic(path: Path, text: str) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -210,6 +210,20 @@ def load_tiers(root: Path, languages: tuple[str, ...]) -> list:
         raise SyncError(f"{FUND_USE_FILE} has mistakes; nothing was sent to Stripe:\n{exc}") from None
 
 
+def _check_mode(key: ApiKey, live: bool) -> None:
+    """A live key only with --live, and --live only with a live key."""
+    if key.live and not live:
+        raise KeyProblem(
+            "STRIPE_API_KEY is a live key: run again with --live to create "
+            "real payment links (nothing was sent to Stripe)"
+        )
+    if live and not key.live:
+        raise KeyProblem(
+            "--live was given but STRIPE_API_KEY is a test key; "
+            "drop --live to write test links, or use the live key"
+        )
+
+
 def check_api_base(api_base: str | None, key: ApiKey) -> str:
     base = (api_base or STRIPE_API_BASE).rstrip("/")
     parts = urlsplit(base)
@@ -250,16 +264,7 @@ def main(
     try:
         # Everything about the key is settled before any request is made.
         key = read_key(environ)
-        if key.live and not live:
-            raise KeyProblem(
-                "STRIPE_API_KEY is a live key: run again with --live to create "
-                "real payment links (nothing was sent to Stripe)"
-            )
-        if live and not key.live:
-            raise KeyProblem(
-                "--live was given but STRIPE_API_KEY is a test key; "
-                "drop --live to write test links, or use the live key"
-            )
+        _check_mode(key, live)
         base = check_api_base(api_base, key)
     except KeyProblem as exc:
         print(f"stripe-sync: {scrub(str(exc), key)}", file=err)
@@ -288,7 +293,7 @@ def main(
         print(f"stripe-sync failed: {scrub(str(exc), key)}", file=err)
         print("Nothing is duplicated by running again once the cause is fixed.", file=err)
         return 1
-    except Exception:  # a bug: show it, but never the key
+    except Exception:  # noqa: BLE001 - a bug: show its traceback, but never the key (scrubbed here)
         print(scrub(traceback.format_exc(), key), file=err)
         return 1
     return 0

@@ -73,16 +73,17 @@ def leftover_problems(content, parts: dict[str, str]) -> list[Problem]:
     shown = display_path(Path(content.source_path), Path.cwd()) if content.source_path else str(content)
     problems = []
     for field, text in parts.items():
+        field_zh = "正文" if field == "text" else field
         for leftover in leftover_short_codes(text or ""):
             problems.append(
                 Problem(
                     shown,
                     _source_line(content, leftover),
-                    f"'{html.unescape(leftover)}' would be published as text in the {field}: it is not a short "
-                    "code the build can replace here",
+                    f"'{html.unescape(leftover)}' would be published as text in the {field}: "
+                    "it is not a short code the build can replace here",
                     f"write tiers as {EXAMPLE} on a line of its own with an empty line before and after; "
                     f"amounts as {AMOUNT_EXAMPLE} and {LITERAL_EXAMPLE}, in lower case; run `make check`",
-                    message_zh=f"“{html.unescape(leftover)}”会作为文字出现在{'正文' if field == 'text' else field}里："
+                    message_zh=f"“{html.unescape(leftover)}”会作为文字出现在{field_zh}里："
                     "构建无法在这里替换它",
                     fix_zh=f"档位请单独一行写成 {EXAMPLE}，前后各空一行；金额请写成 {AMOUNT_EXAMPLE} 或 "
                     f"{LITERAL_EXAMPLE}（小写）；可运行 `make check` 检查",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import StrictBool, ValidationError
+from pydantic import Field, StrictBool, ValidationError
 
 from haihui_checks.problems import ERROR, WARNING, Problem
 
@@ -47,12 +47,12 @@ class PlatformLink(Model):
 
 
 class TierLinks(Model):
-    stripe: dict[str, StripeLink] = {}  # per language code
+    stripe: dict[str, StripeLink] = Field(default_factory=dict)  # per language code
     platform: PlatformLink | None = None
 
 
 class CheckoutLinksFile(Model):
-    tiers: dict[Slug, TierLinks] = {}
+    tiers: dict[Slug, TierLinks] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -177,13 +177,14 @@ def check_checkout_links(
             if host_problem(link.url, hosts):
                 problems.append(
                     problem(
-                        loc + ("url",),
+                        (*loc, "url"),
                         f"tier '{tier_id}', channel '{link.channel}': {link.url!r} is not an https link "
                         f"on an allowed host ({', '.join(hosts)})",
                         f"use the link {link.channel} gave you; if the host is right, add it to "
                         f"CHECKOUT_CHANNELS['{link.channel}']['hosts'] in pelicanconf.py",
                         f"档位“{tier_id}”、渠道“{link.channel}”：{link.url!r} 不是允许的主机上的 https 链接",
-                        "请使用该渠道提供的链接；如果主机无误，请把它加到 pelicanconf.py 的 CHECKOUT_CHANNELS",
+                        "请使用该渠道提供的链接；"
+                        "如果主机无误，请把它加到 pelicanconf.py 的 CHECKOUT_CHANNELS",
                     )
                 )
                 continue
@@ -197,7 +198,7 @@ def check_checkout_links(
             for shown_lang in [lang] if lang else languages:
                 shown[tier_id][shown_lang].append(link)
     for tier_links in shown.values():
-        for lang, found in tier_links.items():
+        for found in tier_links.values():
             found.sort(key=lambda link: list(channels).index(link.channel))
 
     def grouped(items, what, fix, what_zh, fix_zh):

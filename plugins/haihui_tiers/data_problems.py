@@ -6,6 +6,8 @@ from haihui_checks.problems import ERROR, WARNING, Problem, display_path
 
 from .yaml_source import Loc, YamlSource, key_path
 
+SHOWN_VALUE = 60  # characters of a placeholder value quoted in its problem
+
 
 class DataFileError(ValueError):
     """A data file is wrong; carries every problem found in it."""
@@ -96,7 +98,7 @@ def placeholder_problems(path: Path, source: YamlSource, strict: bool) -> list[P
     for loc, line, value in source.scalars():
         if ("TODO" in value or "待填写" in value) and PLACEHOLDER.search(value):
             where = key_path(loc)
-            shown = value if len(value) <= 60 else value[:59] + "…"
+            shown = value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…"
             problems.append(
                 Problem(
                     shown_path(path),

@@ -164,7 +164,7 @@ def _language_findings(loc: Loc, texts: dict[str, str], languages: tuple[str, ..
     for lang in texts:
         if languages and lang not in languages:
             yield (
-                loc + (lang,),
+                (*loc, lang),
                 f"'{lang}' is not a language of this site",
                 f"use the language codes: {', '.join(languages)}",
                 f"“{lang}”不是本网站的语言",
@@ -181,9 +181,9 @@ def _expansion_cycle(tiers: dict[str, TierSpec], start: str) -> list[str] | None
             if item.tier is None or item.tier not in tiers:
                 continue
             if item.tier == start:
-                return chain + [start]
+                return [*chain, start]
             if item.tier not in chain:
-                stack.append((item.tier, chain + [item.tier]))
+                stack.append((item.tier, [*chain, item.tier]))
     return None
 
 
@@ -194,7 +194,7 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
         if tier.campaign not in fund_use.campaigns:
             hint, hint_zh = _close(tier.campaign, fund_use.campaigns)
             yield (
-                here + ("campaign",),
+                (*here, "campaign"),
                 f"there is no campaign '{tier.campaign}' under campaigns",
                 hint,
                 f"campaigns 下没有项目“{tier.campaign}”",
@@ -202,7 +202,7 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
             )
         if tier.currency is not None and tier.currency != fund_use.currency:
             yield (
-                here + ("currency",),
+                (*here, "currency"),
                 f"'{tier.currency}' is not the summary's currency {fund_use.currency}",
                 f"every amount is in {fund_use.currency} fen: remove this line, or convert the amounts",
                 f"“{tier.currency}”不是本摘要的币种 {fund_use.currency}",
@@ -221,14 +221,14 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
             c = tier.custom_amount
             if not c.minimum_fen <= c.preset_fen <= c.maximum_fen:
                 yield (
-                    here + ("custom_amount",),
+                    (*here, "custom_amount"),
                     "minimum_fen, preset_fen and maximum_fen are not in order",
                     "make minimum_fen <= preset_fen <= maximum_fen",
                     "minimum_fen、preset_fen、maximum_fen 的大小顺序不对",
                     "请使 minimum_fen ≤ preset_fen ≤ maximum_fen",
                 )
         for index, item in enumerate(tier.items):
-            at = here + ("items", index)
+            at = (*here, "items", index)
             if (item.unit is None) == (item.tier is None):
                 yield (
                     at,
@@ -240,7 +240,7 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
             elif item.unit is not None and item.unit not in units:
                 hint, hint_zh = _close(item.unit, units)
                 yield (
-                    at + ("unit",),
+                    (*at, "unit"),
                     f"there is no unit cost '{item.unit}' under unit_costs",
                     hint,
                     f"unit_costs 下没有单位成本“{item.unit}”",
@@ -249,7 +249,7 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
             elif item.tier is not None and item.tier not in tiers:
                 hint, hint_zh = _close(item.tier, tiers)
                 yield (
-                    at + ("tier",),
+                    (*at, "tier"),
                     f"there is no tier '{item.tier}'",
                     hint,
                     f"没有档位“{item.tier}”",
@@ -257,7 +257,7 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
                 )
             elif item.tier is not None and tiers[item.tier].custom_amount is not None:
                 yield (
-                    at + ("tier",),
+                    (*at, "tier"),
                     f"'{item.tier}' has no fixed amount to include",
                     "include a tier that has items",
                     f"“{item.tier}”没有固定金额，不能包含",
@@ -267,7 +267,7 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
         if cycle:
             chain = " -> ".join(cycle)
             yield (
-                here + ("items",),
+                (*here, "items"),
                 f"includes itself ({chain})",
                 "remove the tier: item that closes the loop",
                 f"包含了它自己（{chain}）",

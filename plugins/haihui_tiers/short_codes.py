@@ -37,6 +37,7 @@ _LEFTOVER = re.compile(r"\[\s*(?:tiers?\b|(?:amount|literal)\s*:)[^\]<]*\]?", re
 _CODE_HTML = re.compile(r"<(pre|code|script|style)\b.*?</\1>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 _LIST = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])\s")
+_CODE_INDENT = 4  # spaces that make a Markdown line indented code
 _SLUG = re.compile(SLUG_PATTERN)
 EXAMPLE = "[tiers: mothers-start] or [tiers: pigsty, mothers-start] or [tiers: campaign left-behind-mothers]"
 AMOUNT_EXAMPLE = "[amount: pigsty-grant]"
@@ -163,7 +164,7 @@ def _mask_code_and_comments(markdown: str) -> list[str]:
 
 def _place(line: str, start: int, end: int, before: str, after: str) -> str | None:
     """Why a [tiers: ...] at line[start:end] would not be a paragraph of its own (None: it would)."""
-    if line.startswith("\t") or len(line) - len(line.lstrip(" ")) >= 4:
+    if line.startswith("\t") or len(line) - len(line.lstrip(" ")) >= _CODE_INDENT:
         return "indented"
     stripped = line.strip()
     if _HEADING.match(line):
@@ -251,7 +252,8 @@ _CURRENCY_MARKS = ("yuan", "rmb", "cny", "renminbi", "元", "¥", "￥", "块钱
 _TYPED = re.compile(
     "|".join(
         [
-            # 1,000 yuan · 1000 yuan · 1,000-yuan grant · 1.5 million yuan · 1000 RMB · 1000元 · 1,000 元 · 2万元
+            # 1,000 yuan · 1000 yuan · 1,000-yuan grant · 1.5 million yuan · 1000 RMB
+            # 1000元 · 1,000 元 · 2万元
             rf"(?<![\w.,])(?:{_NUMBER})(?:{_SCALE_EN}|{_SCALE_ZH})[\s\-]*(?:yuan|rmb|cny|renminbi)\b",
             rf"(?<![\w.,])(?:{_NUMBER}){_SCALE_ZH}\s*(?:元(?![素旦宵月首老帅气件])|块钱)",
             # ¥1,000 · ￥1000 · RMB 1,000 · CNY 1,000 · 元 1000
@@ -280,11 +282,11 @@ def typed_amounts(
     if not any(mark in lowered for mark in _CURRENCY_MARKS):
         return  # every pattern of _TYPED names the currency; most texts name none
     header_lines = set(header_lines)
-    for index, line in enumerate(_mask_code_and_comments(markdown)):
+    for index, masked in enumerate(_mask_code_and_comments(markdown)):
         number = index + 1
         if number < body_line and number not in header_lines:
             continue
-        line = _CODE.sub(lambda m: " " * len(m[0]), line)
+        line = _CODE.sub(lambda m: " " * len(m[0]), masked)
         for match in _TYPED.finditer(line):
             yield TypedAmount(number, match[0].strip())
 

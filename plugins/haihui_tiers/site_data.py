@@ -245,7 +245,8 @@ def campaign_problems(sources: list[Source], site: SiteTiers, settings: dict) ->
             f"bar would show on no page (campaign pages: {page_list or 'none'})",
             f"rename it here (and in each tier's 'campaign:') to the Slug of its campaign page, or add a "
             f"page with 'Slug: {slug}' and 'Template: campaign' in content/pages/campaigns/",
-            message_zh=f"campaigns.{slug}：没有 Slug 为“{slug}”的项目页面，它的档位和进度条不会显示在任何页面上"
+            message_zh=f"campaigns.{slug}：没有 Slug 为“{slug}”的项目页面，"
+            "它的档位和进度条不会显示在任何页面上"
             f"（现有项目页面：{page_list or '无'}）",
             fix_zh=f"请把这里（以及各档位的“campaign:”）改成项目页面的 Slug，或在 content/pages/campaigns/ "
             f"里添加一个写有“Slug: {slug}”和“Template: campaign”的页面",

@@ -66,7 +66,7 @@ def account_view(account: Account) -> AccountView:
         account.total_fen,
         tuple(
             AccountRow(i, dict(account.categories[i].names), account.categories[i].amount_fen, share)
-            for i, share in zip(ids, shares)
+            for i, share in zip(ids, shares, strict=True)
         ),
     )
 

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 from yaml.composer import Composer
@@ -52,7 +53,7 @@ DATE_TAG = "tag:yaml.org,2002:timestamp"
 class Core12Resolver(BaseResolver):
     """Plain scalars resolved by the YAML 1.2 core schema (plus YYYY-MM-DD dates)."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: ClassVar[dict] = {}
 
 
 for _tag, _pattern, _first in (
@@ -201,12 +202,12 @@ class YamlSource:
                 for key, value in node.value:
                     name = key.value if isinstance(key, yaml.ScalarNode) else repr(key.value)
                     if name in seen:
-                        found.append((loc + (name,), key.start_mark.line + 1))
+                        found.append(((*loc, name), key.start_mark.line + 1))
                     seen.add(name)
-                    walk(value, loc + (name,))
+                    walk(value, (*loc, name))
             elif isinstance(node, yaml.SequenceNode):
                 for index, item in enumerate(node.value):
-                    walk(item, loc + (index,))
+                    walk(item, (*loc, index))
 
         walk(self.root, ())
         return found
@@ -217,9 +218,9 @@ class YamlSource:
         while stack:
             node, loc = stack.pop()
             if isinstance(node, yaml.MappingNode):
-                stack.extend((value, loc + (str(key.value),)) for key, value in reversed(node.value))
+                stack.extend((value, (*loc, str(key.value))) for key, value in reversed(node.value))
             elif isinstance(node, yaml.SequenceNode):
-                stack.extend((item, loc + (index,)) for index, item in reversed(list(enumerate(node.value))))
+                stack.extend((item, (*loc, index)) for index, item in reversed(list(enumerate(node.value))))
             elif isinstance(node, yaml.ScalarNode):
                 yield loc, node.start_mark.line + 1, node.value
 
