@@ -241,9 +241,10 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
 
 @task
 def test(c):
-    """The gates (ruff lint and format, at zero findings), then the whole test suite."""
+    """The gates (ruff lint and format, mypy on plugins/, at zero findings), then the whole suite."""
     c.run(f"{sys.executable} -m ruff check .", pty=False)
     c.run(f"{sys.executable} -m ruff format --check .", pty=False)
+    c.run(f"{sys.executable} -m mypy", pty=False)
     c.run(f"{sys.executable} -m pytest", pty=False)
 
 

@@ -60,7 +60,7 @@ def run_pelican(
         text=True,
         start_new_session=posix,
     )
-    streams = {"stdout": [], "stderr": []}
+    streams: dict[str, list[str]] = {"stdout": [], "stderr": []}
     readers = [
         threading.Thread(target=_drain, args=(getattr(process, name), streams[name]), daemon=True)
         for name in streams

@@ -129,8 +129,8 @@ def _sitemap_links(root: Path) -> list[tuple[str, int, str]]:
     for element in ET.parse(sitemap).iter():
         if element.tag.endswith("}loc") and element.text:
             found.append(("sitemap.xml", 1, element.text.strip()))
-        elif element.tag.endswith("}link") and element.get("href"):
-            found.append(("sitemap.xml", 1, element.get("href")))
+        elif element.tag.endswith("}link") and (href := element.get("href")):
+            found.append(("sitemap.xml", 1, href))
     return found
 
 

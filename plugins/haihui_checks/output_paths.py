@@ -357,7 +357,7 @@ def collisions(claims: list[Claim], owned: list[Owned]) -> list[Problem]:
                     fix_zh=fix_zh,
                 )
             )
-        else:
+        elif above is not None:  # always so here: the claims with no hit, under or above were skipped
             problems.append(
                 Problem(
                     claim.source,
@@ -408,7 +408,7 @@ def _claims_against_each_other(claims: list[Claim], keys: list[str]) -> list[Pro
                     fix_zh=fix_zh,
                 )
             )
-        else:
+        elif holder is not None:  # always so here: a claim with no earlier one and no holder was skipped
             problems.append(
                 Problem(
                     claim.source,
@@ -453,7 +453,7 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
     if_nothing_else: list[Problem] = []
     owned = owned_by_build(settings)
     reserved = reserved_names(settings, owned)
-    campaign_url = settings.get("CAMPAIGN_URL")
+    campaign_url: str = settings.get("CAMPAIGN_URL") or ""  # unset and empty both mean no campaigns
     for source in sources:
         values = source.front.values
         line = source.front.line_of
@@ -517,9 +517,9 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
             continue
         by_slug = campaign or "save_as" not in values
         if by_slug and values.get("slug"):
-            problem = _slug_problem(source, values["slug"], file, settings, reserved)
-            if problem is not None:
-                if_nothing_else.append(problem)
+            slug_problem = _slug_problem(source, values["slug"], file, settings, reserved)
+            if slug_problem is not None:
+                if_nothing_else.append(slug_problem)
         claims.append(
             Claim(
                 file,

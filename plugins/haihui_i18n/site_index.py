@@ -1,6 +1,7 @@
 """Who is where, per language: plain functions over Pelican content objects."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -22,7 +23,7 @@ def lang_prefix(languages: dict, lang: str) -> str:
     return languages[lang]["prefix"]
 
 
-def listing_url(settings: dict, listing: str, lang: str) -> str:
+def listing_url(settings: Mapping, listing: str, lang: str) -> str:
     return settings["LISTING_URLS"][listing].format(prefix=lang_prefix(settings["LANGUAGES"], lang))
 
 
@@ -39,7 +40,7 @@ LISTING_NAMES = {
 }
 
 
-def feed_file(settings: dict, lang: str) -> str:
+def feed_file(settings: Mapping, lang: str) -> str:
     return settings["FEED_URL"].format(prefix=lang_prefix(settings["LANGUAGES"], lang))
 
 
@@ -51,7 +52,7 @@ class WrittenFile:
     paginated: bool = False  # its pages after the first are written beside it (PAGINATION_PATTERNS)
 
 
-def written_files(settings: dict) -> list[WrittenFile]:
+def written_files(settings: Mapping) -> list[WrittenFile]:
     """Every file ListingsGenerator writes; the writer and the output-path check both use these names."""
     found = []
     paginated = settings.get("PAGINATED_TEMPLATES", {})

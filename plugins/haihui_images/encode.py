@@ -12,6 +12,7 @@ import json
 import math
 import warnings
 from dataclasses import asdict, dataclass
+from typing import cast
 
 import PIL
 from PIL import ExifTags, Image, ImageCms, ImageOps
@@ -123,8 +124,13 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if profile and image.mode in ("RGB", "CMYK", "L"):
         # a broken profile: treat the pixels as sRGB, as browsers do
         with contextlib.suppress(ImageCms.PyCMSError, OSError):
-            image = ImageCms.profileToProfile(
-                image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), SRGB, outputMode="RGB"
+            # Without inPlace=True, profileToProfile always returns the new image (None is only
+            # returned when it converts in place).
+            image = cast(
+                Image.Image,
+                ImageCms.profileToProfile(
+                    image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), SRGB, outputMode="RGB"
+                ),
             )
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")

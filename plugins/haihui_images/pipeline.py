@@ -114,7 +114,10 @@ class ImageCache:
                     raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return self.get(key)
+        entry = self.get(key)
+        if entry is None:  # only if the folder another build made is incomplete or unreadable
+            raise OSError(f"the picture cache folder {target} is incomplete; delete it and build again")
+        return entry
 
     def write_stats(self, stats: Stats) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ Operations:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,7 @@ class Snapshot:
 
     products: dict[str, Obj] = field(default_factory=dict)  # by id
     prices: dict[str, Obj] = field(default_factory=dict)  # by lookup key
-    links: list[Obj] = field(default_factory=list)  # every payment link listed
+    links: Sequence[Obj] = field(default_factory=list)  # every payment link listed
 
 
 @dataclass
@@ -180,7 +180,8 @@ def plan_tier(tier: DesiredTier, snap: Snapshot, recorded: Mapping[str, str] | N
         ]
         others = [link for link in ours if link not in matching]
         deactivate = []
-        if matching:
+        # `matching` is only non-empty when price_id is set; the check says so to the type checker.
+        if matching and price_id is not None:
             chosen = _pick(matching, recorded.get(want.lang))
             changes = want.drift(chosen, price_id)
             if not chosen.get("active"):

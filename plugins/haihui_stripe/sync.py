@@ -18,7 +18,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 from urllib.parse import urlsplit
 
 from .desired import DesiredTier, desired_state, site_from_settings
@@ -26,7 +26,7 @@ from .errors import SyncError
 from .gateway import STRIPE_API_BASE, StripeGateway
 from .keys import ApiKey, KeyProblem, read_key, scrub
 from .links_file import LinksFile
-from .reconcile import Plan, Snapshot, Step, make_plan
+from .reconcile import Obj, Plan, Snapshot, Step, make_plan
 
 LINKS_FILE = Path("content/data/checkout-links.yaml")
 FUND_USE_FILE = Path("content/data/fund-use.yaml")
@@ -41,7 +41,7 @@ def fetch_snapshot(gateway: StripeGateway, tiers: list[DesiredTier]) -> Snapshot
     products = gateway.list_products([tier.product.id for tier in tiers])
     prices = gateway.list_prices([tier.price.lookup_key for tier in tiers])
     links = gateway.list_payment_links()
-    by_key: dict[str, dict] = {}
+    by_key: dict[str, Obj] = {}
     for price in prices:
         key = price.get("lookup_key")
         # Lookup keys are unique in Stripe; should two ever come back, prefer the active one.
@@ -63,6 +63,19 @@ def link_entry(tier: DesiredTier, price_id: str, link: Mapping[str, Any]) -> dic
     }
 
 
+def _current(step: Step) -> Obj:
+    """The object Stripe holds for a step that is not a create."""
+    # make_plan sets `current` on every step but create and replace (the kept, updated,
+    # reactivated and deactivated ones); only those reach here.
+    return cast(Obj, step.current)
+
+
+def _changes(step: Step) -> dict:
+    """The update params of an update or reactivate step."""
+    # make_plan sets `changes` on every update and reactivate step; only those reach here.
+    return cast(dict, step.changes)
+
+
 def _entries_if_unchanged(plan: Plan) -> dict:
     """Links-file entries of the tiers whose links all exist as they should already."""
     entries = {}
@@ -71,7 +84,7 @@ def _entries_if_unchanged(plan: Plan) -> dict:
             continue
         price_id = tp.price.current["id"]
         entries[tp.desired.id] = {
-            lp.desired.lang: link_entry(tp.desired, price_id, lp.step.current) for lp in tp.links
+            lp.desired.lang: link_entry(tp.desired, price_id, _current(lp.step)) for lp in tp.links
         }
     return entries
 
@@ -94,23 +107,25 @@ def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: C
         if step.op == "create":
             gateway.create_product(tier.product.create_params(), _what(step, "creating"))
         elif step.op in ("update", "reactivate"):
-            gateway.update_product(tier.product.id, step.changes, _what(step, f"{step.op[:-1]}ing"))
+            gateway.update_product(tier.product.id, _changes(step), _what(step, f"{step.op[:-1]}ing"))
         say(step.line())
 
         step = tp.price
+        price: Obj
         if step.op == "create":
             price = gateway.create_price(tier.price.create_params(), _what(step, "creating"))
             step.detail = price["id"]
         elif step.op == "reactivate":
-            price = gateway.update_price(step.current["id"], step.changes, _what(step, "reactivating"))
+            price = gateway.update_price(_current(step)["id"], _changes(step), _what(step, "reactivating"))
         else:
-            price = step.current
+            price = _current(step)
         price_id = price["id"]
         say(step.line())
 
         by_lang = {}
         for lp in tp.links:
             step = lp.step
+            link: Obj
             if step.op in ("create", "replace"):
                 link = gateway.create_payment_link(
                     lp.desired.create_params(price_id), _what(step, "creating")
@@ -119,10 +134,10 @@ def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: C
                 step.detail = " ".join(filter(None, [link.get("url", ""), step.detail]))
             elif step.op in ("update", "reactivate"):
                 link = gateway.update_payment_link(
-                    step.current["id"], step.changes, _what(step, f"{step.op[:-1]}ing")
+                    _current(step)["id"], _changes(step), _what(step, f"{step.op[:-1]}ing")
                 )
             else:
-                link = step.current
+                link = _current(step)
             by_lang[lp.desired.lang] = link_entry(tier, price_id, link)
             say(step.line())
 

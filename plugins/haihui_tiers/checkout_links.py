@@ -152,7 +152,7 @@ def check_checkout_links(
                     )
                 )
         candidates: list[tuple[tuple, str, CheckoutLink, list[str]]] = []  # (loc, lang or "", link, stale)
-        for lang, link in entry.stripe.items():
+        for lang, stripe_link in entry.stripe.items():
             loc = ("tiers", tier_id, "stripe", lang)
             if lang not in languages:
                 problems.append(
@@ -165,8 +165,8 @@ def check_checkout_links(
                     )
                 )
                 continue
-            shown_link = CheckoutLink("stripe", link.url, test_mode=is_stripe_test_mode(link))
-            candidates.append((loc, lang, shown_link, _stale(link, tier)))
+            shown_link = CheckoutLink("stripe", stripe_link.url, test_mode=is_stripe_test_mode(stripe_link))
+            candidates.append((loc, lang, shown_link, _stale(stripe_link, tier)))
         if entry.platform is not None:
             shown_link = CheckoutLink("platform", entry.platform.url, sample=entry.platform.sample)
             candidates.append((("tiers", tier_id, "platform"), "", shown_link, []))

@@ -334,7 +334,9 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
                 )
             )
     findings += _tier_findings(fund_use)
-    named = [(("income", "categories", k, "names"), c.names) for k, c in fund_use.income.categories.items()]
+    named: list[tuple[Loc, dict[str, str]]] = [
+        (("income", "categories", k, "names"), c.names) for k, c in fund_use.income.categories.items()
+    ]
     named += [
         (("expenditure", "categories", k, "names"), c.names)
         for k, c in fund_use.expenditure.categories.items()

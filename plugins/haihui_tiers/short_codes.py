@@ -331,5 +331,10 @@ def leftover_short_codes(content_html: str) -> list[str]:
     if "[" not in content_html:
         return []
     found: list[str] = []
-    _outside_code(content_html, lambda part: found.extend(m[0] for m in _LEFTOVER.finditer(part)) or part)
+
+    def collect(part: str) -> str:
+        found.extend(m[0] for m in _LEFTOVER.finditer(part))
+        return part
+
+    _outside_code(content_html, collect)
     return found

@@ -7,6 +7,7 @@ the build, so both see the same data and the same problems.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from haihui_checks.content_rules import Rules, Source
 from haihui_checks.problems import ERROR, WARNING, Problem
@@ -185,7 +186,8 @@ def short_code_problems(source: Source, site: SiteTiers | None, strict: bool = F
                     fix_zh="请在 fund-use.yaml 里给档位或单位成本改名，使每个标识只用一次",
                 )
             continue
-        selection = found.selection
+        # Only a tiers short code that renders gets here, and find_short_codes gives each its selection.
+        selection = cast(Selection, found.selection)
         if selection.campaign is not None:
             campaigns = sorted(site.fund_use.campaigns)
             if selection.campaign not in campaigns:

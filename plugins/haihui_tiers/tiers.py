@@ -5,6 +5,7 @@ changed unit cost changes every tier, page and checkout amount that uses it.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from .fund_use import FundUse, TierSpec
 
@@ -45,7 +46,10 @@ def unit_quantities(tiers: dict[str, TierSpec], tier_id: str) -> dict[str, int]:
         if item.unit is not None:
             counts[item.unit] = counts.get(item.unit, 0) + item.quantity
         else:
-            for unit, quantity in unit_quantities(tiers, item.tier).items():
+            # A checked summary has exactly one of unit/tier per item (fund_use refuses any
+            # other), so with no unit the item names a tier.
+            included = cast(str, item.tier)
+            for unit, quantity in unit_quantities(tiers, included).items():
                 counts[unit] = counts.get(unit, 0) + quantity * item.quantity
     return counts
 

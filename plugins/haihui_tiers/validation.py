@@ -3,9 +3,10 @@
 import difflib
 from pathlib import Path
 from types import UnionType
-from typing import Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from haihui_checks.problems import Problem
 
@@ -26,7 +27,7 @@ def _unwrap(annotation):
 
 def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     """The keys allowed in the mapping at `loc` (empty if it is not a model)."""
-    annotation = model
+    annotation: Any = model  # a model, then whatever annotation each field has
     for part in loc:
         annotation = _unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -43,7 +44,7 @@ def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
-def _wording(error: dict, model: type[BaseModel]) -> tuple[str, str, str, str]:
+def _wording(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, str, str]:
     kind, loc, value = error["type"], error["loc"], error.get("input")
     field = str(loc[-1]) if loc else ""
     is_fen = field.endswith("_fen")

@@ -53,7 +53,9 @@ DATE_TAG = "tag:yaml.org,2002:timestamp"
 class Core12Resolver(BaseResolver):
     """Plain scalars resolved by the YAML 1.2 core schema (plus YYYY-MM-DD dates)."""
 
-    yaml_implicit_resolvers: ClassVar[dict] = {}
+    # PyYAML keeps this table on the class (add_implicit_resolver is a classmethod that
+    # writes cls.yaml_implicit_resolvers); types-PyYAML declares it an instance variable.
+    yaml_implicit_resolvers: ClassVar[dict] = {}  # type: ignore[misc]
 
 
 for _tag, _pattern, _first in (
@@ -103,10 +105,12 @@ class Core12Constructor(SafeConstructor):
         """No merge keys: `<<` is refused while composing, never merged here."""
 
 
-Core12Constructor.add_constructor(INT_TAG, Core12Constructor.construct_yaml_int)
-Core12Constructor.add_constructor(FLOAT_TAG, Core12Constructor.construct_yaml_float)
-Core12Constructor.add_constructor(BOOL_TAG, Core12Constructor.construct_yaml_bool)
-Core12Constructor.add_constructor(NULL_TAG, Core12Constructor.construct_yaml_null)
+# types-PyYAML binds add_constructor's callable to a full Loader class, but PyYAML calls it
+# with any constructor instance (SafeConstructor registers its own methods the same way).
+Core12Constructor.add_constructor(INT_TAG, Core12Constructor.construct_yaml_int)  # type: ignore[type-var]
+Core12Constructor.add_constructor(FLOAT_TAG, Core12Constructor.construct_yaml_float)  # type: ignore[type-var]
+Core12Constructor.add_constructor(BOOL_TAG, Core12Constructor.construct_yaml_bool)  # type: ignore[type-var]
+Core12Constructor.add_constructor(NULL_TAG, Core12Constructor.construct_yaml_null)  # type: ignore[type-var]
 
 
 class RefusedYaml(yaml.MarkedYAMLError):
@@ -214,7 +218,7 @@ class YamlSource:
 
     def scalars(self) -> Iterator[tuple[Loc, int, str]]:
         """(key path, line, text) of every value written in the file (not the keys)."""
-        stack = [(self.root, ())] if self.root is not None else []
+        stack: list[tuple[yaml.Node, Loc]] = [(self.root, ())] if self.root is not None else []
         while stack:
             node, loc = stack.pop()
             if isinstance(node, yaml.MappingNode):
