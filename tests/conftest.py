@@ -67,6 +67,32 @@ def real_sources(conf):
         os.chdir(cwd)
 
 
+# Alt text of a drawing in each language, and a complete story header: what the
+# plain-text tests of the checks start from and change one field of.
+ALT = {"en": "A drawing of black piglets", "zh": "一幅黑猪仔的插图"}
+
+
+def story_fields(lang: str = "en", **fields) -> dict:
+    """Every field a story needs, complete and valid; `fields` replace or (None) remove some."""
+    values = {
+        "Title": "T",
+        "Slug": "s",
+        "Lang": lang,
+        "Date": "2026-11-28",
+        "Summary": "S",
+        "Campaign": "c",
+        "Person": "P",
+        "Consent": "given 2026-11-20",
+        "Consent_languages": "en, zh",
+        "Photos": "no",
+        "Consent_form": "Chengdu office, binder 2026, no. 1",
+        "Image": "images/illustrations/s.png",
+        "Image_alt": ALT[lang],
+        **fields,
+    }
+    return {key: value for key, value in values.items() if value is not None}
+
+
 def copy_project(destination: Path) -> Path:
     """A throw-away copy of the project to break on purpose."""
     for part in PROJECT_PARTS:

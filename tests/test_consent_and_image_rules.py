@@ -2,6 +2,7 @@
 
 import pytest
 
+from conftest import story_fields
 from haihui_checks.consent_rules import county_level, withdrawn_slugs
 from haihui_checks.content_rules import Rules, check_sources, load_sources
 from haihui_checks.image_rules import resolve
@@ -27,26 +28,10 @@ CAMPAIGNS = [
     (f"content/pages/c.{lang}.md", "page", f"Title: C\nSlug: c\nLang: {lang}\nTemplate: campaign\n\nText")
     for lang in ("en", "zh")
 ]
-ALT = {"en": "A drawing of black piglets", "zh": "一幅黑猪仔的插图"}
 
 
 def story(lang="en", body="Body text.", **fields):
-    values = {
-        "Title": "T",
-        "Slug": "s",
-        "Lang": lang,
-        "Date": "2026-11-28",
-        "Summary": "S",
-        "Campaign": "c",
-        "Person": "P",
-        "Consent": "given 2026-11-20",
-        "Consent_languages": "en, zh",
-        "Photos": "no",
-        "Consent_form": "Chengdu office, binder 2026, no. 1",
-        "Image": "images/illustrations/s.png",
-        "Image_alt": ALT[lang],
-        **fields,
-    }
+    values = story_fields(lang, **fields)
     header = "\n".join(f"{k}: {v}" for k, v in values.items() if v is not None)
     return (f"content/stories/s.{lang}.md", "story", f"{header}\n\n{body}\n")
 

@@ -1,5 +1,6 @@
 """Front-matter rules as plain functions, without Pelican."""
 
+from conftest import story_fields
 from haihui_checks.content_rules import Rules, check_sources, load_sources
 from haihui_checks.frontmatter import parse_front_matter
 
@@ -8,29 +9,8 @@ CAMPAIGN = ("pages/c.en.md", "page", "Title: C\nSlug: c\nLang: en\nTemplate: cam
 CAMPAIGN_ZH = ("pages/c.zh.md", "page", "Title: C\nSlug: c\nLang: zh\nTemplate: campaign\n\nText")
 
 
-CONSENT = {
-    "Consent": "given 2026-11-20",
-    "Consent_languages": "en, zh",
-    "Photos": "no",
-    "Consent_form": "Chengdu office, binder 2026, no. 1",
-    "Image": "images/illustrations/s.png",
-}
-IMAGE_ALT = {"en": "A drawing of black piglets", "zh": "一幅黑猪仔的插图"}
-
-
 def story(lang="en", **fields):
-    values = {
-        "Title": "T",
-        "Slug": "s",
-        "Lang": lang,
-        "Date": "2026-11-28",
-        "Summary": "S",
-        "Campaign": "c",
-        "Person": "P",
-        **CONSENT,
-        "Image_alt": IMAGE_ALT[lang],
-        **fields,
-    }
+    values = story_fields(lang, **fields)
     header = "\n".join(f"{k}: {v}" for k, v in values.items() if v is not None)
     return (f"stories/s.{lang}.md", "story", header + "\n\nBody text.")
 

@@ -9,7 +9,7 @@ from markdown import Markdown
 from pelican.readers import Readers
 from pelican.settings import read_settings
 
-from conftest import edit, tree_digest
+from conftest import edit, story_fields, tree_digest
 from haihui_build import ROOT, run_pelican
 from haihui_checks.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
 from haihui_checks.frontmatter import parse_front_matter
@@ -52,21 +52,7 @@ def test_a_jekyll_style_header_fenced_with_dashes_is_read():
 # ------------------------------------------------------------ a field written twice is refused
 
 RULES = Rules(languages=("en", "zh"), strict=False, templates=frozenset({"page", "campaign"}))
-GOOD = {
-    "Title": "T",
-    "Slug": "s",
-    "Lang": "en",
-    "Date": "2026-11-28",
-    "Summary": "S",
-    "Campaign": "c",
-    "Person": "P",
-    "Consent": "given 2026-11-20",
-    "Consent_languages": "en, zh",
-    "Photos": "no",
-    "Consent_form": "Chengdu office, binder 2026, no. 1",
-    "Image": "images/illustrations/s.png",
-    "Image_alt": "A drawing",
-}
+GOOD = story_fields("en", Image_alt="A drawing")
 
 
 def story_problems(header: str) -> list:
