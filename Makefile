@@ -28,7 +28,7 @@ $(NODE_READY): package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund; \
 	else echo "npm not found: install Node.js to run the HTML validator tests and make audit"; fi
 
-# The site's packages, pinned with hashes; then the project itself (plugins/), editable.
+# The site's packages, pinned with hashes; then the project itself (src/ and plugins/), editable.
 $(READY): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11, 5) else "Python 3.11.5 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -94,7 +94,7 @@ CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
 ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
-# Feeds are written per language by haihui_i18n (FEED_URL above).
+# Feeds are written per language by haihui_languages (FEED_URL above).
 FEED_ALL_ATOM = FEED_ALL_RSS = FEED_ATOM = FEED_RSS = None
 CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
 TAG_FEED_ATOM = TAG_FEED_RSS = None
@@ -103,7 +103,7 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 # ---------------------------------------------------------------- plugins
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["haihui_checks", "haihui_speed", "haihui_i18n", "haihui_tiers", "haihui_images"]
+PLUGINS = ["haihui_content", "haihui_speed", "haihui_languages", "haihui_giving", "haihui_pictures"]
 # Preview builds warn about what a publish build refuses.
 STRICT_PUBLISH = False
 
@@ -138,7 +138,7 @@ CHECKOUT_CHANNELS = {
 # to one of these hosts (or a subdomain), with one of these schemes, or whose
 # host or path has a word starting with one of `words`. Each must be https on a
 # host of a CHECKOUT_CHANNELS channel, or the build fails
-# (plugins/haihui_checks/html_rules.py): donations go only where checkout-links.yaml sends them.
+# (plugins/haihui_content/html_rules.py): donations go only where checkout-links.yaml sends them.
 PAYMENT_LINKS = {
     "hosts": [
         "paypal.com",

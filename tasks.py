@@ -10,10 +10,9 @@ from pathlib import Path
 
 from invoke import Collection, task
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
+from haihui.build import build_and_swap, publish_site
 
-from haihui_build import build_and_swap, publish_site  # noqa: E402
+ROOT = Path(__file__).resolve().parent
 
 
 def _with_long_one_letter_options(to_contexts):
@@ -81,7 +80,7 @@ def livereload(c, port=PORT):
 
     build(c)
     server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "*.py"):
+    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "src/**/*.py", "*.py"):
         server.watch(pattern, lambda: build_and_swap(PREVIEW_SETTINGS, OUTPUT))
     server.serve(host=HOST, port=port, root=str(OUTPUT))
 
@@ -89,8 +88,8 @@ def livereload(c, port=PORT):
 @task
 def preview(c):
     """Build with the public settings into output/, warning instead of refusing."""
-    from haihui_build import settings_value
-    from haihui_build.linkcheck import check_built_site
+    from haihui.build import settings_value
+    from haihui.build.linkcheck import check_built_site
 
     origins = [settings_value(PUBLISH_SETTINGS, key) or "" for key in ("SITEURL", "SITE_ORIGIN")]
     broken = []
@@ -130,8 +129,8 @@ def _check_content(settings_file: str, again: str) -> int:
     """Print every problem of the content (English, then Chinese); return the number of errors."""
     from pelican.settings import read_settings
 
-    from haihui_checks.problems import ERROR, ContentError
-    from haihui_checks.project import check_project
+    from haihui.content.project import check_project
+    from haihui.problems import ERROR, ContentError
 
     try:
         problems = check_project(read_settings(settings_file))
@@ -178,9 +177,9 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
 
     from pelican.settings import read_settings
 
-    from haihui_checks.content_rules import load_sources
-    from haihui_checks.project import markdown_files
-    from haihui_checks.scaffold import slug_problem, story_files, suggest_slug
+    from haihui.content.content_rules import load_sources
+    from haihui.content.project import markdown_files
+    from haihui.content.scaffold import slug_problem, story_files, suggest_slug
 
     settings = read_settings(PREVIEW_SETTINGS)
     stories = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0]
@@ -305,7 +304,7 @@ def stripe_sync(c, dry_run=False, live=False, api_base=None):
     Records them in content/data/checkout-links.yaml. The key comes from the
     STRIPE_API_KEY environment variable only.
     """
-    from haihui_stripe.sync import main
+    from haihui.stripe_sync.sync import main
 
     status = main(ROOT, dry_run=dry_run, live=live, api_base=api_base)
     if status:

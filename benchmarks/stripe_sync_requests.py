@@ -19,9 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT / "tests"))  # the fake Stripe server the tests use
 
-from haihui_stripe.sync import FUND_USE_FILE, main  # noqa: E402
+from haihui.stripe_sync.sync import FUND_USE_FILE, main  # noqa: E402
 from stripe_fake import FakeStripe  # noqa: E402
 
 KEY = "sk_test_bench_mark_0000"

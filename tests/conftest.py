@@ -9,9 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
-from haihui_build import ROOT, run_pelican
-from haihui_checks.content_rules import load_sources
-from haihui_checks.project import markdown_files
+from haihui.build import ROOT, run_pelican
+from haihui.content.content_rules import load_sources
+from haihui.content.project import markdown_files
 
 PROJECT_PARTS = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
 

@@ -1,5 +1,5 @@
-"""Helpers for the Stripe sync tests: tiers shaped like haihui_tiers' Tier, and a harness
-that runs the real command (haihui_stripe.sync.main) through the real SDK against the
+"""Helpers for the Stripe sync tests: tiers shaped like haihui_giving' Tier, and a harness
+that runs the real command (haihui.stripe_sync.sync.main) through the real SDK against the
 fake Stripe server on 127.0.0.1."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 import requests
 import stripe
 
-from haihui_build import ROOT
-from haihui_stripe.gateway import StripeGateway
-from haihui_stripe.sync import LINKS_FILE, load_settings, main
-from haihui_tiers.tiers import CustomAmount, Tier
+from haihui.build import ROOT
+from haihui.giving.tiers import CustomAmount, Tier
+from haihui.stripe_sync.gateway import StripeGateway
+from haihui.stripe_sync.sync import LINKS_FILE, load_settings, main
 
 TEST_KEY = "sk_test_51_haihui_fake_key_Qz7w"
 

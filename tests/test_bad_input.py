@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from conftest import edit, tree_digest
-from haihui_build import build_and_swap, run_pelican
+from haihui.build import build_and_swap, run_pelican
 
 STORY = "content/stories/jibuguoguo.en.md"
 

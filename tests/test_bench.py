@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from haihui_build import ROOT
+from haihui.build import ROOT
 
 
 def test_benchmark_builds_both_sides_and_ends_with_the_ratio():

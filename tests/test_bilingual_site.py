@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 from pelican.settings import read_settings
 
-from haihui_build import ROOT
-from haihui_checks.frontmatter import parse_front_matter
+from haihui.build import ROOT
+from haihui.content.frontmatter import parse_front_matter
 
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 LANGS = SETTINGS["LANGUAGES"]

@@ -5,7 +5,7 @@ import sys
 
 from babel.messages.pofile import read_po
 
-from haihui_build import ROOT
+from haihui.build import ROOT
 
 THEME = ROOT / "theme"
 ZH_PO = THEME / "translations/zh/LC_MESSAGES/messages.po"

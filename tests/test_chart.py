@@ -1,7 +1,7 @@
 """The fund-use bar chart's layout: labels wrapped to stay inside the chart."""
 
-from haihui_tiers.chart import LABEL_SIZE, WIDTH, _em, bar_chart, label_lines
-from haihui_tiers.summary import AccountRow, AccountView
+from haihui.giving.chart import LABEL_SIZE, WIDTH, _em, bar_chart, label_lines
+from haihui.giving.summary import AccountRow, AccountView
 
 LONG_EN = "Training by breeding experts and disease-prevention coordinators"
 LONG_ZH = "由养殖专家和防疫员开展的培训，以及为母亲们提供的长期技术支持和回访"

@@ -3,7 +3,7 @@
 from bs4 import BeautifulSoup, Comment
 
 from conftest import copy_project
-from haihui_build import run_pelican
+from haihui.build import run_pelican
 
 NOTE = "internal note: her consent form is in the Xichang office, drawer 3"
 

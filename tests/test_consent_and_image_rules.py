@@ -3,11 +3,11 @@
 import pytest
 
 from conftest import story_fields
-from haihui_checks.consent_rules import county_level, withdrawn_slugs
-from haihui_checks.content_rules import Rules, check_sources, load_sources
-from haihui_checks.image_rules import resolve
-from haihui_images.encode import widths_for
-from haihui_images.progress import format_line
+from haihui.consent import county_level, withdrawn_slugs
+from haihui.content.content_rules import Rules, check_sources, load_sources
+from haihui.content.image_rules import resolve
+from haihui.pictures.encode import widths_for
+from haihui.pictures.progress import format_line
 
 FILES = frozenset({"images/illustrations/s.png", "images/photos/a.jpg", "pages/c.en.md", "pages/c.zh.md"})
 RULES = Rules(

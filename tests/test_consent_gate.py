@@ -5,13 +5,13 @@ import shutil
 import pytest
 
 from conftest import edit
-from haihui_build import run_pelican
-from haihui_checks.consent_rules import FORM_ITSELF, is_withdrawn
-from haihui_checks.content_rules import Rules, check_sources, load_sources
+from haihui.build import run_pelican
+from haihui.consent import FORM_ITSELF, is_withdrawn
+from haihui.content.content_rules import Rules, check_sources, load_sources
 
 EN, ZH = "content/stories/jibuguoguo.en.md", "content/stories/jibuguoguo.zh.md"
 GIVEN_EN, GIVEN_ZH = "Consent: given 2026-10-12", "Consent: given 2026-10-12"
-PLUGINS = ["haihui_checks", "haihui_speed", "haihui_i18n", "haihui_tiers", "haihui_images"]
+PLUGINS = ["haihui_content", "haihui_speed", "haihui_languages", "haihui_giving", "haihui_pictures"]
 
 
 def published_files_naming(folder, word: str) -> list[str]:
@@ -136,7 +136,7 @@ def test_withdrawal_holds_with_any_one_plugin_left_out(broken, left_out):
 
 def test_a_story_without_consent_is_not_published_even_without_the_checks(broken):
     edit(broken / EN, f"{GIVEN_EN}\n", "")
-    plugins = [p for p in PLUGINS if p != "haihui_checks"]
+    plugins = [p for p in PLUGINS if p != "haihui_content"]
     code, messages = build(broken, PLUGINS=repr(plugins).replace("'", '"'))
     assert code != 0
     assert "no single valid consent record" in messages or "Cannot load plugin" in messages

@@ -1,8 +1,8 @@
 """Front-matter rules as plain functions, without Pelican."""
 
 from conftest import story_fields
-from haihui_checks.content_rules import Rules, check_sources, load_sources
-from haihui_checks.frontmatter import parse_front_matter
+from haihui.content.content_rules import Rules, check_sources, load_sources
+from haihui.content.frontmatter import parse_front_matter
 
 RULES = Rules(languages=("en", "zh"), strict=False, templates=frozenset({"page", "campaign"}))
 CAMPAIGN = ("pages/c.en.md", "page", "Title: C\nSlug: c\nLang: en\nTemplate: campaign\n\nText")

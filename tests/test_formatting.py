@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from haihui_i18n.formatting import format_day, format_fen
+from haihui.languages.formatting import format_day, format_fen
 
 
 def test_dates_per_language():
@@ -31,7 +31,7 @@ def test_money_refuses_anything_but_integer_fen():
 
 
 def test_a_line_break_between_chinese_characters_is_not_a_space():
-    from haihui_i18n import join_cjk_lines
+    from haihui_languages import join_cjk_lines
 
     assert join_cjk_lines("<p>留守\n母亲，\n她</p>") == "<p>留守母亲，她</p>"
     assert join_cjk_lines("<p>Left\nbehind 1000 元\nmothers</p>") == "<p>Left\nbehind 1000 元\nmothers</p>"

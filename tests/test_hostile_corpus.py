@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from conftest import edit, tree_digest
-from haihui_build import run_pelican
+from haihui.build import run_pelican
 
 EN, ZH = "content/stories/jibuguoguo.en.md", "content/stories/jibuguoguo.zh.md"
 ABOUT = "content/pages/about.en.md"

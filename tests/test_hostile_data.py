@@ -23,16 +23,16 @@ from hypothesis import strategies as st
 from pelican.settings import read_settings
 
 from conftest import edit, tree_digest
-from haihui_build import ROOT, run_pelican
-from haihui_checks.content_rules import Rules, load_sources
-from haihui_checks.problems import ERROR, WARNING
-from haihui_i18n.formatting import format_fen
-from haihui_tiers.checkout_links import check_checkout_links
-from haihui_tiers.fund_use import check_fund_use
-from haihui_tiers.short_codes import replace_short_codes
-from haihui_tiers.site_data import check_tiers, load_site_tiers, short_code_problems
-from haihui_tiers.tiers import compute_tiers
-from haihui_tiers.yaml_source import read_yaml
+from haihui.build import ROOT, run_pelican
+from haihui.content.content_rules import Rules, load_sources
+from haihui.giving.checkout_links import check_checkout_links
+from haihui.giving.fund_use import check_fund_use
+from haihui.giving.short_codes import replace_short_codes
+from haihui.giving.site_data import check_tiers, load_site_tiers, short_code_problems
+from haihui.giving.tiers import compute_tiers
+from haihui.giving.yaml_source import read_yaml
+from haihui.languages.formatting import format_fen
+from haihui.problems import ERROR, WARNING
 
 DATA = ROOT / "content" / "data" / "fund-use.yaml"
 LINKS = ROOT / "content" / "data" / "checkout-links.yaml"
@@ -462,7 +462,7 @@ NEIGHBOUR = st.sampled_from(["", "", "Some text", "## Heading", "- item"])
 @given(BEFORE, CODE, AFTER, NEIGHBOUR, NEIGHBOUR)
 def test_what_the_checker_accepts_never_stays_on_the_page_as_text(before, code, after, above, below):
     """The property behind the check: accepted => the page shows cards, never "[tiers: ...]"."""
-    from haihui_tiers.short_codes import leftover_short_codes
+    from haihui.giving.short_codes import leftover_short_codes
 
     body = f"Intro.\n\n{above}\n{before}{code}{after}\n{below}\n"
     refused = [p for p in code_problems(story(body)) if p.severity == ERROR]
@@ -475,7 +475,7 @@ def test_what_the_checker_accepts_never_stays_on_the_page_as_text(before, code, 
 
 
 def test_leftover_short_code_text_is_found_outside_code_only():
-    from haihui_tiers.short_codes import leftover_short_codes
+    from haihui.giving.short_codes import leftover_short_codes
 
     page = (
         "<p>Give [tiers: pigsty] now</p><li>[TIERS: x]</li><p>[amount: piglet]</p>"
@@ -503,15 +503,15 @@ class FakeRenderer:
 
 
 def embed(tmp_path, *contents):
-    from haihui_tiers import embed_tiers
+    from haihui_giving import embed_tiers
 
     site, _ = load_site_tiers(SETTINGS)
-    context = {"haihui_tiers": site, "generated_content": {str(i): c for i, c in enumerate(contents)}}
+    context = {"haihui_giving": site, "generated_content": {str(i): c for i, c in enumerate(contents)}}
     embed_tiers([FakeRenderer(context)])
 
 
 def test_a_build_stops_when_short_code_text_would_be_published(tmp_path):
-    from haihui_checks.problems import ContentError
+    from haihui.problems import ContentError
 
     source = tmp_path / "content" / "stories" / "s.en.md"
     source.parent.mkdir(parents=True)
@@ -573,7 +573,7 @@ NOT_AMOUNTS = [
 
 @pytest.mark.parametrize("written", TYPED)
 def test_every_spelling_of_a_typed_amount_is_found(written):
-    from haihui_tiers.short_codes import typed_amounts
+    from haihui.giving.short_codes import typed_amounts
 
     found = list(typed_amounts(story(f"Intro.\n\nShe received {written} for the pigsty.\n"), 5))
     assert [(a.line, a.text) for a in found] == [(7, written)]
@@ -581,7 +581,7 @@ def test_every_spelling_of_a_typed_amount_is_found(written):
 
 @pytest.mark.parametrize("written", NOT_AMOUNTS)
 def test_text_that_is_no_typed_amount_is_left_alone(written):
-    from haihui_tiers.short_codes import typed_amounts
+    from haihui.giving.short_codes import typed_amounts
 
     assert list(typed_amounts(story(f"Intro.\n\nShe said {written} there.\n"), 5)) == []
 
@@ -595,7 +595,7 @@ def test_text_that_is_no_typed_amount_is_left_alone(written):
     st.sampled_from(["", "She got ", "**", "- ", "(", "“"]),
 )
 def test_any_typed_yuan_amount_is_found(number, spelling, before):
-    from haihui_tiers.short_codes import typed_amounts
+    from haihui.giving.short_codes import typed_amounts
 
     written = spelling.format(n=number)
     found = list(typed_amounts(f"{before}{written} for the pigsty.\n"))

@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from PIL import ExifTags, Image
 
 from conftest import copy_project, edit, tree_digest
-from haihui_build import run_pelican
-from haihui_checks import image_rules, links
-from haihui_checks.content_rules import Rules, load_sources
-from haihui_checks.image_rules import PICTURE_EXTENSIONS, RASTER, UNREADABLE, check_files
-from haihui_images.encode import ImageSettings, encode
-from haihui_images.pipeline import ImageCache
+from haihui.build import run_pelican
+from haihui.content import image_rules, links
+from haihui.content.content_rules import Rules, load_sources
+from haihui.content.image_rules import PICTURE_EXTENSIONS, RASTER, UNREADABLE, check_files
+from haihui.pictures.encode import ImageSettings, encode
+from haihui.pictures.pipeline import ImageCache
 
 STORY_EN = "content/stories/jibuguoguo.en.md"
 STORY_ZH = "content/stories/jibuguoguo.zh.md"
@@ -141,7 +141,7 @@ def test_raster_is_every_format_pillow_opens_and_the_checks_and_build_share_it()
         assert ext not in RASTER and ext not in PICTURE_EXTENSIONS
     assert UNREADABLE.isdisjoint(RASTER)
     assert links.PICTURES == PICTURE_EXTENSIONS, "links.py defers pictures to image_rules"
-    from haihui_checks import static_gate
+    from haihui_gates import static_gate
 
     assert static_gate.PICTURE_EXTENSIONS is PICTURE_EXTENSIONS, "the build uses the same set"
 
@@ -363,8 +363,8 @@ def test_the_build_itself_never_follows_a_symlink_even_without_the_checks(tmp_pa
     """Fail closed where static files are gathered: the static generator refuses a link."""
     from types import SimpleNamespace
 
-    from haihui_checks import static_gate
-    from haihui_checks.problems import ContentError
+    from haihui.problems import ContentError
+    from haihui_gates import static_gate
 
     content = tmp_path / "content"
     (content / "images").mkdir(parents=True)

@@ -1,7 +1,7 @@
 """Raw HTML goes through (issue 11, class 3): the sanitizer, the check, escaped header
 fields and donation links in text.
 
-Most tests call the pure functions (haihui_checks/sanitize.py, html_rules.py); a few
+Most tests call the pure functions (haihui_content/sanitize.py, html_rules.py); a few
 build, where the build is the subject: a hostile story is refused at file:line with
 output/ untouched, and, with the check switched off (as if it had missed something),
 no page or feed of the build carries a script, an event handler or a script address,
@@ -22,12 +22,12 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from conftest import copy_project, edit, tree_digest
-from haihui_build import ROOT, run_pelican
-from haihui_checks import content_rules, html_rules
-from haihui_checks.content_rules import check_sources, load_sources
-from haihui_checks.html_rules import html_problems, is_payment_link
-from haihui_checks.project import rules_from_settings
-from haihui_checks.sanitize import clean_html
+from haihui.build import ROOT, run_pelican
+from haihui.content import content_rules, html_rules
+from haihui.content.content_rules import check_sources, load_sources
+from haihui.content.html_rules import html_problems, is_payment_link
+from haihui.content.project import rules_from_settings
+from haihui.content.sanitize import clean_html
 
 STORY_EN = "content/stories/jibuguoguo.en.md"
 HOSTILE_TITLE = '<b onmouseover="alert(1)">x</b>'
@@ -219,7 +219,7 @@ def test_summary_and_text_of_a_content_object_are_cleaned():
             self.metadata = {"summary": '<p onclick="x()">s</p>', "title": HOSTILE_TITLE}
             self._summary = self.metadata["summary"]
 
-    from haihui_checks.sanitize import sanitize_content
+    from haihui.content.sanitize import sanitize_content
 
     item = Item()
     sanitize_content(item)
@@ -614,7 +614,7 @@ def test_a_hostile_story_is_refused_with_every_line_and_nothing_written(broken):
 
 
 WITHOUT_THE_CHECKS = '''"""Test only: every content check switched off, as if each had missed something."""
-from haihui_checks import content_rules
+from haihui.content import content_rules
 
 
 def register():

@@ -2,7 +2,7 @@
 anything outside output/ (issue 11: Slug `stories` or `zh`, `Save_as: feeds/...`,
 `Save_as: ../..`, two pages with one Save_as).
 
-Most tests judge headers with the pure check (haihui_checks/output_paths.py)
+Most tests judge headers with the pure check (haihui_content/output_paths.py)
 against the real content; a few build, where the build is the subject.
 """
 
@@ -19,12 +19,12 @@ from pelican.settings import read_settings
 
 import haihui_speed
 from conftest import tree_digest
-from haihui_build import ROOT, build_and_swap, run_pelican
-from haihui_checks.content_rules import Rules, check_sources, load_sources
-from haihui_checks.links import content_save_as
-from haihui_checks.output_paths import address_problem, check_output_paths, owned_by_build
-from haihui_checks.problems import ContentError
-from haihui_checks.project import rules_from_settings
+from haihui.build import ROOT, build_and_swap, run_pelican
+from haihui.content.content_rules import Rules, check_sources, load_sources
+from haihui.content.links import content_save_as
+from haihui.content.output_paths import address_problem, check_output_paths, owned_by_build
+from haihui.content.project import rules_from_settings
+from haihui.problems import ContentError
 
 
 def page(slug="hostile", lang="en", name=None, **fields) -> tuple[str, str, str]:
@@ -388,10 +388,10 @@ def test_two_pages_with_one_save_as_stop_the_build(broken):
 
 
 def test_without_the_header_check_the_writer_still_fails_closed(broken):
-    """haihui_checks left out of PLUGINS: the speed plugin's own check stops the build."""
+    """haihui_content left out of PLUGINS: the speed plugin's own check stops the build."""
     before = tree_digest(broken / "output")
     shown = add_page(broken, "hostile", slug="stories")
-    plugins = '["haihui_speed", "haihui_i18n", "haihui_tiers", "haihui_images"]'
+    plugins = '["haihui_speed", "haihui_languages", "haihui_giving", "haihui_pictures"]'
     result = build_and_swap("pelicanconf.py", Path("output"), cwd=broken, extra={"PLUGINS": plugins})
     messages = result.stdout + result.stderr
     assert result.returncode == 1, messages

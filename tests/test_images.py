@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from PIL import ExifTags, Image, ImageCms
 
 from conftest import copy_project, edit, tree_digest
-from haihui_build import run_pelican
-from haihui_images.encode import ImageSettings
+from haihui.build import run_pelican
+from haihui.pictures.encode import ImageSettings
 
 WIDTHS = ImageSettings().widths
 OG_SIZE = ImageSettings().og_size

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conftest import BuiltSite, copy_project
-from haihui_build import ROOT, run_pelican
+from haihui.build import ROOT, run_pelican
 
 EXTRA = 30  # synthetic stories per language, beside the two real ones
 LISTING_PAGE = 24  # PAGINATED_TEMPLATES in pelicanconf.py

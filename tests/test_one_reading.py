@@ -10,11 +10,11 @@ from pelican.readers import Readers
 from pelican.settings import read_settings
 
 from conftest import edit, story_fields, tree_digest
-from haihui_build import ROOT, run_pelican
-from haihui_checks.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
-from haihui_checks.frontmatter import parse_front_matter
-from haihui_checks.problems import ContentError
-from haihui_checks.project import markdown_files
+from haihui.build import ROOT, run_pelican
+from haihui.content.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
+from haihui.content.frontmatter import parse_front_matter
+from haihui.content.project import markdown_files
+from haihui.problems import ContentError
 
 # ------------------------------------------------------------ the parser is Markdown's
 

@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from conftest import copy_project, edit, tree_digest
-from haihui_build import ROOT, run_pelican
-from haihui_build.linkcheck import check_built_site
-from haihui_checks.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
-from haihui_checks.placeholders import is_placeholder
-from haihui_checks.scaffold import story_files
+from haihui.build import ROOT, run_pelican
+from haihui.build.linkcheck import check_built_site
+from haihui.content.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
+from haihui.content.placeholders import is_placeholder
+from haihui.content.scaffold import story_files
 
 RULES = Rules(languages=("en", "zh"), strict=False, templates=frozenset({"page", "campaign"}))
 CAMPAIGN = [
@@ -106,8 +106,8 @@ def complete_checkout_links(project: Path) -> None:
         return
     sys.path.insert(0, str(project / "plugins"))
     try:
-        from haihui_tiers.fund_use import load_fund_use
-        from haihui_tiers.tiers import compute_tiers
+        from haihui.giving.fund_use import load_fund_use
+        from haihui.giving.tiers import compute_tiers
     finally:
         sys.path.remove(str(project / "plugins"))
     from pelican.settings import read_settings

@@ -12,7 +12,7 @@ from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
 from conftest import copy_project, edit
-from haihui_build import ROOT, run_pelican
+from haihui.build import ROOT, run_pelican
 from haihui_speed.markdown_reader import ReusingMarkdownReader
 
 

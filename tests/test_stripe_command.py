@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from haihui_build import ROOT
-from haihui_checks.problems import ERROR
-from haihui_stripe.sync import load_settings
-from haihui_tiers.checkout_links import check_checkout_links
-from haihui_tiers.fund_use import load_fund_use
-from haihui_tiers.tiers import compute_tiers
+from haihui.build import ROOT
+from haihui.giving.checkout_links import check_checkout_links
+from haihui.giving.fund_use import load_fund_use
+from haihui.giving.tiers import compute_tiers
+from haihui.problems import ERROR
+from haihui.stripe_sync.sync import load_settings
 from stripe_fake import FakeStripe
 from stripe_support import TEST_KEY
 

@@ -10,14 +10,14 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from haihui_build import ROOT
-from haihui_stripe.desired import desired_state, desired_tier, site_from_settings
-from haihui_stripe.errors import SyncError
-from haihui_stripe.gateway import idempotency_key
-from haihui_stripe.keys import KeyProblem, read_key, scrub
-from haihui_stripe.links_file import DEFAULT_HEADER, LinksFile
-from haihui_stripe.reconcile import Snapshot, make_plan
-from haihui_stripe.sync import load_settings
+from haihui.build import ROOT
+from haihui.stripe_sync.desired import desired_state, desired_tier, site_from_settings
+from haihui.stripe_sync.errors import SyncError
+from haihui.stripe_sync.gateway import idempotency_key
+from haihui.stripe_sync.keys import KeyProblem, read_key, scrub
+from haihui.stripe_sync.links_file import DEFAULT_HEADER, LinksFile
+from haihui.stripe_sync.reconcile import Snapshot, make_plan
+from haihui.stripe_sync.sync import load_settings
 from stripe_support import SAMPLE_TIERS, CustomAmount
 
 

@@ -12,14 +12,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haihui_build import ROOT
-from haihui_i18n.formatting import format_fen
-from haihui_tiers.checkout_links import check_checkout_links, host_problem
-from haihui_tiers.fund_use import FundUse, check_fund_use, consistency_findings, load_fund_use
-from haihui_tiers.open_data import csv_bytes, json_bytes, published_files
-from haihui_tiers.short_codes import Selection, find_short_codes, parse_spec, replace_short_codes
-from haihui_tiers.summary import shares_in_tenths, summarise
-from haihui_tiers.tiers import compute_tiers
+from haihui.build import ROOT
+from haihui.giving.checkout_links import check_checkout_links, host_problem
+from haihui.giving.fund_use import FundUse, check_fund_use, consistency_findings, load_fund_use
+from haihui.giving.open_data import csv_bytes, json_bytes, published_files
+from haihui.giving.short_codes import Selection, find_short_codes, parse_spec, replace_short_codes
+from haihui.giving.summary import shares_in_tenths, summarise
+from haihui.giving.tiers import compute_tiers
+from haihui.languages.formatting import format_fen
 
 DATA = ROOT / "content" / "data" / "fund-use.yaml"
 LANGS = ("en", "zh")

@@ -12,7 +12,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import edit, tree_digest
-from haihui_build import ROOT, run_pelican
+from haihui.build import ROOT, run_pelican
 
 DATA = "content/data/fund-use.yaml"
 LINKS = "content/data/checkout-links.yaml"

@@ -14,11 +14,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from pelican.settings import read_settings
 
-from haihui_build import ROOT
-from haihui_tiers.checkout_links import check_checkout_links
-from haihui_tiers.fund_use import load_fund_use
-from haihui_tiers.summary import summarise
-from haihui_tiers.tiers import compute_tiers
+from haihui.build import ROOT
+from haihui.giving.checkout_links import check_checkout_links
+from haihui.giving.fund_use import load_fund_use
+from haihui.giving.summary import summarise
+from haihui.giving.tiers import compute_tiers
 
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 LANGS = SETTINGS["LANGUAGES"]

@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from pelican.settings import read_settings
 
-from haihui_build import ROOT
+from haihui.build import ROOT
 
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 ORIGIN = SETTINGS["SITE_ORIGIN"].rstrip("/")

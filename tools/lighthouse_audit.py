@@ -29,10 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
+from haihui.build import run_pelican
 
-from haihui_build import run_pelican  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 AUDIT_DIR = ROOT / "audit"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

@@ -18,7 +18,7 @@ object with `override_save_as` replace any file written before it (a page
 with Slug `stories` replaced the listing, silently). So only the address is
 frozen, not the file name; before anything is written the file of every story
 and page is checked against every other and against the files the build
-writes itself (haihui_checks/output_paths.py, the same rules as the header
+writes itself (haihui_content/output_paths.py, the same rules as the header
 check); and the Writer refuses a second write to any file, and any file
 outside output/. Each stops the build with a ContentError naming the source
 files, not a traceback.
@@ -35,12 +35,11 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.writers import Writer
 
-from haihui_checks import gates
-from haihui_checks.frontmatter import parse_front_matter
-from haihui_checks.output_paths import Claim, collisions, owned_by_build
-from haihui_checks.problems import ContentError, Problem, display_path
-
-from .markdown_reader import ReusingMarkdownReader
+import haihui_gates as gates
+from haihui.content.frontmatter import parse_front_matter
+from haihui.content.output_paths import Claim, collisions, owned_by_build
+from haihui.problems import ContentError, Problem, display_path
+from haihui_speed.markdown_reader import ReusingMarkdownReader
 
 DEFAULT_TEMPLATE_CACHE = ".cache/jinja"  # TEMPLATE_CACHE_PATH overrides it (relative to where Pelican runs)
 

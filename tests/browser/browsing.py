@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pelican.settings import read_settings
 
-from haihui_build import ROOT
+from haihui.build import ROOT
 
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 LANGS = SETTINGS["LANGUAGES"]

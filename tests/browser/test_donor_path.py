@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import yaml
 
-from haihui_build import ROOT
+from haihui.build import ROOT
 
 from .browsing import LANGS, SETTINGS, TEMPLATE_PAGES, VIEWPORTS, template_url
 

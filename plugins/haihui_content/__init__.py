@@ -1,0 +1,82 @@
+"""Pelican plugin: validate all content before anything is read or written.
+
+The checks run when the first generator of a build is created, which is
+before Pelican cleans or writes the output folder, so a content mistake
+leaves the last good build intact.
+
+Comments in Markdown (`<!-- ... -->`) are notes for staff, such as the
+new-story guide, which says it never shows on the page: they are removed from
+every story and page, so none reaches the published HTML either.
+"""
+
+import logging
+import re
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, Generator
+
+import haihui_consent as consent_gate
+import haihui_gates as gates
+from haihui.content.project import check_project
+from haihui.problems import ERROR, ContentError
+
+logger = logging.getLogger(__name__)
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def drop_comments(content):
+    text = getattr(content, "_content", None)
+    if text and "<!--" in text:
+        content._content = _COMMENT.sub("", text)
+
+
+def validate_before_reading(generator):
+    if not isinstance(generator, ArticlesGenerator):
+        return
+    # Read once per build, as Pelican will read it; the gate and the pictures reuse it.
+    problems = check_project(generator.settings, consent_gate.sources_for_build(generator))
+    for problem in problems:
+        if problem.severity != ERROR:
+            logger.warning("%s", problem)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        raise ContentError(errors)
+    # Preview builds show the warnings on the site too (a notice on every page,
+    # the list on CHECK_REPORT_URL), for staff who never look at the terminal;
+    # a publish build never does.
+    strict = bool(generator.settings.get("STRICT_PUBLISH"))
+    generator.context["CHECK_PROBLEMS"] = [] if strict else problems
+
+
+class CheckReportGenerator(Generator):
+    """Preview builds with warnings: one page per language listing them all.
+
+    Every other page shows only a short notice linking here, so a preview
+    does not grow with pages times problems.
+    """
+
+    def generate_output(self, writer):
+        if not self.context.get("CHECK_PROBLEMS"):
+            return
+        for lang, spec in self.settings["LANGUAGES"].items():
+            url = self.settings["CHECK_REPORT_URL"].format(prefix=spec["prefix"])
+            writer.write_file(
+                f"{url}index.html",
+                self.get_template("check-report"),
+                self.context,
+                page_lang=lang,
+                page_url=url,
+            )
+
+
+def get_generators(pelican):
+    return CheckReportGenerator
+
+
+def register():
+    signals.generator_init.connect(validate_before_reading)
+    gates.register()  # after the checks: their report is the fuller one
+    signals.content_object_init.connect(drop_comments)
+    signals.get_generators.connect(get_generators)

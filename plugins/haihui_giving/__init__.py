@@ -1,0 +1,153 @@
+"""Pelican plugin: sponsorship tiers and fund-use transparency from content/data/fund-use.yaml.
+
+- Checks the data files and every tier short code with the content checks
+  (haihui_content), so a mistake stops the build before output/ is touched.
+- Puts the summary, the tiers and their checkout links in the template context.
+- Replaces each short code in stories and pages by the theme's tier cards,
+  and each [amount: id] by the amount, in the page's language ([literal: x]
+  by x); any short-code text left over stops the build (ContentError).
+- Writes the summary as CSV and JSON beside the fund-use page.
+"""
+
+import html
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+import haihui_gates as gates
+from haihui.content.content_rules import SOURCE_CHECKS
+from haihui.giving.chart import bar_chart
+from haihui.giving.short_codes import (
+    AMOUNT_EXAMPLE,
+    EXAMPLE,
+    LITERAL_EXAMPLE,
+    leftover_short_codes,
+    replace_inline_codes,
+    replace_short_codes,
+)
+from haihui.giving.site_data import SiteTiers, check_tiers, load_site_tiers
+from haihui.languages.formatting import format_fen
+from haihui.problems import ERROR, ContentError, Problem, display_path
+
+TIER_LIST_TEMPLATE = "partials/tier-list.html"
+
+if check_tiers not in SOURCE_CHECKS:
+    SOURCE_CHECKS.append(check_tiers)
+
+
+def template_context(site: SiteTiers) -> dict:
+    return {
+        "fund_use": site.fund_use,
+        "fund_use_summary": site.summary,
+        "tiers": site.tiers,
+        "checkout_links": site.links,
+        "fund_use_files": site.files,
+        "bar_chart": bar_chart,
+    }
+
+
+def load_data(generator):
+    """After haihui_content has checked everything (article_generator_init follows generator_init)."""
+    site, problems = load_site_tiers(generator.settings)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:  # only reached when the checks plugin is not loaded
+        raise ContentError(errors)
+    generator.context["haihui_giving"] = site
+    generator.context.update(template_context(site))
+
+
+def _source_line(content, leftover: str) -> int:
+    """The line of the source file where `leftover` (or its start) is written; 1 if not found."""
+    try:
+        text = Path(content.source_path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError, TypeError):
+        return 1
+    needle = html.unescape(leftover).lower()[:8]
+    return next((n for n, line in enumerate(text.splitlines(), 1) if needle in line.lower()), 1)
+
+
+def leftover_problems(content, parts: dict[str, str]) -> list[Problem]:
+    """Short-code text left in a page's HTML after embedding: it would be published as "[tiers: ...]"."""
+    shown = display_path(Path(content.source_path), Path.cwd()) if content.source_path else str(content)
+    problems = []
+    for field, text in parts.items():
+        field_zh = "正文" if field == "text" else field
+        for leftover in leftover_short_codes(text or ""):
+            problems.append(
+                Problem(
+                    shown,
+                    _source_line(content, leftover),
+                    f"'{html.unescape(leftover)}' would be published as text in the {field}: "
+                    "it is not a short code the build can replace here",
+                    f"write tiers as {EXAMPLE} on a line of its own with an empty line before and after; "
+                    f"amounts as {AMOUNT_EXAMPLE} and {LITERAL_EXAMPLE}, in lower case; run `make check`",
+                    message_zh=f"“{html.unescape(leftover)}”会作为文字出现在{field_zh}里："
+                    "构建无法在这里替换它",
+                    fix_zh=f"档位请单独一行写成 {EXAMPLE}，前后各空一行；金额请写成 {AMOUNT_EXAMPLE} 或 "
+                    f"{LITERAL_EXAMPLE}（小写）；可运行 `make check` 检查",
+                )
+            )
+    return problems
+
+
+def embed_tiers(generators):
+    """Swap each short code for the tier cards or the amount, rendered in its story's or page's language.
+
+    Fails closed: short-code text left in any story's or page's HTML stops the build (ContentError).
+    """
+    renderer = next(g for g in generators if hasattr(g, "env"))
+    context = renderer.context
+    site: SiteTiers = context["haihui_giving"]
+    languages = renderer.settings.get("LANGUAGES", {})
+    template = renderer.get_template(TIER_LIST_TEMPLATE.removesuffix(".html"))
+    amounts = site.amounts() if site is not None else {}
+    problems: list[Problem] = []
+    for content in context["generated_content"].values():
+        locale = languages.get(getattr(content, "lang", ""), {}).get("locale", "en")
+
+        def amount(ident: str, locale=locale):
+            return format_fen(amounts[ident], locale) if ident in amounts else None
+
+        text = getattr(content, "_content", None)
+        if text and "[tiers" in text:
+            text = content._content = replace_short_codes(
+                text,
+                lambda selection, content=content: template.render(
+                    context, lang=content.lang, page_lang=content.lang, selection=site.select(selection)
+                ),
+            )
+        if text and "[" in text:
+            text = content._content = replace_inline_codes(text, amount)
+        summary = content.metadata.get("summary")
+        if isinstance(summary, str) and "[" in summary:
+            summary = replace_inline_codes(summary, amount)
+            content.metadata["summary"] = content._summary = summary
+        title = content.metadata.get("title")
+        if isinstance(title, str) and "[" in title:
+            title = replace_inline_codes(title, amount)
+            content.metadata["title"] = content.title = title
+        problems += leftover_problems(content, {"text": text, "Summary": summary, "Title": title})
+    if problems:
+        raise ContentError(problems)
+
+
+class FundUseFilesGenerator(Generator):
+    """Writes fund-use.csv and fund-use.json: the bytes whose SHA-256 the page prints."""
+
+    def generate_output(self, writer):
+        for published in self.context["haihui_giving"].files:
+            path = Path(self.output_path) / published.url
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(published.data)
+
+
+def get_generators(pelican):
+    return FundUseFilesGenerator
+
+
+def register():
+    gates.register()  # every Haihui plugin brings the safety gates: they hold whichever are loaded
+    signals.article_generator_init.connect(load_data)
+    signals.all_generators_finalized.connect(embed_tiers)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,212 @@
+"""The fund-use summary as open data: CSV and JSON bytes, and their SHA-256.
+
+The bytes are made once per build; the page prints the digest of exactly the
+bytes that are written, so a reader can check the file they downloaded.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+
+from haihui.giving.fund_use import FundUse
+from haihui.giving.summary import FundUseSummary, percent_text
+from haihui.giving.tiers import Tier
+
+CSV_COLUMNS = (
+    "period_start",
+    "period_end",
+    "status",
+    "currency",
+    "section",
+    "id",
+    "name_en",
+    "name_zh",
+    "amount_fen",
+    "amount_yuan",
+    "share_percent",
+    "interval",
+)
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    url: str  # site-relative, e.g. "fund-use/fund-use.csv"
+    media_type: str
+    data: bytes
+
+    @property
+    def name(self) -> str:
+        return self.url.rsplit("/", 1)[-1]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def _yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    whole, rest = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{rest:02d}"
+
+
+def csv_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> bytes:
+    """One row per figure; the first columns repeat the period and status so each row stands alone.
+
+    What each tier buys, item by item, is in the JSON file.
+    """
+    head = (
+        fund_use.period.start.isoformat(),
+        fund_use.period.end.isoformat(),
+        fund_use.status,
+        fund_use.currency,
+    )
+    rows = []
+    for section, view in (("income", summary.income), ("expenditure", summary.expenditure)):
+        for row in view.rows:
+            rows.append(
+                (
+                    section,
+                    row.id,
+                    row.names.get("en", ""),
+                    row.names.get("zh", ""),
+                    row.amount_fen,
+                    _yuan(row.amount_fen),
+                    percent_text(row.share_tenths),
+                    "",
+                )
+            )
+        rows.append(
+            (
+                f"{section}_total",
+                "total",
+                "Total",
+                "合计",
+                view.total_fen,
+                _yuan(view.total_fen),
+                "100.0%",
+                "",
+            )
+        )
+    rows.append(
+        (
+            "balance",
+            "carried-forward",
+            "Balance carried forward",
+            "结余",
+            summary.balance_fen,
+            _yuan(summary.balance_fen),
+            "",
+            "",
+        )
+    )
+    for unit_id, unit in fund_use.unit_costs.items():
+        rows.append(
+            (
+                "unit_cost",
+                unit_id,
+                unit.names.get("en", ""),
+                unit.names.get("zh", ""),
+                unit.amount_fen,
+                _yuan(unit.amount_fen),
+                "",
+                "",
+            )
+        )
+    for tier in tiers:
+        if tier.amount_fen is not None:
+            rows.append(
+                (
+                    "tier",
+                    tier.id,
+                    tier.names.get("en", ""),
+                    tier.names.get("zh", ""),
+                    tier.amount_fen,
+                    _yuan(tier.amount_fen),
+                    "",
+                    tier.interval,
+                )
+            )
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(head + row for row in rows)
+    # A byte-order mark lets spreadsheet programs open the Chinese names as UTF-8.
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def json_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> bytes:
+    def account(view):
+        return {
+            "total_fen": view.total_fen,
+            "categories": [
+                {
+                    "id": r.id,
+                    "names": r.names,
+                    "amount_fen": r.amount_fen,
+                    "share_percent": percent_text(r.share_tenths),
+                }
+                for r in view.rows
+            ],
+        }
+
+    document = {
+        "period": {"start": fund_use.period.start.isoformat(), "end": fund_use.period.end.isoformat()},
+        "status": fund_use.status,
+        "audit": (
+            {"auditor": fund_use.audit.auditor, "date": fund_use.audit.date.isoformat()}
+            if fund_use.audit
+            else None
+        ),
+        "currency": fund_use.currency,
+        "amounts_are_in": "fen (1 yuan = 100 fen)",
+        "income": account(summary.income),
+        "expenditure": account(summary.expenditure),
+        "balance_carried_forward_fen": summary.balance_fen,
+        "unit_costs": [
+            {"id": k, "names": dict(u.names), "amount_fen": u.amount_fen}
+            for k, u in fund_use.unit_costs.items()
+        ],
+        "campaigns": [
+            {
+                "id": k,
+                "goal_mothers": c.goal.mothers,
+                "mothers_funded": c.progress.mothers_funded,
+                "raised_fen": c.progress.raised_fen,
+                "as_of": c.progress.as_of.isoformat(),
+            }
+            for k, c in fund_use.campaigns.items()
+        ],
+        "tiers": [
+            {
+                "id": t.id,
+                "campaign": t.campaign,
+                "names": t.names,
+                "descriptions": t.descriptions,
+                "interval": t.interval,
+                "amount_fen": t.amount_fen,
+                "custom_amount": vars(t.custom_amount) if t.custom_amount else None,
+                "breakdown": [
+                    {"unit": b.unit, "quantity": b.quantity, "unit_fen": b.unit_fen, "total_fen": b.total_fen}
+                    for b in t.breakdown
+                ],
+            }
+            for t in tiers
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def published_files(
+    urls: dict[str, str], fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]
+) -> list[PublishedFile]:
+    """urls: {"csv": ..., "json": ...} from FUND_USE_DATA_FILES."""
+    return [
+        PublishedFile(urls["csv"], "text/csv", csv_bytes(fund_use, summary, tiers)),
+        PublishedFile(urls["json"], "application/json", json_bytes(fund_use, summary, tiers)),
+    ]

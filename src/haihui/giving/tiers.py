@@ -1,0 +1,82 @@
+"""Sponsorship tiers computed from the unit costs of the fund-use summary.
+
+A tier's amount is never written by hand: it is the sum of what it buys, so a
+changed unit cost changes every tier, page and checkout amount that uses it.
+"""
+
+from dataclasses import dataclass
+from typing import cast
+
+from haihui.giving.fund_use import FundUse, TierSpec
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    unit: str  # unit cost id, e.g. "piglet"
+    quantity: int
+    unit_fen: int
+    total_fen: int
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CustomAmount:
+    minimum_fen: int
+    preset_fen: int
+    maximum_fen: int
+
+
+@dataclass(frozen=True)
+class Tier:
+    id: str
+    campaign: str
+    names: dict[str, str]
+    descriptions: dict[str, str]
+    currency: str
+    interval: str  # "one_time" or "month"
+    amount_fen: int | None  # None only for the choose-your-amount tier
+    custom_amount: CustomAmount | None
+    breakdown: tuple[BreakdownLine, ...]
+
+
+def unit_quantities(tiers: dict[str, TierSpec], tier_id: str) -> dict[str, int]:
+    """How many of each unit cost a tier buys, with included tiers expanded (first-seen order)."""
+    counts: dict[str, int] = {}
+    for item in tiers[tier_id].items:
+        if item.unit is not None:
+            counts[item.unit] = counts.get(item.unit, 0) + item.quantity
+        else:
+            # A checked summary has exactly one of unit/tier per item (fund_use refuses any
+            # other), so with no unit the item names a tier.
+            included = cast(str, item.tier)
+            for unit, quantity in unit_quantities(tiers, included).items():
+                counts[unit] = counts.get(unit, 0) + quantity * item.quantity
+    return counts
+
+
+def compute_tiers(fund_use: FundUse) -> list[Tier]:
+    """Every tier of a checked summary, in the order of the file."""
+    result = []
+    for tier_id, spec in fund_use.tiers.items():
+        lines = tuple(
+            BreakdownLine(unit, quantity, cost.amount_fen, quantity * cost.amount_fen, dict(cost.names))
+            for unit, quantity in unit_quantities(fund_use.tiers, tier_id).items()
+            for cost in (fund_use.unit_costs[unit],)
+        )
+        custom = spec.custom_amount
+        result.append(
+            Tier(
+                id=tier_id,
+                campaign=spec.campaign,
+                names=dict(spec.names),
+                descriptions=dict(spec.descriptions),
+                currency=fund_use.currency,
+                interval=spec.interval,
+                amount_fen=sum(line.total_fen for line in lines) if lines else None,
+                custom_amount=CustomAmount(custom.minimum_fen, custom.preset_fen, custom.maximum_fen)
+                if custom
+                else None,
+                breakdown=lines,
+            )
+        )
+    return result

@@ -1,0 +1,111 @@
+"""Who is where, per language: plain functions over Pelican content objects."""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Alternate:
+    lang: str
+    html_lang: str
+    name: str
+    url: str  # site-relative, e.g. "zh/stories/adiniuniu/"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+
+
+def lang_prefix(languages: dict, lang: str) -> str:
+    return languages[lang]["prefix"]
+
+
+def listing_url(settings: Mapping, listing: str, lang: str) -> str:
+    return settings["LISTING_URLS"][listing].format(prefix=lang_prefix(settings["LANGUAGES"], lang))
+
+
+def save_as(url: str) -> str:
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
+
+
+ROBOTS_FILE = "robots.txt"
+# What each listing is called in messages to staff (haihui_content/output_paths.py).
+LISTING_NAMES = {
+    "index": ("home page", "首页"),
+    "stories": ("stories listing", "故事列表"),
+    "campaigns": ("campaigns listing", "项目列表"),
+}
+
+
+def feed_file(settings: Mapping, lang: str) -> str:
+    return settings["FEED_URL"].format(prefix=lang_prefix(settings["LANGUAGES"], lang))
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: str  # in the output folder, e.g. "zh/stories/index.html"
+    what: str  # for staff, e.g. "the stories listing (English)"
+    what_zh: str
+    paginated: bool = False  # its pages after the first are written beside it (PAGINATION_PATTERNS)
+
+
+def written_files(settings: Mapping) -> list[WrittenFile]:
+    """Every file ListingsGenerator writes; the writer and the output-path check both use these names."""
+    found = []
+    paginated = settings.get("PAGINATED_TEMPLATES", {})
+    for lang, spec in settings["LANGUAGES"].items():
+        for listing in settings["LISTING_URLS"]:
+            en, zh = LISTING_NAMES.get(listing, (f"{listing} listing", f"{listing} 列表"))
+            found.append(
+                WrittenFile(
+                    save_as(listing_url(settings, listing, lang)),
+                    f"the {en} ({spec['name']})",
+                    f"{zh}（{spec['name']}）",
+                    paginated=listing in paginated,
+                )
+            )
+        found.append(
+            WrittenFile(
+                feed_file(settings, lang),
+                f"the stories feed ({spec['name']})",
+                f"故事订阅源（{spec['name']}）",
+            )
+        )
+    found.append(WrittenFile(settings["SITEMAP_URL"], "the sitemap", "网站地图（sitemap）"))
+    found.append(
+        WrittenFile(ROBOTS_FILE, "the robots.txt file for search engines", "给搜索引擎的 robots.txt")
+    )
+    return found
+
+
+def alternates_of(item, languages: dict) -> list[Alternate]:
+    """The item and its translations, in the site's language order."""
+    by_lang = {item.lang: item}
+    for translation in getattr(item, "translations", []):
+        by_lang.setdefault(translation.lang, translation)
+    return [
+        Alternate(lang, spec["html_lang"], spec["name"], by_lang[lang].url)
+        for lang, spec in languages.items()
+        if lang in by_lang
+    ]
+
+
+def listing_alternates(settings: dict, listing: str) -> list[Alternate]:
+    return [
+        Alternate(lang, spec["html_lang"], spec["name"], listing_url(settings, listing, lang))
+        for lang, spec in settings["LANGUAGES"].items()
+    ]
+
+
+def by_language(items, languages: dict) -> dict[str, list]:
+    grouped = defaultdict(list)
+    for item in items:
+        grouped[item.lang].append(item)
+    return {lang: grouped.get(lang, []) for lang in languages}
+
+
+def newest_first(items) -> list:
+    return sorted(items, key=lambda item: item.date, reverse=True)

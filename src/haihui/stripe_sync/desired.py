@@ -1,0 +1,378 @@
+"""What Stripe should hold for the tiers: desired products, prices and payment links.
+
+Pure Python over plain data: a tier is any object with the attributes of
+`haihui.giving.tiers.Tier` (id, campaign, names, descriptions, currency,
+interval, amount_fen, custom_amount), and the site addresses come from the
+Pelican settings (publishconf.py), so nothing here is hard-coded to a host.
+
+Naming, so that a rerun finds what an earlier run made:
+- Product: id `haihui_<tier>` (one per tier).
+- Price: lookup key `haihui:<tier>:<amount>:<currency>:<interval>`, where
+  amount is the fen amount, or `custom-<minimum>-<preset>-<maximum>` for the
+  choose-your-amount tier. Prices are immutable, so the lookup key names
+  exactly one price; a new amount is a new key.
+- Payment Link: one per (price, language), found again by its metadata
+  (`haihui_tier`, `haihui_lang`, `haihui_price`, `haihui_lookup_key`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from haihui.stripe_sync.errors import SyncError
+
+PRODUCT_PREFIX = "haihui_"
+LOOKUP_PREFIX = "haihui"
+THANK_YOU_SLUG = "thank-you"
+SUBMIT_TYPE = "donate"
+INTERVALS = ("one_time", "month")
+
+# Metadata keys the sync owns; any other metadata staff add is left alone.
+META_TIER = "haihui_tier"
+META_CAMPAIGN = "haihui_campaign"
+META_LANG = "haihui_lang"
+META_PRICE = "haihui_price"
+META_LOOKUP_KEY = "haihui_lookup_key"
+
+# Card always; Alipay and WeChat Pay for one-time payments in a currency both
+# accept (Stripe offers neither for recurring payments). Kept to CNY, the
+# only currency this site charges in, rather than guessing other currencies.
+# Payment Links need no WeChat Pay options (their payment_method_options take
+# `card` only; the `wechat_pay[client]` option belongs to Checkout Sessions).
+WALLETS_BY_CURRENCY = {"cny": ("alipay", "wechat_pay")}
+
+INACTIVE_MESSAGES = {
+    "en": "This donation link has been replaced. Please give through {url} - thank you.",
+    "zh": "此捐赠链接已更换。请前往 {url} 捐赠,谢谢您的支持。",
+}
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+# --------------------------------------------------------------------- site
+
+
+@dataclass(frozen=True)
+class Site:
+    """The public addresses the links return donors to, from the Pelican settings."""
+
+    origin: str
+    default_lang: str
+    languages: tuple[str, ...]
+    prefixes: Mapping[str, str]
+    page_url: str
+    page_lang_url: str
+    campaign_url: str
+
+    def _absolute(self, path: str) -> str:
+        return f"{self.origin}/{path.lstrip('/')}"
+
+    def page(self, slug: str, lang: str) -> str:
+        pattern = self.page_url if lang == self.default_lang else self.page_lang_url
+        return self._absolute(pattern.format(slug=slug, lang=lang))
+
+    def thank_you(self, lang: str) -> str:
+        return self.page(THANK_YOU_SLUG, lang)
+
+    def campaign(self, slug: str, lang: str) -> str:
+        return self._absolute(
+            self.campaign_url.format(prefix=self.prefixes.get(lang, ""), slug=slug, lang=lang)
+        )
+
+
+def site_from_settings(settings: Mapping[str, Any]) -> Site:
+    """The Site of a settings mapping (publishconf.py read as a module)."""
+    origin = (settings.get("SITEURL") or settings.get("SITE_ORIGIN") or "").rstrip("/")
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SyncError(
+            f"SITEURL {origin!r} in the publish settings is not an absolute address; "
+            "Stripe must send donors back to the public site, e.g. https://haihuichina.org"
+        )
+    if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SyncError(f"SITEURL {origin!r} must use https: Stripe returns donors there.")
+    languages = settings.get("LANGUAGES") or {settings.get("DEFAULT_LANG", "en"): {"prefix": ""}}
+    site = Site(
+        origin=origin,
+        default_lang=settings.get("DEFAULT_LANG", "en"),
+        languages=tuple(languages),
+        prefixes={lang: (info or {}).get("prefix", "") for lang, info in languages.items()},
+        page_url=settings.get("PAGE_URL", "{slug}/"),
+        page_lang_url=settings.get("PAGE_LANG_URL", "{lang}/{slug}/"),
+        campaign_url=settings.get("CAMPAIGN_URL", "{prefix}campaigns/{slug}/"),
+    )
+    try:
+        for lang in site.languages:
+            site.thank_you(lang)
+            site.campaign("x", lang)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise SyncError(
+            f"PAGE_URL, PAGE_LANG_URL or CAMPAIGN_URL in the settings has an "
+            f"unknown placeholder ({exc}); use {{slug}}, {{lang}} and {{prefix}}."
+        ) from None
+    return site
+
+
+# ------------------------------------------------------------------ desired
+
+
+@dataclass(frozen=True)
+class DesiredProduct:
+    id: str
+    name: str
+    description: str
+    metadata: Mapping[str, str]
+
+    def create_params(self) -> dict:
+        params = {"id": self.id, "name": self.name, "metadata": dict(self.metadata)}
+        if self.description:
+            params["description"] = self.description
+        return params
+
+    def drift(self, current: Mapping[str, Any]) -> dict:
+        """Update params that bring `current` to this product ({} when it matches)."""
+        changes: dict = {}
+        if current.get("name") != self.name:
+            changes["name"] = self.name
+        if (current.get("description") or "") != self.description:
+            changes["description"] = self.description
+        if _meta_differs(current, self.metadata):
+            changes["metadata"] = dict(self.metadata)
+        if not current.get("active", True):
+            changes["active"] = True
+        return changes
+
+
+@dataclass(frozen=True)
+class DesiredPrice:
+    lookup_key: str
+    product: str
+    currency: str
+    interval: str
+    unit_amount: int | None
+    custom: tuple[int, int, int] | None  # minimum, preset, maximum
+    metadata: Mapping[str, str]
+
+    def create_params(self) -> dict:
+        params: dict = {
+            "product": self.product,
+            "currency": self.currency,
+            "lookup_key": self.lookup_key,
+            # Only matters if a price archived by hand still holds the key
+            # and a list did not show it: the key moves to the new price.
+            "transfer_lookup_key": True,
+            "metadata": dict(self.metadata),
+        }
+        if self.custom is not None:
+            minimum, preset, maximum = self.custom
+            params["custom_unit_amount"] = {
+                "enabled": True,
+                "minimum": minimum,
+                "preset": preset,
+                "maximum": maximum,
+            }
+        else:
+            params["unit_amount"] = self.unit_amount
+        if self.interval != "one_time":
+            params["recurring"] = {"interval": self.interval}
+        return params
+
+    def mismatch(self, current: Mapping[str, Any]) -> list[str]:
+        """What differs between a price found under this lookup key and this one."""
+        problems = []
+        recurring = current.get("recurring") or {}
+        interval = recurring.get("interval") if recurring else "one_time"
+        custom = current.get("custom_unit_amount") or None
+        found = {
+            "product": current.get("product"),
+            "currency": current.get("currency"),
+            "interval": interval,
+            "unit_amount": None if custom else current.get("unit_amount"),
+            "custom": (
+                (custom.get("minimum"), custom.get("preset"), custom.get("maximum")) if custom else None
+            ),
+        }
+        wanted = {
+            "product": self.product,
+            "currency": self.currency,
+            "interval": self.interval,
+            "unit_amount": self.unit_amount,
+            "custom": self.custom,
+        }
+        for name, value in wanted.items():
+            if found[name] != value:
+                problems.append(f"{name} is {found[name]!r}, expected {value!r}")
+        return problems
+
+
+@dataclass(frozen=True)
+class DesiredLink:
+    tier: str
+    lang: str
+    lookup_key: str
+    redirect_url: str
+    payment_method_types: tuple[str, ...]
+    inactive_message: str
+    metadata: Mapping[str, str]  # without META_PRICE, which is known only once the price is
+
+    def full_metadata(self, price_id: str) -> dict:
+        return {**self.metadata, META_PRICE: price_id}
+
+    def after_completion(self) -> dict:
+        return {"type": "redirect", "redirect": {"url": self.redirect_url}}
+
+    def create_params(self, price_id: str) -> dict:
+        return {
+            # One line item, quantity 1: a custom_unit_amount price allows no other.
+            "line_items": [{"price": price_id, "quantity": 1}],
+            "submit_type": SUBMIT_TYPE,
+            "payment_method_types": list(self.payment_method_types),
+            "after_completion": self.after_completion(),
+            "inactive_message": self.inactive_message,
+            "metadata": self.full_metadata(price_id),
+        }
+
+    def drift(self, current: Mapping[str, Any], price_id: str) -> dict:
+        """Update params that bring the link `current` to this one ({} when it matches)."""
+        changes: dict = {}
+        after = current.get("after_completion") or {}
+        if after.get("type") != "redirect" or (after.get("redirect") or {}).get("url") != self.redirect_url:
+            changes["after_completion"] = self.after_completion()
+        if current.get("submit_type") != SUBMIT_TYPE:
+            changes["submit_type"] = SUBMIT_TYPE
+        if sorted(current.get("payment_method_types") or []) != sorted(self.payment_method_types):
+            changes["payment_method_types"] = list(self.payment_method_types)
+        if (current.get("inactive_message") or "") != self.inactive_message:
+            changes["inactive_message"] = self.inactive_message
+        if _meta_differs(current, self.full_metadata(price_id)):
+            changes["metadata"] = self.full_metadata(price_id)
+        return changes
+
+
+@dataclass(frozen=True)
+class DesiredTier:
+    id: str
+    campaign: str
+    currency: str
+    interval: str
+    amount_fen: int | None
+    product: DesiredProduct
+    price: DesiredPrice
+    links: tuple[DesiredLink, ...] = field(default_factory=tuple)
+
+    def link(self, lang: str) -> DesiredLink:
+        return next(link for link in self.links if link.lang == lang)
+
+
+def _meta_differs(current: Mapping[str, Any], wanted: Mapping[str, str]) -> bool:
+    have = current.get("metadata") or {}
+    return any(have.get(key) != value for key, value in wanted.items())
+
+
+def lookup_key(tier_id: str, amount: str, currency: str, interval: str) -> str:
+    return f"{LOOKUP_PREFIX}:{tier_id}:{amount}:{currency}:{interval}"
+
+
+def payment_method_types(currency: str, interval: str) -> tuple[str, ...]:
+    """Card, plus Alipay and WeChat Pay for one-time payments where the currency allows them."""
+    if interval != "one_time":
+        return ("card",)
+    return ("card", *WALLETS_BY_CURRENCY.get(currency, ()))
+
+
+def _text(values: Mapping[str, str], languages: Iterable[str]) -> str:
+    """One line from per-language texts: each distinct text once, in language order."""
+    seen: list[str] = []
+    for lang in [*languages, *values]:
+        text = (values.get(lang) or "").strip()
+        if text and text not in seen:
+            seen.append(text)
+    return " · ".join(seen)
+
+
+def desired_tier(tier, site: Site) -> DesiredTier:
+    """The Stripe objects one tier needs; SyncError names the tier if it cannot be sold."""
+    tid = getattr(tier, "id", None)
+    if not isinstance(tid, str) or not _SLUG.match(tid):
+        raise SyncError(f"tier {tid!r}: the id must be a slug (lower-case letters, digits, hyphens)")
+    currency = str(tier.currency or "").lower()
+    if not re.fullmatch(r"[a-z]{3}", currency):
+        raise SyncError(f"tier {tid}: currency {tier.currency!r} is not a three-letter ISO code")
+    if tier.interval not in INTERVALS:
+        raise SyncError(f"tier {tid}: interval {tier.interval!r} is not one of {', '.join(INTERVALS)}")
+    custom = getattr(tier, "custom_amount", None)
+    if custom is not None:
+        if tier.interval != "one_time":
+            raise SyncError(
+                f"tier {tid}: Stripe allows a donor-chosen amount (custom_unit_amount) "
+                "on one-time prices only, not on monthly ones"
+            )
+        bounds = (custom.minimum_fen, custom.preset_fen, custom.maximum_fen)
+        if not all(isinstance(v, int) and v > 0 for v in bounds) or not bounds[0] <= bounds[1] <= bounds[2]:
+            raise SyncError(
+                f"tier {tid}: the chosen-amount bounds {bounds} must be whole fen with "
+                "minimum <= preset <= maximum"
+            )
+        amount = "custom-{}-{}-{}".format(*bounds)
+        unit_amount = None
+    else:
+        unit_amount = tier.amount_fen
+        if not isinstance(unit_amount, int) or isinstance(unit_amount, bool) or unit_amount <= 0:
+            raise SyncError(f"tier {tid}: amount_fen {unit_amount!r} must be a positive whole number of fen")
+        amount = str(unit_amount)
+        bounds = None
+    key = lookup_key(tid, amount, currency, tier.interval)
+    base_meta = {META_TIER: tid, META_CAMPAIGN: str(tier.campaign)}
+    product = DesiredProduct(
+        id=PRODUCT_PREFIX + tid,
+        name=_text(tier.names, site.languages) or tid,
+        description=_text(getattr(tier, "descriptions", {}) or {}, site.languages),
+        metadata=base_meta,
+    )
+    price = DesiredPrice(
+        lookup_key=key,
+        product=product.id,
+        currency=currency,
+        interval=tier.interval,
+        unit_amount=unit_amount,
+        custom=bounds,
+        metadata=base_meta,
+    )
+    methods = payment_method_types(currency, tier.interval)
+    links = tuple(
+        DesiredLink(
+            tier=tid,
+            lang=lang,
+            lookup_key=key,
+            redirect_url=site.thank_you(lang),
+            payment_method_types=methods,
+            inactive_message=INACTIVE_MESSAGES.get(lang, INACTIVE_MESSAGES["en"]).format(
+                url=site.campaign(str(tier.campaign), lang)
+            ),
+            metadata={**base_meta, META_LANG: lang, META_LOOKUP_KEY: key},
+        )
+        for lang in site.languages
+    )
+    return DesiredTier(
+        id=tid,
+        campaign=str(tier.campaign),
+        currency=currency,
+        interval=tier.interval,
+        amount_fen=unit_amount,
+        product=product,
+        price=price,
+        links=links,
+    )
+
+
+def desired_state(tiers: Iterable, site: Site) -> list[DesiredTier]:
+    result = [desired_tier(tier, site) for tier in tiers]
+    ids = [t.id for t in result]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise SyncError(f"tier id(s) {', '.join(duplicated)} appear more than once")
+    return result

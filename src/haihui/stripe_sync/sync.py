@@ -1,0 +1,314 @@
+"""Run a sync: list what Stripe holds, plan, act, and record the links.
+
+`main()` is the command behind `invoke stripe-sync`; `run()` is the same
+without the command-line concerns (key, settings, tiers), for tests.
+
+Order of work, chosen so that a crash at any point is repaired by the next
+run without duplicates: per tier, the product, then the price, then each
+language's link; then the links file is written (atomically) so it points at
+the new links; only then are old links deactivated. Creates are idempotent
+(see gateway.py), and the next run finds by listing whatever a dead run made.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TextIO, cast
+from urllib.parse import urlsplit
+
+from haihui.stripe_sync.desired import DesiredTier, desired_state, site_from_settings
+from haihui.stripe_sync.errors import SyncError
+from haihui.stripe_sync.gateway import STRIPE_API_BASE, StripeGateway
+from haihui.stripe_sync.keys import ApiKey, KeyProblem, read_key, scrub
+from haihui.stripe_sync.links_file import LinksFile
+from haihui.stripe_sync.reconcile import Obj, Plan, Snapshot, Step, make_plan
+
+LINKS_FILE = Path("content/data/checkout-links.yaml")
+FUND_USE_FILE = Path("content/data/fund-use.yaml")
+SETTINGS_FILE = "publishconf.py"
+
+
+# ------------------------------------------------------------------ state
+
+
+def fetch_snapshot(gateway: StripeGateway, tiers: list[DesiredTier]) -> Snapshot:
+    """What Stripe holds for these tiers: one list request per resource type per page."""
+    products = gateway.list_products([tier.product.id for tier in tiers])
+    prices = gateway.list_prices([tier.price.lookup_key for tier in tiers])
+    links = gateway.list_payment_links()
+    by_key: dict[str, Obj] = {}
+    for price in prices:
+        key = price.get("lookup_key")
+        # Lookup keys are unique in Stripe; should two ever come back, prefer the active one.
+        if key and (key not in by_key or (price.get("active") and not by_key[key].get("active"))):
+            by_key[key] = price
+    return Snapshot(products={p["id"]: p for p in products}, prices=by_key, links=links)
+
+
+def link_entry(tier: DesiredTier, price_id: str, link: Mapping[str, Any]) -> dict:
+    """One language's `stripe` entry in checkout-links.yaml."""
+    return {
+        "url": link["url"],
+        "amount_fen": tier.amount_fen,
+        "currency": tier.currency,
+        "interval": tier.interval,
+        "price": price_id,
+        "payment_link": link["id"],
+        "livemode": bool(link.get("livemode")),
+    }
+
+
+def _current(step: Step) -> Obj:
+    """The object Stripe holds for a step that is not a create."""
+    # make_plan sets `current` on every step but create and replace (the kept, updated,
+    # reactivated and deactivated ones); only those reach here.
+    return cast(Obj, step.current)
+
+
+def _changes(step: Step) -> dict:
+    """The update params of an update or reactivate step."""
+    # make_plan sets `changes` on every update and reactivate step; only those reach here.
+    return cast(dict, step.changes)
+
+
+def _entries_if_unchanged(plan: Plan) -> dict:
+    """Links-file entries of the tiers whose links all exist as they should already."""
+    entries = {}
+    for tp in plan.tiers:
+        if tp.price.current is None or any(lp.step.op != "keep" for lp in tp.links):
+            continue
+        price_id = tp.price.current["id"]
+        entries[tp.desired.id] = {
+            lp.desired.lang: link_entry(tp.desired, price_id, _current(lp.step)) for lp in tp.links
+        }
+    return entries
+
+
+# ------------------------------------------------------------------ acting
+
+
+def _what(step: Step, verb: str) -> str:
+    lang = f" ({step.lang})" if step.lang else ""
+    return f"tier {step.tier}{lang}: {verb} {step.kind} {step.target}".rstrip()
+
+
+def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: Callable[[str], None]) -> bool:
+    """Carry out the plan; returns True if the links file was written."""
+    entries: dict[str, dict] = {}
+    wrote = False
+    for tp in plan.tiers:
+        tier = tp.desired
+        step = tp.product
+        if step.op == "create":
+            gateway.create_product(tier.product.create_params(), _what(step, "creating"))
+        elif step.op in ("update", "reactivate"):
+            gateway.update_product(tier.product.id, _changes(step), _what(step, f"{step.op[:-1]}ing"))
+        say(step.line())
+
+        step = tp.price
+        price: Obj
+        if step.op == "create":
+            price = gateway.create_price(tier.price.create_params(), _what(step, "creating"))
+            step.detail = price["id"]
+        elif step.op == "reactivate":
+            price = gateway.update_price(_current(step)["id"], _changes(step), _what(step, "reactivating"))
+        else:
+            price = _current(step)
+        price_id = price["id"]
+        say(step.line())
+
+        by_lang = {}
+        for lp in tp.links:
+            step = lp.step
+            link: Obj
+            if step.op in ("create", "replace"):
+                link = gateway.create_payment_link(
+                    lp.desired.create_params(price_id), _what(step, "creating")
+                )
+                step.target = link["id"]
+                step.detail = " ".join(filter(None, [link.get("url", ""), step.detail]))
+            elif step.op in ("update", "reactivate"):
+                link = gateway.update_payment_link(
+                    _current(step)["id"], _changes(step), _what(step, f"{step.op[:-1]}ing")
+                )
+            else:
+                link = _current(step)
+            by_lang[lp.desired.lang] = link_entry(tier, price_id, link)
+            say(step.line())
+
+        # The file points at the new links before any old link stops working.
+        entries[tier.id] = by_lang
+        wrote = links_file.save(entries) or wrote
+
+        for lp in tp.links:
+            for step in lp.deactivate:
+                gateway.update_payment_link(
+                    step.target,
+                    {"active": False, "inactive_message": lp.desired.inactive_message},
+                    _what(step, "deactivating"),
+                )
+                say(step.line())
+    return wrote
+
+
+def run(
+    desired: list[DesiredTier],
+    gateway: StripeGateway,
+    links_file: LinksFile,
+    *,
+    dry_run: bool,
+    say: Callable[[str], None],
+) -> Plan:
+    snapshot = fetch_snapshot(gateway, desired)
+    plan = make_plan(desired, snapshot, links_file.recorded_links())
+    for link in plan.unmanaged:
+        tier = (link.get("metadata") or {}).get("haihui_tier")
+        say(
+            f"  note: active link {link['id']} is for tier {tier!r}, which is not in the data any more; "
+            "left alone (deactivate it in the Stripe Dashboard if that tier is retired)"
+        )
+    if dry_run:
+        for step in plan.steps():
+            say(step.line())
+        say(plan.summary())
+        known = _entries_if_unchanged(plan)
+        would = bool(known) and links_file.merged(known) != links_file.data
+        if plan.changes_stripe:
+            say("Dry run: nothing was changed; a real run makes the changes above and records the links.")
+        elif would:
+            say(
+                f"Dry run: nothing was changed; a real run would only update {links_file.path.name} "
+                "from what Stripe holds."
+            )
+        else:
+            say("Dry run: nothing was changed, and a real run would change nothing.")
+        return plan
+    say(plan.summary())
+    wrote = apply_plan(plan, gateway, links_file, say)
+    say(f"Wrote {links_file.path}." if wrote else f"{links_file.path} unchanged.")
+    return plan
+
+
+# ------------------------------------------------------------------ command
+
+
+def load_settings(root: Path, name: str = SETTINGS_FILE) -> dict:
+    """The upper-case names of a Pelican settings file, read as Pelican would (from `root`)."""
+    saved_path = list(sys.path)
+    saved_module = sys.modules.pop("pelicanconf", None)
+    sys.path.insert(0, str(root))
+    try:
+        namespace = runpy.run_path(str(root / name), run_name="haihui_stripe_settings")
+    finally:
+        sys.path[:] = saved_path
+        sys.modules.pop("pelicanconf", None)
+        if saved_module is not None:
+            sys.modules["pelicanconf"] = saved_module
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def load_tiers(root: Path, languages: tuple[str, ...]) -> list:
+    """The tiers, computed by the tiers plugin from content/data/fund-use.yaml."""
+    try:
+        from haihui.giving.fund_use import FundUseError, load_fund_use
+        from haihui.giving.tiers import compute_tiers
+    except ImportError as exc:
+        raise SyncError(f"the tiers plugin (plugins/haihui_giving) could not be imported: {exc}") from None
+    try:
+        return list(compute_tiers(load_fund_use(root / FUND_USE_FILE, languages)))
+    except FundUseError as exc:
+        raise SyncError(f"{FUND_USE_FILE} has mistakes; nothing was sent to Stripe:\n{exc}") from None
+
+
+def _check_mode(key: ApiKey, live: bool) -> None:
+    """A live key only with --live, and --live only with a live key."""
+    if key.live and not live:
+        raise KeyProblem(
+            "STRIPE_API_KEY is a live key: run again with --live to create "
+            "real payment links (nothing was sent to Stripe)"
+        )
+    if live and not key.live:
+        raise KeyProblem(
+            "--live was given but STRIPE_API_KEY is a test key; "
+            "drop --live to write test links, or use the live key"
+        )
+
+
+def check_api_base(api_base: str | None, key: ApiKey) -> str:
+    base = (api_base or STRIPE_API_BASE).rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KeyProblem(f"--api-base {base!r} is not an http(s) address, e.g. http://127.0.0.1:12111")
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme == "http" and not loopback:
+        raise KeyProblem(f"--api-base {base!r}: plain http is allowed only for a server on this machine")
+    if key.live and base != STRIPE_API_BASE:
+        raise KeyProblem(
+            "a live key is only ever sent to Stripe itself: drop --api-base, or rehearse with a test key"
+        )
+    return base
+
+
+def main(
+    root: Path,
+    *,
+    dry_run: bool = False,
+    live: bool = False,
+    api_base: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    tiers: Iterable | None = None,
+    settings: Mapping[str, Any] | None = None,
+    gateway_factory: Callable[[ApiKey, str], StripeGateway] | None = None,
+) -> int:
+    """`invoke stripe-sync`. Returns the exit status: 0 done, 1 sync failed, 2 refused."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    root = Path(root)
+    key: ApiKey | None = None
+
+    def say(text: str) -> None:
+        print(scrub(text, key), file=out, flush=True)
+
+    try:
+        # Everything about the key is settled before any request is made.
+        key = read_key(environ)
+        _check_mode(key, live)
+        base = check_api_base(api_base, key)
+    except KeyProblem as exc:
+        print(f"stripe-sync: {scrub(str(exc), key)}", file=err)
+        return 2
+
+    try:
+        site = site_from_settings(settings if settings is not None else load_settings(root))
+        desired = desired_state(load_tiers(root, site.languages) if tiers is None else tiers, site)
+        links_file = LinksFile.load(root / LINKS_FILE)
+        factory = gateway_factory or (lambda k, b: StripeGateway(k, api_base=b))
+        gateway = factory(key, base)
+        say(
+            f"Stripe sync: {len(desired)} tiers x {len(site.languages)} languages "
+            f"({', '.join(site.languages)}), {key.mode} mode, {base}"
+            f"{' (dry run)' if dry_run else ''}"
+        )
+        try:
+            run(desired, gateway, links_file, dry_run=dry_run, say=say)
+        finally:
+            counts = gateway.requests
+            say(
+                f"Stripe requests: {counts['read'] + counts['write']} "
+                f"({counts['read']} reads, {counts['write']} writes)"
+            )
+    except SyncError as exc:
+        print(f"stripe-sync failed: {scrub(str(exc), key)}", file=err)
+        print("Nothing is duplicated by running again once the cause is fixed.", file=err)
+        return 1
+    except Exception:  # noqa: BLE001 - a bug: show its traceback, but never the key (scrubbed here)
+        print(scrub(traceback.format_exc(), key), file=err)
+        return 1
+    return 0
