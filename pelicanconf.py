@@ -103,7 +103,14 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 # ---------------------------------------------------------------- plugins
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["haihui_content", "haihui_speed", "haihui_languages", "haihui_giving", "haihui_pictures"]
+PLUGINS = [
+    "haihui_content",
+    "haihui_speed",
+    "haihui_languages",
+    "haihui_listings",
+    "haihui_giving",
+    "haihui_pictures",
+]
 # Preview builds warn about what a publish build refuses.
 STRICT_PUBLISH = False
 

@@ -11,7 +11,14 @@ from haihui.content.content_rules import Rules, check_sources, load_sources
 
 EN, ZH = "content/stories/jibuguoguo.en.md", "content/stories/jibuguoguo.zh.md"
 GIVEN_EN, GIVEN_ZH = "Consent: given 2026-10-12", "Consent: given 2026-10-12"
-PLUGINS = ["haihui_content", "haihui_speed", "haihui_languages", "haihui_giving", "haihui_pictures"]
+PLUGINS = [
+    "haihui_content",
+    "haihui_speed",
+    "haihui_languages",
+    "haihui_listings",
+    "haihui_giving",
+    "haihui_pictures",
+]
 
 
 def published_files_naming(folder, word: str) -> list[str]:

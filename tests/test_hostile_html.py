@@ -22,8 +22,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from conftest import copy_project, edit, tree_digest
+from haihui import checks
 from haihui.build import ROOT, run_pelican
-from haihui.content import content_rules, html_rules
+from haihui.content import html_rules
 from haihui.content.content_rules import check_sources, load_sources
 from haihui.content.html_rules import html_problems, is_payment_link
 from haihui.content.project import rules_from_settings
@@ -501,7 +502,7 @@ def test_the_real_content_passes_the_check(conf, real_sources):
 
 
 def test_the_check_is_one_of_the_content_checks():
-    assert html_rules.check_html in content_rules.SOURCE_CHECKS
+    assert html_rules.check_html in checks.CHECKS
 
 
 # ------------------------------------------------------------ 4. donation links in text
@@ -614,11 +615,12 @@ def test_a_hostile_story_is_refused_with_every_line_and_nothing_written(broken):
 
 
 WITHOUT_THE_CHECKS = '''"""Test only: every content check switched off, as if each had missed something."""
+from haihui import checks
 from haihui.content import content_rules
 
 
 def register():
-    content_rules.SOURCE_CHECKS[:] = []
+    checks.CHECKS = ()
     content_rules.check_fields = lambda source, rules: iter(())
 '''
 

@@ -391,7 +391,7 @@ def test_without_the_header_check_the_writer_still_fails_closed(broken):
     """haihui_content left out of PLUGINS: the speed plugin's own check stops the build."""
     before = tree_digest(broken / "output")
     shown = add_page(broken, "hostile", slug="stories")
-    plugins = '["haihui_speed", "haihui_languages", "haihui_giving", "haihui_pictures"]'
+    plugins = '["haihui_speed", "haihui_languages", "haihui_listings", "haihui_giving", "haihui_pictures"]'
     result = build_and_swap("pelicanconf.py", Path("output"), cwd=broken, extra={"PLUGINS": plugins})
     messages = result.stdout + result.stderr
     assert result.returncode == 1, messages

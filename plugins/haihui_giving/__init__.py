@@ -16,7 +16,6 @@ from pelican import signals
 from pelican.generators import Generator
 
 import haihui_gates as gates
-from haihui.content.content_rules import SOURCE_CHECKS
 from haihui.giving.chart import bar_chart
 from haihui.giving.short_codes import (
     AMOUNT_EXAMPLE,
@@ -26,14 +25,11 @@ from haihui.giving.short_codes import (
     replace_inline_codes,
     replace_short_codes,
 )
-from haihui.giving.site_data import SiteTiers, check_tiers, load_site_tiers
+from haihui.giving.site_data import SiteTiers, load_site_tiers
 from haihui.languages.formatting import format_fen
 from haihui.problems import ERROR, ContentError, Problem, display_path
 
 TIER_LIST_TEMPLATE = "partials/tier-list.html"
-
-if check_tiers not in SOURCE_CHECKS:
-    SOURCE_CHECKS.append(check_tiers)
 
 
 def template_context(site: SiteTiers) -> dict:

@@ -46,6 +46,7 @@ from haihui.content.image_rules import (
 )
 from haihui.content.links import content_url
 from haihui.content.paths import relative_to_content
+from haihui.pictures import OUTPUT_FOLDER
 from haihui.pictures.encode import ImageSettings
 from haihui.pictures.markup import HERO_SIZES, TEXT_SIZES, escape_alt, output_name, picture
 from haihui.pictures.pipeline import Entry, Failure, ImageCache, process
@@ -54,7 +55,7 @@ from haihui_gates.static_gate import linked_part
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_FOLDER = "images"  # encoded pictures, named by content hash: images/<hash>-960.webp
+
 DEFAULT_CACHE = ".cache/images"  # IMAGE_CACHE_PATH overrides it (relative to where Pelican runs)
 
 

@@ -71,13 +71,14 @@ def freeze_urls(generators):
     for item in items:
         # Only the address: `override_save_as` would let the item overwrite any file (Writer._open_w).
         item.override_url = item.url
-    check_output_files(items, generators[0].settings, generators[0].output_path)
+    context[OUTPUT_SOURCES] = check_output_files(items, generators[0].settings, generators[0].output_path)
 
 
 # ------------------------------------------------------------ fail closed at write time
 
-# Output file (absolute) -> the source file that writes it, for the Writer's messages.
-_sources_by_file: dict[str, str] = {}
+# This build's output files (absolute) -> the source file that writes each, for the
+# Writer's messages; in the build's context, so nothing of it outlives the build.
+OUTPUT_SOURCES = "haihui_output_sources"
 
 
 def _shown(source_path: str) -> str:
@@ -92,11 +93,11 @@ def _header_line(source_path: str, key: str) -> int:
         return 1
 
 
-def check_output_files(items, settings, output_path: str) -> None:
+def check_output_files(items, settings, output_path: str) -> dict[str, str]:
     """ContentError if a story's or page's file, as Pelican worked it out, leaves output/,
-    is a file the build writes itself, or is another one's."""
+    is a file the build writes itself, or is another one's; else each output file's source."""
     problems, claims, fields = [], [], []
-    _sources_by_file.clear()
+    sources_by_file: dict[str, str] = {}
     # The output folder is made by this build: a string test on the normalised path is
     # enough (a thousand realpath calls were a tenth of a second).
     output = os.path.abspath(output_path)
@@ -109,7 +110,7 @@ def check_output_files(items, settings, output_path: str) -> None:
         if not target.startswith(output + os.sep):
             problems.append(_outside_problem(item.source_path, field, file))
             continue
-        _sources_by_file[target] = item.source_path
+        sources_by_file[target] = item.source_path
         fields.append(field)
         claims.append(
             Claim(
@@ -140,6 +141,7 @@ def check_output_files(items, settings, output_path: str) -> None:
         problems += collisions(claims, owned)
     if problems:
         raise ContentError(problems)
+    return sources_by_file
 
 
 def _outside_problem(source_path: str, field: str, file: str) -> Problem:
@@ -156,14 +158,23 @@ def _outside_problem(source_path: str, field: str, file: str) -> Problem:
     )
 
 
-def _source_shown(filename: str) -> str | None:
-    source = _sources_by_file.get(os.path.normpath(os.path.abspath(filename)))
-    return _shown(source) if source else None
-
-
 class OneWritePerFile(Writer):
     """Pelican's Writer, except that no file is written twice in one build, whatever
     `override` says, and none outside the output folder."""
+
+    _sources_by_file: dict[str, str] | None = None  # the build's, from the context it writes
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        self._sources_by_file = context.get(OUTPUT_SOURCES)
+        return super().write_file(name, template, context, *args, **kwargs)
+
+    def write_feed(self, elements, context, *args, **kwargs):
+        self._sources_by_file = context.get(OUTPUT_SOURCES)
+        return super().write_feed(elements, context, *args, **kwargs)
+
+    def _source_shown(self, filename: str) -> str | None:
+        source = (self._sources_by_file or {}).get(os.path.normpath(os.path.abspath(filename)))
+        return _shown(source) if source else None
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican hands over absolute, normalised paths (sanitised_join): a string test is
@@ -174,7 +185,7 @@ class OneWritePerFile(Writer):
             raise ContentError(
                 [
                     Problem(
-                        _source_shown(filename) or shown,
+                        self._source_shown(filename) or shown,
                         1,
                         f"the build was about to write {shown}, outside the output folder {self.output_path}",
                         "nothing was written there; give the page a Save_as inside the site, or remove it",
@@ -185,7 +196,7 @@ class OneWritePerFile(Writer):
             )
         if filename in self._written_files:
             shown = display_path(Path(filename), Path.cwd())
-            source = _source_shown(filename)
+            source = self._source_shown(filename)
             by = f" (one of them is {source})" if source else ""
             by_zh = f"（其中之一是 {source}）" if source else ""
             raise ContentError(

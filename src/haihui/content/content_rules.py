@@ -14,19 +14,18 @@ from datetime import datetime
 from pathlib import Path
 
 from haihui import consent as consent_rules
-from haihui.content import html_rules, image_rules
+from haihui.content import image_rules
 from haihui.content.frontmatter import FrontMatter, parse_front_matter
-from haihui.content.links import check_links
-from haihui.content.output_paths import check_output_paths
 from haihui.content.placeholders import (
-    check_placeholders,
     is_placeholder,
     placeholder_lines,
     placeholder_problem,
 )
 from haihui.problems import ERROR, WARNING, Problem
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A slug: lower-case letters and digits in words joined by single hyphens (not "a--b").
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG = re.compile(SLUG_PATTERN)
 YES_NO = {"yes": True, "true": True, "no": False, "false": False}
 # A field check answers (message, fix) or, with the Chinese, (message, fix, message_zh, fix_zh).
 ZH_PARTS = 2
@@ -376,20 +375,6 @@ def check_campaign_links(sources: list[Source], rules: Rules) -> Iterable[Proble
             )
 
 
-# Checks over the whole set of sources; other plugins append theirs.
-SOURCE_CHECKS: list[Callable[[list[Source], Rules], Iterable[Problem]]] = [
-    check_pairs,
-    check_campaign_links,
-    check_placeholders,
-    check_links,
-    check_output_paths,
-    consent_rules.check_consent,
-    image_rules.check_images,
-    image_rules.check_files,
-    html_rules.check_html,
-]
-
-
 def load_sources(files: Iterable[tuple[str, str, str]]) -> list[Source]:
     """files: (displayed path, kind, text)."""
     return [Source(path, kind, parse_front_matter(body), body) for path, kind, body in files]
@@ -414,6 +399,8 @@ def check_sources(sources: list[Source], rules: Rules) -> list[Problem]:
     # A header line still holding its placeholder is reported once, as such:
     # what other checks make of the placeholder text is noise.
     unfilled = placeholder_lines(sources)
-    for check in SOURCE_CHECKS:
+    from haihui import checks  # the list of checks imports this module
+
+    for check in checks.CHECKS:
         problems.extend(p for p in check(sources, rules) if (p.path, p.line) not in unfilled)
     return sorted(problems)

@@ -16,7 +16,9 @@ rules know about the disk (`content_files`, `site_urls`, `source_urls`).
 import difflib
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import cast
 from urllib.parse import unquote, urljoin, urlsplit
 
 from haihui.content.image_rules import PICTURE_EXTENSIONS
@@ -37,27 +39,54 @@ def may_link(line: str) -> bool:
     return "](" in line or "]:" in line or "=" in line or "{" in line or "|" in line
 
 
+def _pelican_item(kind: str, values: Mapping[str, str], settings: Mapping):
+    """A story or page as Pelican's own content class sees its address, before it is read.
+
+    Only the attributes Pelican's `get_url_setting` reads: the URL and file
+    patterns (and the draft variants, Url and Save_as overrides, the language
+    rule) stay Pelican's, never worked out again here.
+    """
+    from pelican.contents import Article, Page
+    from pelican.settings import DEFAULT_CONFIG
+
+    item = (Article if kind == "story" else Page).__new__(Article if kind == "story" else Page)
+    item.settings = ChainMap(cast("MutableMapping", settings), DEFAULT_CONFIG)  # plain settings dicts lack DRAFT_* keys
+    item.metadata = {}
+    item.source_path = None
+    item.slug, item.lang = values.get("slug"), values.get("lang")
+    item.in_default_lang = item.lang == settings.get("DEFAULT_LANG")
+    item.status = values.get("status") or "published"
+    for key in ("url", "save_as"):
+        if key in values:
+            setattr(item, f"override_{key}", values[key])
+    return item
+
+
+def _campaign_url(kind: str, values: Mapping[str, str], settings: Mapping) -> str | None:
+    """haihui_listings.place_campaigns puts every campaign page at CAMPAIGN_URL, whatever its Url says."""
+    slug, lang = values.get("slug"), values.get("lang")
+    languages = settings.get("LANGUAGES", {})
+    if kind != "page" or values.get("template") != "campaign" or not settings.get("CAMPAIGN_URL"):
+        return None
+    if not slug or lang not in languages:
+        return None
+    return settings["CAMPAIGN_URL"].format(slug=slug, lang=lang, prefix=languages[lang].get("prefix", ""))
+
+
 def content_url(kind: str, values: Mapping[str, str], settings: Mapping) -> str | None:
     """The site-relative address Pelican gives a story or page, or None if it has none."""
     if values.get("status") == "draft":
         return None
-    slug, lang = values.get("slug"), values.get("lang")
-    languages = settings.get("LANGUAGES", {})
-    known = bool(slug) and lang in languages
-    fields = {"slug": slug, "lang": lang, "prefix": languages[lang].get("prefix", "")} if known else {}
-    # haihui_languages.place_campaigns puts every campaign page there, whatever its Url says.
-    if known and kind == "page" and values.get("template") == "campaign" and settings.get("CAMPAIGN_URL"):
-        return settings["CAMPAIGN_URL"].format(**fields)
+    campaign = _campaign_url(kind, values, settings)
+    if campaign is not None:
+        return campaign
     if values.get("url"):
         return values["url"]
-    if not known:
+    if not values.get("slug") or values.get("lang") not in settings.get("LANGUAGES", {}):
         return None
-    key = "ARTICLE" if kind == "story" else "PAGE"
-    in_default = lang == settings.get("DEFAULT_LANG")
-    pattern = settings.get(f"{key}_URL" if in_default else f"{key}_LANG_URL", "")
     try:
-        return pattern.format(**fields)
-    except (KeyError, IndexError):
+        return _pelican_item(kind, values, settings).get_url_setting("url")
+    except (KeyError, IndexError, AttributeError):
         return None
 
 
@@ -67,31 +96,16 @@ def content_save_as(kind: str, values: Mapping[str, str], settings: Mapping) -> 
     As Pelican works it out: a campaign page at CAMPAIGN_URL (place_campaigns),
     else `Save_as`, else the *_SAVE_AS setting of its kind, status and language.
     """
-    slug, lang = values.get("slug"), values.get("lang")
-    languages = settings.get("LANGUAGES", {})
-    known = bool(slug) and lang in languages
-    fields = {"slug": slug, "lang": lang, "prefix": languages[lang].get("prefix", "")} if known else {}
-    if known and kind == "page" and values.get("template") == "campaign" and settings.get("CAMPAIGN_URL"):
-        url = settings["CAMPAIGN_URL"].format(**fields)
-        return f"{url}index.html" if url == "" or url.endswith("/") else url
+    campaign = _campaign_url(kind, values, settings)
+    if campaign is not None:
+        return f"{campaign}index.html" if campaign == "" or campaign.endswith("/") else campaign
     if "save_as" in values:
         return values["save_as"]
-    if not known:
+    if not values.get("slug") or values.get("lang") not in settings.get("LANGUAGES", {}):
         return None
-    if values.get("status") == "draft":
-        key = "DRAFT" if kind == "story" else "DRAFT_PAGE"
-    else:
-        key = "ARTICLE" if kind == "story" else "PAGE"
-    key = f"{key}_SAVE_AS" if lang == settings.get("DEFAULT_LANG") else f"{key}_LANG_SAVE_AS"
-    if key in settings:
-        pattern = settings[key]
-    else:  # DRAFT_* are Pelican's defaults, not in every settings dict
-        from pelican.settings import DEFAULT_CONFIG
-
-        pattern = DEFAULT_CONFIG.get(key, "")
     try:
-        return pattern.format(**fields)
-    except (KeyError, IndexError):
+        return _pelican_item(kind, values, settings).get_url_setting("save_as")
+    except (KeyError, IndexError, AttributeError):
         return None
 
 

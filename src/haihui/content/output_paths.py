@@ -7,7 +7,7 @@ two pages with one file would replace each other: Pelican writes whichever
 comes last, silently. A `Save_as` or `Url` such as `../..`, `/etc/x` or
 `C:\\x` would write outside output/ or somewhere no one expects.
 
-`check_output_paths` judges the header values (one of SOURCE_CHECKS, before
+`check_output_paths` judges the header values (one of haihui.checks.CHECKS, before
 Pelican reads anything); `collisions` is shared with haihui_speed, which asks
 it again at write time about the files Pelican actually worked out, so the
 build fails closed if anything got past the header check.
@@ -97,7 +97,7 @@ def owned_by_build(settings: Mapping) -> list[Owned]:
     owned: list[Owned] = []
     languages = settings.get("LANGUAGES", {})
     plugins = settings.get("PLUGINS", [])
-    if "haihui_languages" in plugins and settings.get("LISTING_URLS"):
+    if "haihui_listings" in plugins and settings.get("LISTING_URLS"):
         from haihui.listings import written_files
 
         for written in written_files(settings):
@@ -127,7 +127,7 @@ def owned_by_build(settings: Mapping) -> list[Owned]:
             owned.append(Owned(path, f"the fund-use open data ({kind})", f"善款使用公开数据（{kind}）"))
     folders = [f.strip("/") for f in settings.get("STATIC_PATHS", [])]
     if "haihui_pictures" in plugins:
-        from haihui_pictures import OUTPUT_FOLDER
+        from haihui.pictures import OUTPUT_FOLDER
 
         folders.append(OUTPUT_FOLDER)
     for folder in dict.fromkeys(f for f in folders if f):
@@ -537,7 +537,7 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
 
 
 def check_output_paths(sources, rules) -> Iterable[Problem]:
-    """Every story and page gets a file of its own, inside output/ (one of SOURCE_CHECKS)."""
+    """Every story and page gets a file of its own, inside output/ (one of haihui.checks.CHECKS)."""
     settings = rules.settings
     if not settings or not settings.get("LANGUAGES"):
         return []

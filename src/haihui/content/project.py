@@ -1,6 +1,5 @@
 """Find the content of a project on disk and run every check over it."""
 
-import importlib
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -141,18 +140,8 @@ def _not_markdown(shown: str, kind: str) -> Problem:
     )
 
 
-def load_plugin_checks(settings: dict) -> None:
-    """Import the site's plugins: each appends its own checks to SOURCE_CHECKS on import.
-
-    A build has imported them already; `invoke check` runs without Pelican.
-    """
-    for name in settings.get("PLUGINS", []):
-        importlib.import_module(name)
-
-
 def check_project(settings: dict, sources: list[Source] | None = None) -> list[Problem]:
     """Every problem in the content; `sources` when the caller has read them already."""
-    load_plugin_checks(settings)
     if sources is None:
         sources = load_sources(markdown_files(settings))
     return check_sources(sources, rules_from_settings(settings, sources))

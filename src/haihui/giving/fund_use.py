@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints, ValidationError
 
+from haihui.content.content_rules import SLUG_PATTERN
 from haihui.giving.data_problems import (
     DataFileError,
     data_problem,
@@ -27,7 +28,6 @@ from haihui.giving.validation import validation_problems
 from haihui.giving.yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, read_yaml
 from haihui.problems import ERROR, Problem
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Fen = Annotated[StrictInt, Field(gt=0)]
 FenOrNothing = Annotated[StrictInt, Field(ge=0)]

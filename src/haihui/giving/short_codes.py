@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from haihui.giving.fund_use import SLUG_PATTERN
+from haihui.content.content_rules import SLUG_PATTERN
 
 # "[tier" in any form; "[amount" and "[literal" only with their colon (not "[amount raised](...)").
 _KIND = r"(?P<kind>tiers?\b|(?:amount|literal)(?=\s*:))"

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from haihui.content.content_rules import SLUG
+from haihui.content.links import content_url
 from haihui.stripe_sync.errors import SyncError
 
 PRODUCT_PREFIX = "haihui_"
@@ -50,42 +52,36 @@ INACTIVE_MESSAGES = {
     "zh": "此捐赠链接已更换。请前往 {url} 捐赠,谢谢您的支持。",
 }
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
 
 # --------------------------------------------------------------------- site
 
 
 @dataclass(frozen=True)
 class Site:
-    """The public addresses the links return donors to, from the Pelican settings."""
+    """The public addresses the links return donors to, asked of the site's own URL patterns."""
 
     origin: str
-    default_lang: str
     languages: tuple[str, ...]
-    prefixes: Mapping[str, str]
-    page_url: str
-    page_lang_url: str
-    campaign_url: str
+    settings: Mapping[str, Any] = field(repr=False, compare=False)
 
-    def _absolute(self, path: str) -> str:
+    def _absolute(self, path: str | None) -> str:
+        if path is None:
+            raise SyncError("the settings give this page no address (PAGE_URL, PAGE_LANG_URL, CAMPAIGN_URL)")
         return f"{self.origin}/{path.lstrip('/')}"
 
     def page(self, slug: str, lang: str) -> str:
-        pattern = self.page_url if lang == self.default_lang else self.page_lang_url
-        return self._absolute(pattern.format(slug=slug, lang=lang))
+        return self._absolute(content_url("page", {"slug": slug, "lang": lang}, self.settings))
 
     def thank_you(self, lang: str) -> str:
         return self.page(THANK_YOU_SLUG, lang)
 
     def campaign(self, slug: str, lang: str) -> str:
-        return self._absolute(
-            self.campaign_url.format(prefix=self.prefixes.get(lang, ""), slug=slug, lang=lang)
-        )
+        values = {"slug": slug, "lang": lang, "template": "campaign"}
+        return self._absolute(content_url("page", values, self.settings))
 
 
 def site_from_settings(settings: Mapping[str, Any]) -> Site:
-    """The Site of a settings mapping (publishconf.py read as a module)."""
+    """The Site of the publish settings (publishconf.py, read as Pelican reads it)."""
     origin = (settings.get("SITEURL") or settings.get("SITE_ORIGIN") or "").rstrip("/")
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -96,15 +92,7 @@ def site_from_settings(settings: Mapping[str, Any]) -> Site:
     if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SyncError(f"SITEURL {origin!r} must use https: Stripe returns donors there.")
     languages = settings.get("LANGUAGES") or {settings.get("DEFAULT_LANG", "en"): {"prefix": ""}}
-    site = Site(
-        origin=origin,
-        default_lang=settings.get("DEFAULT_LANG", "en"),
-        languages=tuple(languages),
-        prefixes={lang: (info or {}).get("prefix", "") for lang, info in languages.items()},
-        page_url=settings.get("PAGE_URL", "{slug}/"),
-        page_lang_url=settings.get("PAGE_LANG_URL", "{lang}/{slug}/"),
-        campaign_url=settings.get("CAMPAIGN_URL", "{prefix}campaigns/{slug}/"),
-    )
+    site = Site(origin=origin, languages=tuple(languages), settings=dict(settings, LANGUAGES=languages))
     try:
         for lang in site.languages:
             site.thank_you(lang)
@@ -297,7 +285,7 @@ def _text(values: Mapping[str, str], languages: Iterable[str]) -> str:
 def desired_tier(tier, site: Site) -> DesiredTier:
     """The Stripe objects one tier needs; SyncError names the tier if it cannot be sold."""
     tid = getattr(tier, "id", None)
-    if not isinstance(tid, str) or not _SLUG.match(tid):
+    if not isinstance(tid, str) or not SLUG.match(tid):
         raise SyncError(f"tier {tid!r}: the id must be a slug (lower-case letters, digits, hyphens)")
     currency = str(tier.currency or "").lower()
     if not re.fullmatch(r"[a-z]{3}", currency):

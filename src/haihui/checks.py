@@ -1,0 +1,32 @@
+"""Every check a build and `invoke check` run over the whole content, in one explicit list.
+
+Each is a plain function `(sources, rules) -> problems`. The list is not
+extended by importing a plugin: every check runs whichever plugins a site
+loads, so leaving a plugin out can never switch a safety rule off.
+"""
+
+from collections.abc import Callable, Iterable
+
+from haihui import consent
+from haihui.content import content_rules, html_rules, image_rules
+from haihui.content.content_rules import Rules, Source
+from haihui.content.links import check_links
+from haihui.content.output_paths import check_output_paths
+from haihui.content.placeholders import check_placeholders
+from haihui.giving.site_data import check_tiers
+from haihui.problems import Problem
+
+Check = Callable[[list[Source], Rules], Iterable[Problem]]
+
+CHECKS: tuple[Check, ...] = (
+    content_rules.check_pairs,
+    content_rules.check_campaign_links,
+    check_placeholders,
+    check_links,
+    check_output_paths,
+    consent.check_consent,
+    image_rules.check_images,
+    image_rules.check_files,
+    html_rules.check_html,
+    check_tiers,  # fund-use.yaml, checkout-links.yaml and the short codes that name them
+)
