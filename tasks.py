@@ -11,6 +11,7 @@ from pathlib import Path
 from invoke import Collection, task
 
 from haihui.build import build_and_swap, publish_site
+from haihui.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
 
@@ -127,13 +128,11 @@ def publish(c):
 
 def _check_content(settings_file: str, again: str) -> int:
     """Print every problem of the content (English, then Chinese); return the number of errors."""
-    from pelican.settings import read_settings
-
     from haihui.content.project import check_project
     from haihui.problems import ERROR, ContentError
 
     try:
-        problems = check_project(read_settings(settings_file))
+        problems = check_project(read_settings(settings_file, root=ROOT))
     except ContentError as error:  # files the checks cannot read at all (not UTF-8, not .md)
         problems = error.problems
     for problem in problems:
@@ -175,13 +174,11 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
     """Start a new story: writes content/stories/<slug>.en.md and .zh.md to fill in."""
     from datetime import date
 
-    from pelican.settings import read_settings
-
     from haihui.content.content_rules import load_sources
     from haihui.content.project import markdown_files
     from haihui.content.scaffold import slug_problem, story_files, suggest_slug
 
-    settings = read_settings(PREVIEW_SETTINGS)
+    settings = read_settings(PREVIEW_SETTINGS, root=ROOT)
     stories = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0]
     campaigns = sorted(
         {

@@ -18,11 +18,15 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from haihui.settings import DEFAULTS
+from haihui.stripe_sync.sync import main
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fake Stripe server the tests use
 
-from haihui.stripe_sync.sync import FUND_USE_FILE, main  # noqa: E402
 from stripe_fake import FakeStripe  # noqa: E402
+
+FUND_USE_FILE = Path("content", DEFAULTS["FUND_USE_FILE"])
 
 KEY = "sk_test_bench_mark_0000"
 

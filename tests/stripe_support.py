@@ -13,8 +13,9 @@ import stripe
 
 from haihui.build import ROOT
 from haihui.giving.tiers import CustomAmount, Tier
+from haihui.settings import data_path, read_settings
 from haihui.stripe_sync.gateway import StripeGateway
-from haihui.stripe_sync.sync import LINKS_FILE, load_settings, main
+from haihui.stripe_sync.sync import main
 
 TEST_KEY = "sk_test_51_haihui_fake_key_Qz7w"
 
@@ -93,11 +94,12 @@ class Harness:
         self.fake = fake
         self.root = root
         self.tiers = tiers
-        self.settings = load_settings(ROOT)
+        # The real publish settings, with the content folder of this throw-away project.
+        self.settings = dict(read_settings("publishconf.py", root=ROOT), PATH=str(root / "content"))
 
     @property
     def links_path(self) -> Path:
-        return self.root / LINKS_FILE
+        return data_path(self.settings, "CHECKOUT_LINKS_FILE")
 
     def run(
         self,

@@ -17,7 +17,7 @@ from haihui.giving.checkout_links import check_checkout_links
 from haihui.giving.fund_use import load_fund_use
 from haihui.giving.tiers import compute_tiers
 from haihui.problems import ERROR
-from haihui.stripe_sync.sync import load_settings
+from haihui.settings import read_settings
 from stripe_fake import FakeStripe
 from stripe_support import TEST_KEY
 
@@ -84,7 +84,7 @@ def test_invoke_stripe_sync_links_every_real_tier_and_a_rerun_writes_nothing(sta
     assert {t: c["platform"] for t, c in data.items() if "platform" in c} == platform_before
 
     # What the build makes of the file: accepted in a preview, test links refused when publishing.
-    settings = load_settings(staff_project)
+    settings = read_settings("publishconf.py", root=staff_project)
     languages = tuple(settings["LANGUAGES"])
     channels = settings["CHECKOUT_CHANNELS"]
     _, problems = check_checkout_links(links_path, tiers, channels, languages, strict=False)

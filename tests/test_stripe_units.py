@@ -11,20 +11,20 @@ import pytest
 import yaml
 
 from haihui.build import ROOT
+from haihui.settings import read_settings
 from haihui.stripe_sync.desired import desired_state, desired_tier, site_from_settings
 from haihui.stripe_sync.errors import SyncError
 from haihui.stripe_sync.gateway import idempotency_key
 from haihui.stripe_sync.keys import KeyProblem, read_key, scrub
 from haihui.stripe_sync.links_file import DEFAULT_HEADER, LinksFile
 from haihui.stripe_sync.reconcile import Snapshot, make_plan
-from haihui.stripe_sync.sync import load_settings
 from stripe_support import SAMPLE_TIERS, CustomAmount
 
 
 @pytest.fixture
 def site(monkeypatch):
     monkeypatch.delenv("SITEURL", raising=False)
-    return site_from_settings(load_settings(ROOT))
+    return site_from_settings(read_settings("publishconf.py", root=ROOT))
 
 
 # ---------------------------------------------------------------- keys
@@ -80,13 +80,13 @@ def test_thank_you_and_campaign_addresses_come_from_the_publish_settings(site):
 
 def test_siteurl_from_the_environment_moves_the_return_addresses(monkeypatch):
     monkeypatch.setenv("SITEURL", "https://give.example.org/")
-    site = site_from_settings(load_settings(ROOT))
+    site = site_from_settings(read_settings("publishconf.py", root=ROOT))
     assert site.thank_you("zh") == "https://give.example.org/zh/thank-you/"
 
 
 @pytest.mark.parametrize("siteurl", ["", "/relative", "http://haihuichina.org"])
 def test_a_site_address_stripe_cannot_return_to_is_refused(siteurl):
-    settings = dict(load_settings(ROOT), SITEURL=siteurl, SITE_ORIGIN="")
+    settings = dict(read_settings("publishconf.py", root=ROOT), SITEURL=siteurl, SITE_ORIGIN="")
     with pytest.raises(SyncError):
         site_from_settings(settings)
 

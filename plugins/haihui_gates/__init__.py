@@ -18,6 +18,7 @@ from pelican import signals
 import haihui_consent as consent_gate
 from haihui.content import sanitize
 from haihui.problems import ContentError
+from haihui.settings import add_defaults
 from haihui_gates import static_gate
 
 
@@ -33,8 +34,14 @@ class _NoTracebackForContentErrors(logging.Filter):
 _NO_TRACEBACK = _NoTracebackForContentErrors()  # one instance: adding it again is a no-op
 
 
+def add_our_defaults(pelican):
+    """Every Haihui setting a site leaves out gets its default (haihui.settings.DEFAULTS)."""
+    add_defaults(pelican.settings)
+
+
 def register():
     logging.getLogger("pelican").addFilter(_NO_TRACEBACK)
+    signals.initialized.connect(add_our_defaults)
     consent_gate.register()
     signals.static_generator_init.connect(static_gate.deny_static_files)
     signals.content_object_init.connect(sanitize.sanitize_content)

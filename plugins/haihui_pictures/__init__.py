@@ -51,12 +51,12 @@ from haihui.pictures.encode import ImageSettings
 from haihui.pictures.markup import HERO_SIZES, TEXT_SIZES, escape_alt, output_name, picture
 from haihui.pictures.pipeline import Entry, Failure, ImageCache, process
 from haihui.problems import ContentError, Problem, display_path
+from haihui.settings import DEFAULTS
 from haihui_gates.static_gate import linked_part
 
 logger = logging.getLogger(__name__)
 
 
-DEFAULT_CACHE = ".cache/images"  # IMAGE_CACHE_PATH overrides it (relative to where Pelican runs)
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ PREPARED = "haihui_pictures"  # this build's Prepared, in the build's context
 
 
 def _cache_root(settings) -> Path:
-    return Path(settings.get("IMAGE_CACHE_PATH") or DEFAULT_CACHE)
+    return Path(settings.get("IMAGE_CACHE_PATH") or DEFAULTS["IMAGE_CACHE_PATH"])
 
 
 def prepare_pictures(generator):

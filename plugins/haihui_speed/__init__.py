@@ -39,9 +39,8 @@ import haihui_gates as gates
 from haihui.content.frontmatter import parse_front_matter
 from haihui.content.output_paths import Claim, collisions, owned_by_build
 from haihui.problems import ContentError, Problem, display_path
+from haihui.settings import DEFAULTS
 from haihui_speed.markdown_reader import ReusingMarkdownReader
-
-DEFAULT_TEMPLATE_CACHE = ".cache/jinja"  # TEMPLATE_CACHE_PATH overrides it (relative to where Pelican runs)
 
 
 def use_reusing_reader(readers):
@@ -57,7 +56,7 @@ def keep_compiled_templates(generator):
     options = json.dumps(
         [jinja2.__version__, generator.settings.get("JINJA_ENVIRONMENT", {})], sort_keys=True, default=str
     )
-    base = str(generator.settings.get("TEMPLATE_CACHE_PATH") or DEFAULT_TEMPLATE_CACHE)
+    base = str(generator.settings.get("TEMPLATE_CACHE_PATH") or DEFAULTS["TEMPLATE_CACHE_PATH"])
     folder = Path(base) / hashlib.sha256(options.encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
     generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))

@@ -162,28 +162,10 @@ def replace_dir(new: Path, target: Path) -> None:
 
 
 def settings_value(settings_file: str, key: str, *, cwd: Path = ROOT, extra: dict | None = None):
-    """One value of a settings file, read the way Pelican reads it.
+    """One value of a settings file of the project in `cwd`, read as the build reads it."""
+    from haihui.settings import read_settings
 
-    In a child process: publishconf.py imports pelicanconf by name, and a
-    project copy (the tests') must not get the module of another folder.
-    """
-    import json
-
-    code = (
-        "import json, sys; from pelican.settings import read_settings; "
-        "s = read_settings(sys.argv[1], override=json.loads(sys.argv[2])); "
-        "print(json.dumps(s.get(sys.argv[3]), default=str))"
-    )
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    done = subprocess.run(
-        [sys.executable, "-c", code, settings_file, json.dumps(extra or {}), key],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return read_settings(settings_file, root=cwd, override=extra).get(key)
 
 
 def publish_site(

@@ -50,7 +50,8 @@ def _pelican_item(kind: str, values: Mapping[str, str], settings: Mapping):
     from pelican.settings import DEFAULT_CONFIG
 
     item = (Article if kind == "story" else Page).__new__(Article if kind == "story" else Page)
-    item.settings = ChainMap(cast("MutableMapping", settings), DEFAULT_CONFIG)  # plain settings dicts lack DRAFT_* keys
+    # Plain settings dicts (tests, `invoke check`) lack the DRAFT_* keys.
+    item.settings = ChainMap(cast("MutableMapping", settings), DEFAULT_CONFIG)
     item.metadata = {}
     item.source_path = None
     item.slug, item.lang = values.get("slug"), values.get("lang")

@@ -13,7 +13,6 @@ the new links; only then are old links deactivated. Creates are idempotent
 from __future__ import annotations
 
 import os
-import runpy
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 from urllib.parse import urlsplit
 
+from haihui.settings import data_path, read_settings
 from haihui.stripe_sync.desired import DesiredTier, desired_state, site_from_settings
 from haihui.stripe_sync.errors import SyncError
 from haihui.stripe_sync.gateway import STRIPE_API_BASE, StripeGateway
@@ -28,8 +28,6 @@ from haihui.stripe_sync.keys import ApiKey, KeyProblem, read_key, scrub
 from haihui.stripe_sync.links_file import LinksFile
 from haihui.stripe_sync.reconcile import Obj, Plan, Snapshot, Step, make_plan
 
-LINKS_FILE = Path("content/data/checkout-links.yaml")
-FUND_USE_FILE = Path("content/data/fund-use.yaml")
 SETTINGS_FILE = "publishconf.py"
 
 
@@ -197,32 +195,18 @@ def run(
 # ------------------------------------------------------------------ command
 
 
-def load_settings(root: Path, name: str = SETTINGS_FILE) -> dict:
-    """The upper-case names of a Pelican settings file, read as Pelican would (from `root`)."""
-    saved_path = list(sys.path)
-    saved_module = sys.modules.pop("pelicanconf", None)
-    sys.path.insert(0, str(root))
-    try:
-        namespace = runpy.run_path(str(root / name), run_name="haihui_stripe_settings")
-    finally:
-        sys.path[:] = saved_path
-        sys.modules.pop("pelicanconf", None)
-        if saved_module is not None:
-            sys.modules["pelicanconf"] = saved_module
-    return {key: value for key, value in namespace.items() if key.isupper()}
-
-
-def load_tiers(root: Path, languages: tuple[str, ...]) -> list:
-    """The tiers, computed by the tiers plugin from content/data/fund-use.yaml."""
+def load_tiers(settings: Mapping[str, Any], languages: tuple[str, ...]) -> list:
+    """The tiers, computed as the build computes them from the fund-use file (FUND_USE_FILE)."""
     try:
         from haihui.giving.fund_use import FundUseError, load_fund_use
         from haihui.giving.tiers import compute_tiers
     except ImportError as exc:
         raise SyncError(f"the tiers plugin (plugins/haihui_giving) could not be imported: {exc}") from None
     try:
-        return list(compute_tiers(load_fund_use(root / FUND_USE_FILE, languages)))
+        return list(compute_tiers(load_fund_use(data_path(settings, "FUND_USE_FILE"), languages)))
     except FundUseError as exc:
-        raise SyncError(f"{FUND_USE_FILE} has mistakes; nothing was sent to Stripe:\n{exc}") from None
+        shown = Path(settings["PATH"]).name + "/" + settings["FUND_USE_FILE"]
+        raise SyncError(f"{shown} has mistakes; nothing was sent to Stripe:\n{exc}") from None
 
 
 def _check_mode(key: ApiKey, live: bool) -> None:
@@ -286,9 +270,11 @@ def main(
         return 2
 
     try:
-        site = site_from_settings(settings if settings is not None else load_settings(root))
-        desired = desired_state(load_tiers(root, site.languages) if tiers is None else tiers, site)
-        links_file = LinksFile.load(root / LINKS_FILE)
+        if settings is None:
+            settings = read_settings(SETTINGS_FILE, root=root)
+        site = site_from_settings(settings)
+        desired = desired_state(load_tiers(settings, site.languages) if tiers is None else tiers, site)
+        links_file = LinksFile.load(data_path(settings, "CHECKOUT_LINKS_FILE"))
         factory = gateway_factory or (lambda k, b: StripeGateway(k, api_base=b))
         gateway = factory(key, base)
         say(
