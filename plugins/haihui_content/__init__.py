@@ -17,10 +17,13 @@ from pelican.generators import ArticlesGenerator, Generator
 
 import haihui_consent as consent_gate
 import haihui_gates as gates
-from haihui.content.project import check_project
+from haihui.content.content_rules import check_sources
+from haihui.content.project import rules_from_settings
 from haihui.problems import ERROR, ContentError
 
 logger = logging.getLogger(__name__)
+
+RULES = "haihui_rules"  # this build's Rules (with the giving data read once), in the build's context
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -36,7 +39,10 @@ def validate_before_reading(generator):
     if not isinstance(generator, ArticlesGenerator):
         return
     # Read once per build, as Pelican will read it; the gate and the pictures reuse it.
-    problems = check_project(generator.settings, consent_gate.sources_for_build(generator))
+    sources = consent_gate.sources_for_build(generator)
+    rules = rules_from_settings(generator.settings, sources)
+    generator.context[RULES] = rules  # this build's reading of the data files, for the other plugins
+    problems = check_sources(sources, rules)
     for problem in problems:
         if problem.severity != ERROR:
             logger.warning("%s", problem)

@@ -2,7 +2,9 @@
 
 - Checks the data files and every tier short code with the content checks
   (haihui_content), so a mistake stops the build before output/ is touched.
-- Puts the summary, the tiers and their checkout links in the template context.
+- Puts the summary, the tiers and their checkout links in the template context,
+  and the organisation from content/data/organisation.yaml (`organisation`:
+  the contact, the fundraising disclosure, the checkout channels' names).
 - Replaces each short code in stories and pages by the theme's tier cards,
   and each [amount: id] by the amount, in the page's language ([literal: x]
   by x); any short-code text left over stops the build (ContentError).
@@ -27,13 +29,16 @@ from haihui.giving.short_codes import (
 )
 from haihui.giving.site_data import SiteTiers, load_site_tiers
 from haihui.languages.formatting import format_fen
+from haihui.organisation import Organisation, load_organisation
 from haihui.problems import ERROR, ContentError, Problem, display_path
+from haihui_content import RULES
 
 TIER_LIST_TEMPLATE = "partials/tier-list.html"
 
 
-def template_context(site: SiteTiers) -> dict:
+def template_context(site: SiteTiers, organisation: Organisation) -> dict:
     return {
+        "organisation": organisation,
         "fund_use": site.fund_use,
         "fund_use_summary": site.summary,
         "tiers": site.tiers,
@@ -45,12 +50,16 @@ def template_context(site: SiteTiers) -> dict:
 
 def load_data(generator):
     """After haihui_content has checked everything (article_generator_init follows generator_init)."""
-    site, problems = load_site_tiers(generator.settings)
-    errors = [p for p in problems if p.severity == ERROR]
+    rules = generator.context.get(RULES)  # haihui_content read the data already
+    read = rules.giving if rules is not None and rules.giving is not None else None
+    site, problems = read if read is not None else load_site_tiers(generator.settings)
+    organisation, organisation_problems = load_organisation(generator.settings)
+    errors = [p for p in problems + organisation_problems if p.severity == ERROR]
     if errors:  # only reached when the checks plugin is not loaded
         raise ContentError(errors)
     generator.context["haihui_giving"] = site
-    generator.context.update(template_context(site))
+    generator.context["haihui_organisation"] = organisation
+    generator.context.update(template_context(site, organisation))
 
 
 def _source_line(content, leftover: str) -> int:

@@ -64,9 +64,12 @@ class Rules:
     source_urls: tuple[tuple[str, str], ...] = ()  # (source path, its address)
     # Files ("stories/a.en.md") and addresses ("stories/a/") of stories taken down.
     taken_down: frozenset[str] = frozenset()
-    # All settings, for checks other plugins add that read their own data files
-    # (haihui_giving: content/data/*.yaml). Empty: no project (plain-text tests).
+    # All settings, for the checks that read the data files (fund use, checkout
+    # links, organisation). Empty: no project (plain-text tests).
     settings: dict = field(default_factory=dict, compare=False, hash=False)
+    # The giving data as this build reads it once: (SiteTiers or None, problems);
+    # None until read (haihui.giving.site_data.check_tiers reads it then).
+    giving: tuple | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass

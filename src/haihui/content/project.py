@@ -10,6 +10,7 @@ from haihui.content.content_rules import Rules, Source, check_sources, load_sour
 from haihui.content.image_rules import files_below
 from haihui.content.links import content_url
 from haihui.content.paths import relative_to_content
+from haihui.giving.site_data import load_site_tiers
 from haihui.problems import ContentError, Problem, display_path, read_utf8
 
 
@@ -63,6 +64,7 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
         site_urls=site_urls,
         source_urls=source_urls,
         settings=settings,
+        giving=load_site_tiers(settings) if "FUND_USE_FILE" in settings else None,
         today=site_today(settings),
         taken_down=frozenset(down_marks),
     )
