@@ -115,14 +115,10 @@ PLUGINS = [
 STRICT_PUBLISH = False
 
 # ---------------------------------------------------------------- organisation
-# Published contact for sponsorships, donations and collaborations.
-CONTACT = {
-    "name": "Rachel Jia",
-    "phone": "+86 28 8537 3997",
-    "email": "jiaruting@haihuichina.org",
-}
-# Shown in the footer only when the site is hosted in mainland China.
-ICP_NUMBER = ""
+# The published contact, the ICP filing number, the Charity Law disclosure
+# beside the checkout links and the checkout channels' names (path inside PATH;
+# Pelican does not read it as a page). Staff edit it there; see its comments.
+ORGANISATION_FILE = "data/organisation.yaml"
 
 # ---------------------------------------------------------------- giving
 # The one source of every amount on the site, and the checkout links per tier
@@ -135,11 +131,9 @@ FUND_USE_DATA_FILES = {"csv": "fund-use/fund-use.csv", "json": "fund-use/fund-us
 # fails: a tampered link would send donations elsewhere.
 CHECKOUT_CHANNELS = {
     "stripe": {"hosts": ["buy.stripe.com", "donate.stripe.com"]},
-    # The appeal's page on a fundraising platform designated by the Ministry of Civil Affairs.
-    "platform": {
-        "hosts": ["gongyi.qq.com", "ssl.gongyi.qq.com"],
-        "names": {"en": "Tencent Gongyi", "zh": "腾讯公益"},
-    },
+    # The appeal's page on a fundraising platform designated by the Ministry of Civil Affairs
+    # (its name per language: checkout_channels in ORGANISATION_FILE).
+    "platform": {"hosts": ["gongyi.qq.com", "ssl.gongyi.qq.com"]},
 }
 # Links in the text of a story or page that count as payment or donation links:
 # to one of these hosts (or a subdomain), with one of these schemes, or whose
@@ -205,20 +199,6 @@ PAYMENT_LINKS = {
         "unionpay",
     ],
     "words": ["donat", "pay", "checkout", "捐", "支付", "付款", "募"],
-}
-# What China's Charity Law asks an appeal page to show, beside the checkout links.
-FUNDRAISING_DISCLOSURE = {
-    "organisation": {"en": "Haihui (海惠)", "zh": "海惠"},
-    "qualification": {
-        "en": "Holds a public-fundraising qualification (sample wording: staff to confirm)",
-        "zh": "具有公开募捐资格（示例表述，待工作人员确认）",
-    },
-    "record_number": "SAMPLE-0000-0000",
-    # The national disclosure platform (慈善中国) where the record number can be looked up.
-    "lookup_url": "https://cishan.chinanpo.gov.cn/",
-    # Values still to be confirmed: pages mark them as samples and a publish
-    # build refuses them. Remove each name once its real value is written above.
-    "samples": ["qualification", "record_number"],
 }
 
 LOAD_CONTENT_CACHE = False

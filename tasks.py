@@ -11,6 +11,7 @@ from pathlib import Path
 from invoke import Collection, task
 
 from haihui.build import build_and_swap, publish_site
+from haihui.languages.staff import SOURCE_LANGUAGE, Items, Msg, in_each_language, msg, use_site_languages
 from haihui.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -38,18 +39,33 @@ PUBLISH_SETTINGS = "publishconf.py"
 HOST, PORT = "127.0.0.1", 8000
 
 
-def _report(result, what: str) -> None:
+def _say(message: Msg, sep: str = "\n") -> str:
+    """A message for staff, in English and each other language of the site (the staff catalog)."""
+    return in_each_language(message, sep)
+
+
+def _settings(settings_file: str) -> dict:
+    """A settings file read as Pelican reads it; staff messages from now on in its languages."""
+    settings = read_settings(settings_file, root=ROOT)
+    use_site_languages(settings["LANGUAGES"])
+    return settings
+
+
+def _report(result, failed: Msg) -> None:
     """Show Pelican's messages; stop with its exit status if the build failed."""
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
     if result.returncode != 0:
-        sys.exit(f"\n{what} failed (see above). The previous output/ is unchanged.")
+        sys.exit("\n" + _say(failed))
 
 
 @task
 def build(c):
     """Build the preview site into output/."""
-    _report(build_and_swap(PREVIEW_SETTINGS, OUTPUT), "The build")
+    _report(
+        build_and_swap(PREVIEW_SETTINGS, OUTPUT, cwd=ROOT),
+        msg("The build failed (see above). The previous output/ is unchanged."),
+    )
 
 
 @task
@@ -82,7 +98,7 @@ def livereload(c, port=PORT):
     build(c)
     server = Server()
     for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "src/**/*.py", "*.py"):
-        server.watch(pattern, lambda: build_and_swap(PREVIEW_SETTINGS, OUTPUT))
+        server.watch(pattern, lambda: build_and_swap(PREVIEW_SETTINGS, OUTPUT, cwd=ROOT))
     server.serve(host=HOST, port=port, root=str(OUTPUT))
 
 
@@ -92,7 +108,7 @@ def preview(c):
     from haihui.build import settings_value
     from haihui.build.linkcheck import check_built_site
 
-    origins = [settings_value(PUBLISH_SETTINGS, key) or "" for key in ("SITEURL", "SITE_ORIGIN")]
+    origins = [settings_value(PUBLISH_SETTINGS, key, cwd=ROOT) or "" for key in ("SITEURL", "SITE_ORIGIN")]
     broken = []
 
     def warn_about_links(staging):  # what `make publish` would refuse, as warnings
@@ -100,8 +116,8 @@ def preview(c):
         return []
 
     _report(
-        build_and_swap(PUBLISH_SETTINGS, OUTPUT, extra={"STRICT_PUBLISH": "false"}, verify=warn_about_links),
-        "The preview build",
+        build_and_swap(PUBLISH_SETTINGS, OUTPUT, extra={"STRICT_PUBLISH": "false"}, cwd=ROOT, verify=warn_about_links),
+        msg("The preview build failed (see above). The previous output/ is unchanged."),
     )
     for problem in broken:
         print(f"warning: {problem}")
@@ -111,28 +127,31 @@ def preview(c):
 def publish(c):
     """Build the public site; output/ is replaced only if every check and link passes."""
     if _check_content(PUBLISH_SETTINGS, "make publish"):
-        sys.exit("\nNothing was built: the previous output/ is unchanged.\n没有生成网站：output/ 保持原样。")
-    result = publish_site(OUTPUT, settings_file=PUBLISH_SETTINGS)
+        sys.exit("\n" + _say(msg("Nothing was built: the previous output/ is unchanged.")))
+    result = publish_site(OUTPUT, settings_file=PUBLISH_SETTINGS, cwd=ROOT)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
     if result.returncode != 0:
-        sys.exit(
-            "\nThe publish build failed (see above). The previous output/ is unchanged.\n"
-            "正式构建失败（见上）。output/ 保持原样。"
-        )
+        sys.exit("\n" + _say(msg("The publish build failed (see above). The previous output/ is unchanged.")))
     print(
-        f"Published into {OUTPUT.relative_to(ROOT)}/: every check and every link passed.\n"
-        "已生成到 output/：所有检查和链接都通过了。"
+        _say(
+            msg(
+                "Published into {folder}/: every check and every link passed.",
+                folder=str(OUTPUT.relative_to(ROOT)),
+            )
+        )
     )
 
 
 def _check_content(settings_file: str, again: str) -> int:
-    """Print every problem of the content (English, then Chinese); return the number of errors."""
+    """Print every problem of the content (English, then the site's other languages);
+    return the number of errors."""
     from haihui.content.project import check_project
     from haihui.problems import ERROR, ContentError
 
+    settings = _settings(settings_file)
     try:
-        problems = check_project(read_settings(settings_file, root=ROOT))
+        problems = check_project(settings)
     except ContentError as error:  # files the checks cannot read at all (not UTF-8, not .md)
         problems = error.problems
     for problem in problems:
@@ -140,11 +159,13 @@ def _check_content(settings_file: str, again: str) -> int:
     errors = sum(p.severity == ERROR for p in problems)
     warnings = len(problems) - errors
     if errors:
-        print(
-            f"\n{errors} error(s), {warnings} warning(s): fix the errors and run `{again}` again.\n"
-            f"{errors} 个错误，{warnings} 个警告：请改正错误后再运行 `{again}`。",
-            file=sys.stderr,
+        summary = msg(
+            "{errors} error(s), {warnings} warning(s): fix the errors and run `{again}` again.",
+            errors=errors,
+            warnings=warnings,
+            again=again,
         )
+        print("\n" + _say(summary), file=sys.stderr)
     return errors
 
 
@@ -154,12 +175,9 @@ def check(c, publish=False):
     settings_file = PUBLISH_SETTINGS if publish else PREVIEW_SETTINGS
     if _check_content(settings_file, "make check"):
         sys.exit(1)
-    print("No errors: the content builds. 没有错误：内容可以生成网站。")
+    print(_say(msg("No errors: the content builds."), sep=" "))
     if not publish:
-        print(
-            "`make check ARGS=--publish` checks with the public build's rules. "
-            "用 `make check ARGS=--publish` 可按正式发布的规则检查。"
-        )
+        print(_say(msg("`make check ARGS=--publish` checks with the public build's rules."), sep=" "))
 
 
 @task(
@@ -176,9 +194,9 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
 
     from haihui.content.content_rules import load_sources
     from haihui.content.project import markdown_files
-    from haihui.content.scaffold import slug_problem, story_files, suggest_slug
+    from haihui.content.scaffold import MARKER, slug_problem, story_files, suggest_slug
 
-    settings = read_settings(PREVIEW_SETTINGS, root=ROOT)
+    settings = _settings(PREVIEW_SETTINGS)
     stories = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0]
     campaigns = sorted(
         {
@@ -188,50 +206,60 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
         }
     )
 
-    def ask(value, option, question, default=""):
+    known = Items(tuple(campaigns), empty=msg("none yet"))
+
+    def ask(value, option, question: Msg, default=""):
         if value:
             return value.strip()
         if not sys.stdin.isatty():
-            sys.exit(f"Missing --{option}: {question}")
+            sys.exit(_say(msg("Missing --{option}: {question}", option=option, question=question)))
         shown = f" [{default}]" if default else ""
-        return input(f"{question}{shown}: ").strip() or default
+        return input(f"{_say(question, sep=' / ')}{shown}: ").strip() or default
 
-    name_en = ask(name_en, "name-en", "Her name in English, as she agreed to show it (e.g. Adiniuniu)")
-    name_zh = ask(name_zh, "name-zh", "Her name in Chinese characters (e.g. 阿地妞妞)")
-    slug = ask(slug, "slug", "The story's slug (its address)", suggest_slug(name_en))
+    name_en = ask(name_en, "name-en", msg("Her name in English, as she agreed to show it (e.g. Adiniuniu)"))
+    name_zh = ask(name_zh, "name-zh", msg("Her name in Chinese characters (e.g. 阿地妞妞)"))
+    slug = ask(slug, "slug", msg("The story's slug (its address)"), suggest_slug(name_en))
     campaign = ask(
         campaign,
         "campaign",
-        f"The campaign ({', '.join(campaigns) or 'none yet'})",
+        msg("The campaign ({known})", known=known),
         campaigns[0] if len(campaigns) == 1 else "",
     )
     wrong = [
         problem
         for problem in (
-            None if name_en else "--name-en is empty: write her name in English",
-            None if name_zh else "--name-zh is empty: write her name in Chinese",
+            None if name_en else msg("--name-en is empty: write her name in English"),
+            None if name_zh else msg("--name-zh is empty: write her name in Chinese"),
             slug_problem(slug, stories),
             None
             if campaign in campaigns
-            else (
-                f"there is no campaign page with Slug '{campaign}': "
-                f"use one of {', '.join(campaigns) or 'none yet'}"
+            else msg(
+                "there is no campaign page with Slug '{campaign}': use one of {known}",
+                campaign=campaign,
+                known=known,
             ),
         )
         if problem
     ]
     if wrong:
-        sys.exit("Nothing was written:\n" + "\n".join(f"- {w}" for w in wrong))
-    files = story_files(
-        slug, {"en": name_en, "zh": name_zh}, campaign, date.today(), tuple(settings["LANGUAGES"])
-    )
+        listed = [f"- {_say(w, sep=chr(10) + '  ')}" for w in wrong]
+        sys.exit("\n".join([_say(msg("Nothing was written:")), *listed]))
+    files = story_files(slug, {"en": name_en, "zh": name_zh}, campaign, date.today(), settings["LANGUAGES"])
     stories.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (stories / name).write_text(text, "utf-8")
-        print(f"Wrote {(stories / name).relative_to(ROOT)}")
+        print(_say(msg("Wrote {file}", file=str((stories / name).relative_to(ROOT))), sep=" / "))
+    markers = " / ".join(
+        dict.fromkeys(msg(MARKER).render(lang) for lang in (SOURCE_LANGUAGE, *settings["LANGUAGES"]))
+    )
     print(
-        "Next: replace every TODO / 待填写 in both files (the comment in each file explains the "
-        "fields), then run `make serve` to see it, or `make check` to list what is still missing."
+        _say(
+            msg(
+                "Next: replace every {markers} in both files (the comment in each file explains the "
+                "fields), then run `make serve` to see it, or `make check` to list what is still missing.",
+                markers=markers,
+            )
+        )
     )
 
 
@@ -244,20 +272,48 @@ def test(c):
     c.run(f"{sys.executable} -m pytest", pty=False)
 
 
+# The staff catalog: what the checks, the tasks and the new-story guide say to staff
+# (haihui.languages.staff), marked in the code with N_("...") or msg("...").
+STAFF_CATALOGS = "src/haihui/translations"
+STAFF_SOURCES = "src/haihui plugins tasks.py"
+
+
+def _babel(c, command: str) -> None:
+    c.run(f"{sys.executable} -m babel.messages.frontend {command}", hide="out")
+
+
+def _catalogs(c, folder: Path, domain: str, languages) -> list[Path]:
+    """Update every language's catalog of `domain` from `folder`/<domain>.pot (made first),
+    starting one for a language of the site that has none; the template is then removed."""
+    pot = folder / f"{domain}.pot"
+    for lang in languages:
+        if lang != SOURCE_LANGUAGE and not (folder / lang / "LC_MESSAGES" / f"{domain}.po").exists():
+            _babel(c, f"init -i {pot} -d {folder} -D {domain} -l {lang} --width 0")
+    _babel(c, f"update -i {pot} -d {folder} -D {domain} --no-fuzzy-matching --omit-header --width 0")
+    pot.unlink()
+    return sorted(folder.glob(f"*/LC_MESSAGES/{domain}.po"))
+
+
 @task
 def translations(c):
-    """Extract interface strings from the theme and update the catalogs."""
+    """Extract what people read from the theme and from the code, and update the catalogs
+    (one for each language of the site; a new language gets its own to fill in)."""
+    languages = list(read_settings(PREVIEW_SETTINGS, root=ROOT)["LANGUAGES"])
+    theme = ROOT / "theme/translations"
     with c.cd("theme"):
-        c.run(
-            f"{sys.executable} -m babel.messages.frontend extract -F babel.cfg "
-            "-o translations/messages.pot --no-location --omit-header ."
+        _babel(c, "extract -F babel.cfg -o translations/messages.pot --no-location --omit-header .")
+    catalogs = _catalogs(c, theme, "messages", languages)
+    staff = ROOT / STAFF_CATALOGS
+    with c.cd(ROOT):
+        _babel(
+            c,
+            f"extract --no-default-keywords -k N_ -k msg -o {staff / 'staff.pot'} "
+            f"--no-location --omit-header --width 0 {STAFF_SOURCES}",
         )
-        c.run(
-            f"{sys.executable} -m babel.messages.frontend update -i translations/messages.pot "
-            "-d translations --no-fuzzy-matching --omit-header --width 0"
-        )
-        (ROOT / "theme/translations/messages.pot").unlink()
-    print("Now fill every empty msgstr in theme/translations/zh/LC_MESSAGES/messages.po.")
+    catalogs += _catalogs(c, staff, "staff", languages)
+    print("Now fill every empty msgstr in:")
+    for po in catalogs:
+        print(f"  {po.relative_to(ROOT)}")
 
 
 @task(

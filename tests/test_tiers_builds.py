@@ -16,6 +16,7 @@ from haihui.build import ROOT, run_pelican
 
 DATA = "content/data/fund-use.yaml"
 LINKS = "content/data/checkout-links.yaml"
+ORGANISATION = "content/data/organisation.yaml"
 STORY = "content/stories/jibuguoguo.en.md"
 
 
@@ -49,7 +50,7 @@ def real_links(project: Path, **override) -> dict:
 
 
 def confirm_disclosure(project: Path) -> None:
-    edit(project / "pelicanconf.py", '"samples": ["qualification", "record_number"]', '"samples": []')
+    edit(project / ORGANISATION, "samples: [qualification, record_number]", "samples: []")
 
 
 # ---------------------------------------------------------------- each mistake stops the build
@@ -307,7 +308,12 @@ def test_publish_refuses_sample_disclosure_values(broken):
     result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
     assert result.returncode != 0 and "Traceback" not in messages
-    assert "FUNDRAISING_DISCLOSURE still has sample values (qualification, record_number)" in messages
+    line = line_of(broken / ORGANISATION, "  samples: [")
+    assert (
+        f"{ORGANISATION}:{line}: fundraising_disclosure.samples: the disclosure still has sample values "
+        "(qualification, record_number), which a publish build refuses"
+    ) in messages
+    assert "募捐信息公开仍有示例值" in messages.replace(" ", "")
 
 
 def test_complete_tiers_data_raises_no_publish_objection(broken):
@@ -315,7 +321,7 @@ def test_complete_tiers_data_raises_no_publish_objection(broken):
     set_links(broken, real_links(broken))
     result = run_pelican("publishconf.py", broken / "output", cwd=broken)
     messages = plain(result)
-    for mine in ("checkout-links.yaml", "fund-use.yaml", "FUNDRAISING_DISCLOSURE"):
+    for mine in ("checkout-links.yaml", "fund-use.yaml", "organisation.yaml"):
         assert mine not in messages, messages
 
 

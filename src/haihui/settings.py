@@ -31,6 +31,8 @@ DEFAULTS: Mapping[str, Any] = {
     # Data files, inside PATH.
     "FUND_USE_FILE": "data/fund-use.yaml",
     "CHECKOUT_LINKS_FILE": "data/checkout-links.yaml",
+    # Contact, ICP number, Charity Law disclosure and channel names (haihui.organisation).
+    "ORGANISATION_FILE": "data/organisation.yaml",
     "FUND_USE_DATA_FILES": {"csv": "fund-use/fund-use.csv", "json": "fund-use/fund-use.json"},
     # Allowlists: no checkout host and no payment link is allowed unless named here.
     "CHECKOUT_CHANNELS": {},
