@@ -11,7 +11,7 @@ from pathlib import Path
 from invoke import Collection, task
 
 from haihui.build import build_and_swap, publish_site
-from haihui.languages.staff import SOURCE_LANGUAGE, Items, Msg, in_each_language, msg, use_site_languages
+from haihui.languages.staff import SOURCE_LANGUAGE, Items, Msg, in_each_language, msg
 from haihui.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -45,10 +45,8 @@ def _say(message: Msg, sep: str = "\n") -> str:
 
 
 def _settings(settings_file: str) -> dict:
-    """A settings file read as Pelican reads it; staff messages from now on in its languages."""
-    settings = read_settings(settings_file, root=ROOT)
-    use_site_languages(settings["LANGUAGES"])
-    return settings
+    """A settings file read as Pelican reads it, with our defaults."""
+    return read_settings(settings_file, root=ROOT)
 
 
 def _report(result, failed: Msg) -> None:
@@ -116,7 +114,9 @@ def preview(c):
         return []
 
     _report(
-        build_and_swap(PUBLISH_SETTINGS, OUTPUT, extra={"STRICT_PUBLISH": "false"}, cwd=ROOT, verify=warn_about_links),
+        build_and_swap(
+            PUBLISH_SETTINGS, OUTPUT, extra={"STRICT_PUBLISH": "false"}, cwd=ROOT, verify=warn_about_links
+        ),
         msg("The preview build failed (see above). The previous output/ is unchanged."),
     )
     for problem in broken:

@@ -184,7 +184,7 @@ def test_an_amount_in_base_60_is_refused_at_its_line(tmp_path):
     (problem,) = problems
     assert problem.line == line_with(path, "300:00")
     assert "unit_costs.training-place.amount_fen: '300:00' is not a whole number of fen" in problem.message
-    assert problem.message_zh and problem.fix_zh
+    assert problem.translated("zh")
 
 
 def test_yes_is_not_a_boolean_in_the_checkout_links(tmp_path):
@@ -196,7 +196,7 @@ def test_yes_is_not_a_boolean_in_the_checkout_links(tmp_path):
     _, problems = check_checkout_links(path, tiers, CHANNELS, LANGS, strict=False)
     refused = [p for p in problems if p.line == 5]
     assert refused and "'yes' is not true or false" in refused[0].message
-    assert "write true or false" in refused[0].fix and refused[0].fix_zh
+    assert "write true or false" in refused[0].fix and refused[0].translated("zh")
 
 
 def billion_laughs() -> str:
@@ -228,7 +228,7 @@ def test_an_alias_bomb_in_fund_use_fails_at_once_with_its_line(tmp_path, two_sec
     (problem,) = problems
     assert problem.line == line_with(path, "a1: &a1")
     assert "alias (*a0)" in problem.message and "write the values out" in problem.message
-    assert problem.message_zh
+    assert problem.translated("zh")
 
 
 @pytest.mark.parametrize(
@@ -287,7 +287,9 @@ def test_a_data_file_not_in_utf8_is_named_without_a_traceback(tmp_path, settings
     _, problems = load_site_tiers(settings_)
     mine = [p for p in problems if p.path.endswith(f"{which}.yaml")]
     assert len(mine) == 1 and mine[0].severity == ERROR
-    assert "not saved as UTF-8" in mine[0].message and "Notepad" in mine[0].fix and "WPS" in mine[0].fix_zh
+    assert (
+        "not saved as UTF-8" in mine[0].message and "Notepad" in mine[0].fix and "WPS" in mine[0].fix_in("zh")
+    )
 
 
 @pytest.fixture
@@ -308,7 +310,7 @@ def test_audited_by_todo_warns_in_a_preview_and_is_refused_in_publish(tmp_path, 
     found = [p for p in problems if "placeholder" in p.message]
     assert [(p.line, p.severity) for p in found] == [(line_with(path, "auditor: TODO"), severity)]
     assert found[0].message.startswith("audit.auditor: still a placeholder")
-    assert found[0].message_zh.startswith("audit.auditor：还是占位文字")
+    assert found[0].message_in("zh").startswith("audit.auditor：还是占位文字")
     assert (site is not None) == (not strict)  # a preview still builds, marked; publish stops
 
 
@@ -359,7 +361,7 @@ def test_a_fund_use_campaign_without_a_campaign_page_is_an_error(tmp_path):
     assert [(p.line, p.severity) for p in in_data] == [(line_with(data, "  left-behind-mother:"), ERROR)]
     assert "no campaign page with Slug 'left-behind-mother'" in in_data[0].message
     assert "left-behind-mothers (content/pages/campaigns/left-behind-mothers" in in_data[0].message
-    assert "Template: campaign" in in_data[0].fix and in_data[0].fix_zh
+    assert "Template: campaign" in in_data[0].fix and in_data[0].translated("zh")
     on_pages = [p for p in problems if p.path.startswith("content/pages/campaigns/")]
     assert sorted(p.path for p in on_pages) == [
         "content/pages/campaigns/left-behind-mothers.en.md",
@@ -384,7 +386,7 @@ def test_a_campaign_page_without_fund_use_campaign_is_an_error_in_every_build(tm
         (problem,) = [p for p in problems if "campaign" in p.message and p.severity == ERROR]
         assert problem.path == "content/pages/campaigns/rural-schools.en.md" and problem.line == 2
         assert "campaign page 'rural-schools' has no entry under campaigns in" in problem.message
-        assert "left-behind-mothers" in problem.fix and problem.fix_zh
+        assert "left-behind-mothers" in problem.fix and problem.translated("zh")
 
 
 def test_matching_campaigns_raise_nothing(tmp_path):
@@ -424,7 +426,7 @@ def test_a_short_code_that_would_stay_as_text_is_an_error(body, reason):
     written_at = 7 + next(i for i, line in enumerate(body.splitlines()) if "[" in line)
     assert mine[0].line == written_at and mine[0].severity == ERROR
     assert reason in mine[0].message
-    assert FIX in mine[0].fix and "单独" in mine[0].fix_zh
+    assert FIX in mine[0].fix and "单独" in mine[0].fix_in("zh")
 
 
 @pytest.mark.parametrize(
@@ -521,7 +523,7 @@ def test_a_build_stops_when_short_code_text_would_be_published(tmp_path):
         embed(tmp_path, content)
     (problem,) = raised.value.problems
     assert problem.path.endswith("s.en.md") and problem.line == 5
-    assert "'[tiers: pigsty]' would be published as text" in problem.message and problem.message_zh
+    assert "'[tiers: pigsty]' would be published as text" in problem.message and problem.translated("zh")
 
 
 # ================================================ amounts: [amount: ...], [literal: ...], typed amounts
@@ -626,7 +628,7 @@ def test_an_amount_typed_in_a_story_is_refused_in_publish(strict, severity):
         )
     ]
     assert "[amount: pigsty-grant]" in problems[0].fix and "[literal: 3,000 yuan]" in problems[0].fix
-    assert problems[0].message_zh and problems[0].fix_zh
+    assert problems[0].translated("zh")
 
 
 def test_an_amount_typed_in_the_summary_is_found_at_its_line():

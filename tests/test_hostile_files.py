@@ -204,11 +204,7 @@ def test_a_file_that_is_not_a_picture_is_named_and_a_link_to_it_is_an_error(tmp_
     problems = list(check_files(sources, rules))
     shown = f"content/{name}"
     assert any(
-        p.path == shown
-        and p.severity == "warning"
-        and "not published" in p.message
-        and p.message_zh
-        and p.fix_zh
+        p.path == shown and p.severity == "warning" and "not published" in p.message and p.translated("zh")
         for p in problems
     ), problems
     errors = [p for p in problems if p.severity == "error"]
@@ -228,7 +224,7 @@ def test_a_symlink_to_a_file_or_folder_outside_is_an_error_naming_it(tmp_path, l
     (tmp_path / "content/images/.#about.en.md").symlink_to("user@host.1234")  # an editor's lock
     problems = [p for p in check_files(sources, rules) if p.severity == "error"]
     assert [p.path for p in problems] == [f"content/images/{link.name}"], problems
-    assert "replace the link with the file itself" in problems[0].fix and problems[0].fix_zh
+    assert "replace the link with the file itself" in problems[0].fix and problems[0].translated("zh")
 
 
 @given(

@@ -65,7 +65,7 @@ def test_slug_stories_would_replace_the_listing(conf, real_sources):
     assert problem.line == 2  # the Slug line
     assert "stories/index.html" in problem.message and "stories listing (English)" in problem.message
     assert "another Slug" in problem.fix
-    assert "故事列表" in problem.message_zh and "Slug" in problem.fix_zh
+    assert "故事列表" in problem.message_in("zh") and "Slug" in problem.fix_in("zh")
 
 
 def test_slug_zh_on_an_english_page_would_replace_the_chinese_home(conf, real_sources):
@@ -73,7 +73,7 @@ def test_slug_zh_on_an_english_page_would_replace_the_chinese_home(conf, real_so
     [problem] = only_about(problems_for(conf, real_sources, file), file[0])
     assert problem.line == 2
     assert "zh/index.html" in problem.message and "home page (中文)" in problem.message
-    assert problem.message_zh and problem.fix_zh
+    assert problem.translated("zh")
 
 
 def test_a_language_code_is_no_slug_in_either_language(conf, real_sources):
@@ -89,7 +89,7 @@ def test_save_as_a_feed_would_replace_the_feed(conf, real_sources):
     [problem] = only_about(problems_for(conf, real_sources, file), file[0])
     assert problem.line == 4  # the Save_as line
     assert "stories feed (English)" in problem.message
-    assert "订阅源" in problem.message_zh
+    assert "订阅源" in problem.message_in("zh")
 
 
 def test_save_as_dot_dot_leaves_the_output_folder(conf, real_sources):
@@ -98,7 +98,7 @@ def test_save_as_dot_dot_leaves_the_output_folder(conf, real_sources):
     assert problem.line == 4
     assert "'..'" in problem.message and "output folder" in problem.message
     assert "Save_as: 404.html" in problem.fix
-    assert "输出文件夹" in problem.message_zh
+    assert "输出文件夹" in problem.message_in("zh")
 
 
 def test_two_pages_with_one_save_as(conf, real_sources):
@@ -108,7 +108,7 @@ def test_two_pages_with_one_save_as(conf, real_sources):
     [problem] = problems
     assert problem.path == second[0] and problem.line == 4
     assert f"{first[0]}:4" in problem.message  # what it collides with, where
-    assert "silently replace" in problem.message and problem.message_zh
+    assert "silently replace" in problem.message and problem.translated("zh")
 
 
 def test_a_page_over_a_story_names_the_story(conf, real_sources):
@@ -157,7 +157,7 @@ def test_every_address_the_build_writes_is_refused_as_save_as(conf, real_sources
     file = page(lang=lang, Save_as=address, Url=url_for(address))
     problems = only_about(problems_for(conf, real_sources, file), file[0])
     assert problems and all(p.line in (4, 5) for p in problems), problems
-    assert all(p.message_zh and p.fix_zh for p in problems)
+    assert all(p.translated("zh") for p in problems)
 
 
 # The first folder of every address the build writes, but the fund-use page's own

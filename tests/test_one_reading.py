@@ -66,7 +66,7 @@ def test_every_field_written_twice_is_an_error_at_its_second_line(field):
     lines.append(f"{field}: {values[field]}")
     found = [p for p in story_problems("\n".join(lines)) if "written twice" in p.message]
     assert [(p.line, p.severity) for p in found] == [(len(lines), "error")]
-    assert "写了两次" in found[0].message_zh
+    assert "写了两次" in found[0].message_in("zh")
 
 
 @pytest.mark.parametrize("field", ["Title", "Consent", "Image", "Person"])
@@ -103,7 +103,7 @@ def test_every_other_extension_pelican_reads_is_refused(project, extension):
     [problem] = refused.value.problems
     assert problem.path.endswith(f"pages/notes.{extension}")
     assert "only .md files are checked and published" in problem.message
-    assert "notes.en.md" in problem.fix and problem.fix_zh
+    assert "notes.en.md" in problem.fix and problem.translated("zh")
 
 
 ENCODINGS = ["gbk", "gb18030", "big5", "utf-16", "shift_jis", "cp1252"]
@@ -121,7 +121,7 @@ def test_a_file_in_another_encoding_is_named_with_how_to_resave_it(project, enco
     [problem] = refused.value.problems
     assert problem.path.endswith("pages/ayi.en.md")
     assert "not saved as UTF-8" in problem.message
-    assert "Notepad" in problem.fix and "WPS" in problem.fix and "记事本" in problem.fix_zh
+    assert "Notepad" in problem.fix and "WPS" in problem.fix and "记事本" in problem.fix_in("zh")
 
 
 # ------------------------------------------------------------ the examples, through a build

@@ -4,7 +4,6 @@ The commands are run the way staff run them (`invoke <task>` in a copy of the
 project, so tasks.py, the settings and the plugins are the real ones).
 """
 
-import json
 import os
 import re
 import shutil
@@ -81,18 +80,20 @@ def complete_consent_records(project: Path) -> None:
 
 
 def complete_disclosure(project: Path) -> None:
-    """The fundraising disclosure (if the settings have one) with its sample values replaced."""
-    settings = project / "pelicanconf.py"
-    if "FUNDRAISING_DISCLOSURE" not in settings.read_text("utf-8"):
-        return
-    with settings.open("a", encoding="utf-8") as f:
-        f.write(
-            "\n# Test fixture: real-looking disclosure values instead of the samples.\n"
-            "FUNDRAISING_DISCLOSURE = {**FUNDRAISING_DISCLOSURE,\n"
-            "    'qualification': {'en': 'Holds a public-fundraising qualification (fixture)',\n"
-            "                      'zh': '具有公开募捐资格（测试数据）'},\n"
-            "    'record_number': '51000000FIXTURE0001', 'samples': []}\n"
-        )
+    """The fundraising disclosure in content/data/organisation.yaml with its sample values replaced."""
+    organisation = project / "content/data/organisation.yaml"
+    edit(
+        organisation,
+        '    en: "Holds a public-fundraising qualification (sample wording: staff to confirm)"',
+        '    en: "Holds a public-fundraising qualification (fixture)"',
+    )
+    edit(
+        organisation,
+        "    zh: 具有公开募捐资格（示例表述，待工作人员确认）",
+        "    zh: 具有公开募捐资格（测试数据）",
+    )
+    edit(organisation, "record_number: SAMPLE-0000-0000", "record_number: 51000000FIXTURE0001")
+    edit(organisation, "samples: [qualification, record_number]", "samples: []")
 
 
 def complete_checkout_links(project: Path) -> None:
@@ -588,12 +589,8 @@ def test_publish_replaces_output_when_everything_passes(live):
 
 def test_the_icp_number_shows_in_the_footer_only_when_set(tmp_path, site):
     project = copy_project(tmp_path / "project")
-    result = run_pelican(
-        "pelicanconf.py",
-        project / "output",
-        cwd=project,
-        extra={"ICP_NUMBER": json.dumps("蜀ICP备12345678号-1")},
-    )
+    edit(project / "content/data/organisation.yaml", 'icp_number: ""', 'icp_number: "蜀ICP备12345678号-1"')
+    result = run_pelican("pelicanconf.py", project / "output", cwd=project)
     assert result.returncode == 0, result.stderr
     for url in ("index.html", "zh/index.html", "stories/jibuguoguo/index.html"):
         footer = (project / "output" / url).read_text("utf-8").split('<footer class="site-footer">')[1]

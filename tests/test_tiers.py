@@ -240,7 +240,7 @@ def test_a_problem_points_at_the_line_of_the_key(tmp_path):
     (problem,) = check_fund_use(path, LANGS)[1]
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "amount_fen: -30000" in t)
     assert problem.line == line
-    assert problem.message_zh and problem.fix_zh
+    assert problem.translated("zh")
 
 
 def test_a_yaml_syntax_error_names_its_line(tmp_path):

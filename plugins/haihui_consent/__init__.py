@@ -35,7 +35,7 @@ from haihui.content.content_rules import load_sources
 from haihui.content.links import content_url
 from haihui.content.paths import relative_to_content
 from haihui.content.project import markdown_files, site_today
-from haihui.problems import ContentError, Problem, display_path
+from haihui.problems import N_, ContentError, Problem, display_path, named
 
 logger = logging.getLogger(__name__)
 
@@ -93,11 +93,11 @@ def gate_before_reading(generator):
                     Problem(
                         f,
                         1,
-                        "this file was not checked before reading, so it is not published",
-                        "report this to the site's maintainers; "
-                        "meanwhile move the file out of the content folder",
-                        message_zh="这个文件在读取前没有经过检查，所以不会发布",
-                        fix_zh="请告诉网站维护人员；在此之前，请把这个文件移出 content 文件夹",
+                        N_("this file was not checked before reading, so it is not published"),
+                        N_(
+                            "report this to the site's maintainers; "
+                            "meanwhile move the file out of the content folder"
+                        ),
                     )
                     for f in unjudged
                 ]
@@ -117,11 +117,11 @@ def _undecided(source, today) -> list[Problem]:
         Problem(
             source.path,
             source.front.line_of("consent"),
-            "this story has no single valid consent record, so it cannot be published",
-            "write one line 'Consent: given YYYY-MM-DD' with the day she gave consent, or "
-            "'Consent: withdrawn YYYY-MM-DD' to take the story down",
-            message_zh="这个故事没有唯一有效的知情同意记录，所以不能发布",
-            fix_zh="请写一行“Consent: given 日期”（本人同意的日期），或写“Consent: withdrawn 日期”撤下故事",
+            N_("this story has no single valid consent record, so it cannot be published"),
+            N_(
+                "write one line 'Consent: given YYYY-MM-DD' with the day she gave consent, or "
+                "'Consent: withdrawn YYYY-MM-DD' to take the story down"
+            ),
         )
     ]
 
@@ -142,10 +142,9 @@ def gate_while_reading(generator, metadata):
             Problem(
                 f"story '{slug or metadata.get('title', '?')}'",
                 1,
-                f"Pelican read the consent record as {consent!r}, which is not one 'given' record",
-                "write one line 'Consent: given YYYY-MM-DD'",
-                message_zh=f"网站读到的知情同意记录是 {consent!r}，不是唯一的 given 记录",
-                fix_zh="请只写一行“Consent: given 日期”",
+                N_("Pelican read the consent record as {consent}, which is not one 'given' record"),
+                N_("write one line 'Consent: given YYYY-MM-DD'"),
+                params=named(consent=repr(consent)),
             )
         )
 

@@ -12,6 +12,7 @@ every story and page, so none reaches the published HTML either.
 import logging
 import re
 
+from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
@@ -20,6 +21,7 @@ import haihui_gates as gates
 from haihui.content.content_rules import check_sources
 from haihui.content.project import rules_from_settings
 from haihui.problems import ERROR, ContentError
+from haihui_languages import page_lang
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,12 @@ def drop_comments(content):
     text = getattr(content, "_content", None)
     if text and "<!--" in text:
         content._content = _COMMENT.sub("", text)
+
+
+@pass_context
+def _staff_text(ctx, problem):
+    """`problem|staff_text`: the problem in the language of the page, from the staff catalog."""
+    return problem.text_in(page_lang(ctx))
 
 
 def validate_before_reading(generator):
@@ -66,6 +74,7 @@ class CheckReportGenerator(Generator):
     def generate_output(self, writer):
         if not self.context.get("CHECK_PROBLEMS"):
             return
+        self.env.filters["staff_text"] = _staff_text
         for lang, spec in self.settings["LANGUAGES"].items():
             url = self.settings["CHECK_REPORT_URL"].format(prefix=spec["prefix"])
             writer.write_file(

@@ -30,7 +30,7 @@ from haihui.giving.short_codes import (
 from haihui.giving.site_data import SiteTiers, load_site_tiers
 from haihui.languages.formatting import format_fen
 from haihui.organisation import Organisation, load_organisation
-from haihui.problems import ERROR, ContentError, Problem, display_path
+from haihui.problems import ERROR, N_, ContentError, Problem, display_path, msg, named
 from haihui_content import RULES
 
 TIER_LIST_TEMPLATE = "partials/tier-list.html"
@@ -53,7 +53,8 @@ def load_data(generator):
     rules = generator.context.get(RULES)  # haihui_content read the data already
     read = rules.giving if rules is not None and rules.giving is not None else None
     site, problems = read if read is not None else load_site_tiers(generator.settings)
-    organisation, organisation_problems = load_organisation(generator.settings)
+    read_organisation = rules.organisation if rules is not None else None
+    organisation, organisation_problems = read_organisation or load_organisation(generator.settings)
     errors = [p for p in problems + organisation_problems if p.severity == ERROR]
     if errors:  # only reached when the checks plugin is not loaded
         raise ContentError(errors)
@@ -77,20 +78,27 @@ def leftover_problems(content, parts: dict[str, str]) -> list[Problem]:
     shown = display_path(Path(content.source_path), Path.cwd()) if content.source_path else str(content)
     problems = []
     for field, text in parts.items():
-        field_zh = "正文" if field == "text" else field
+        where = msg("text") if field == "text" else field
         for leftover in leftover_short_codes(text or ""):
             problems.append(
                 Problem(
                     shown,
                     _source_line(content, leftover),
-                    f"'{html.unescape(leftover)}' would be published as text in the {field}: "
-                    "it is not a short code the build can replace here",
-                    f"write tiers as {EXAMPLE} on a line of its own with an empty line before and after; "
-                    f"amounts as {AMOUNT_EXAMPLE} and {LITERAL_EXAMPLE}, in lower case; run `make check`",
-                    message_zh=f"“{html.unescape(leftover)}”会作为文字出现在{field_zh}里："
-                    "构建无法在这里替换它",
-                    fix_zh=f"档位请单独一行写成 {EXAMPLE}，前后各空一行；金额请写成 {AMOUNT_EXAMPLE} 或 "
-                    f"{LITERAL_EXAMPLE}（小写）；可运行 `make check` 检查",
+                    N_(
+                        "'{leftover}' would be published as text in the {field}: "
+                        "it is not a short code the build can replace here"
+                    ),
+                    N_(
+                        "write tiers as {example} on a line of its own with an empty line before and after; "
+                        "amounts as {amount} and {literal}, in lower case; run `make check`"
+                    ),
+                    params=named(
+                        leftover=html.unescape(leftover),
+                        field=where,
+                        example=EXAMPLE,
+                        amount=AMOUNT_EXAMPLE,
+                        literal=LITERAL_EXAMPLE,
+                    ),
                 )
             )
     return problems

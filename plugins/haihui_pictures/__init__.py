@@ -50,13 +50,11 @@ from haihui.pictures import OUTPUT_FOLDER
 from haihui.pictures.encode import ImageSettings
 from haihui.pictures.markup import HERO_SIZES, TEXT_SIZES, escape_alt, output_name, picture
 from haihui.pictures.pipeline import Entry, Failure, ImageCache, process
-from haihui.problems import ContentError, Problem, display_path
+from haihui.problems import N_, ContentError, Problem, display_path, named
 from haihui.settings import DEFAULTS
 from haihui_gates.static_gate import linked_part
 
 logger = logging.getLogger(__name__)
-
-
 
 
 @dataclass(frozen=True)
@@ -169,10 +167,9 @@ def _unreadable(shown: str, source, ref, failure: Failure) -> Problem:
     return Problem(
         source.path,
         ref.line,
-        f"the picture {shown} cannot be published: {failure.reason}",
-        "replace the file, or open it on a computer and save it again as JPEG",
-        message_zh=f"图片 {shown} 无法发布：{failure.reason_zh}",
-        fix_zh="请换一个文件，或在电脑上打开后重新另存为 JPEG",
+        N_("the picture {shown} cannot be published: {reason}"),
+        N_("replace the file, or open it on a computer and save it again as JPEG"),
+        params=named(shown=shown, reason=failure.reason),
     )
 
 

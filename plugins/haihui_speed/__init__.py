@@ -38,7 +38,7 @@ from pelican.writers import Writer
 import haihui_gates as gates
 from haihui.content.frontmatter import parse_front_matter
 from haihui.content.output_paths import Claim, collisions, owned_by_build
-from haihui.problems import ContentError, Problem, display_path
+from haihui.problems import N_, ContentError, Problem, display_path, msg, named
 from haihui.settings import DEFAULTS
 from haihui_speed.markdown_reader import ReusingMarkdownReader
 
@@ -148,12 +148,12 @@ def _outside_problem(source_path: str, field: str, file: str) -> Problem:
     return Problem(
         _shown(source_path),
         _header_line(source_path, field),
-        f"{label} makes this file's output {file}, which is outside the output folder",
-        "write a place inside the site, e.g. Save_as: 404.html and Url: 404.html, or remove Save_as "
-        "and Url so the Slug gives the address",
-        message_zh=f"{label} 让这个文件输出到 {file}，这在输出文件夹之外",
-        fix_zh="请写网站内的位置，例如 Save_as: 404.html 和 Url: 404.html；"
-        "或者删除 Save_as 和 Url，让地址由 Slug 决定",
+        N_("{field} makes this file's output {file}, which is outside the output folder"),
+        N_(
+            "write a place inside the site, e.g. Save_as: 404.html and Url: 404.html, or remove Save_as "
+            "and Url so the Slug gives the address"
+        ),
+        params=named(field=label, file=file),
     )
 
 
@@ -186,30 +186,38 @@ class OneWritePerFile(Writer):
                     Problem(
                         self._source_shown(filename) or shown,
                         1,
-                        f"the build was about to write {shown}, outside the output folder {self.output_path}",
-                        "nothing was written there; give the page a Save_as inside the site, or remove it",
-                        message_zh=f"网站正要把 {shown} 写到输出文件夹 {self.output_path} 之外",
-                        fix_zh="没有写入任何文件；请给页面写网站内的 Save_as，或删除 Save_as",
+                        N_("the build was about to write {file}, outside the output folder {output}"),
+                        N_(
+                            "nothing was written there; give the page a Save_as inside the site, or remove it"
+                        ),
+                        params=named(file=shown, output=str(self.output_path)),
                     )
                 ]
             )
         if filename in self._written_files:
             shown = display_path(Path(filename), Path.cwd())
             source = self._source_shown(filename)
-            by = f" (one of them is {source})" if source else ""
-            by_zh = f"（其中之一是 {source}）" if source else ""
+            by = msg("(one of them is {source})", source=source) if source else ""
             raise ContentError(
                 [
                     Problem(
                         source or shown,
                         1,
-                        f"{shown} is written twice in one build{by}: "
-                        "the second would silently replace the first",
-                        "give the page another Slug (or Save_as); if no page is named, a plugin writes the "
-                        "file twice: report it to the site's developers",
-                        message_zh=f"同一次构建中 {shown} 被写了两次{by_zh}：第二次会悄悄替换第一次",
-                        fix_zh="请给页面换一个 Slug（或 Save_as）；"
-                        "如果没有指出是哪个页面，说明是插件重复写入，请告诉网站开发人员",
+                        N_(
+                            "{file} is written twice in one build {by}: the second would silently replace "
+                            "the first"
+                        )
+                        if source
+                        else N_(
+                            "{file} is written twice in one build: the second would silently replace the "
+                            "first"
+                        ),
+                        N_(
+                            "give the page another Slug (or Save_as); if no page is named, a plugin writes "
+                            "the "
+                            "file twice: report it to the site's developers"
+                        ),
+                        params=named(file=shown, by=by),
                     )
                 ]
             )

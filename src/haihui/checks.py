@@ -14,6 +14,7 @@ from haihui.content.links import check_links
 from haihui.content.output_paths import check_output_paths
 from haihui.content.placeholders import check_placeholders
 from haihui.giving.site_data import check_tiers
+from haihui.organisation import check_organisation
 from haihui.problems import Problem
 
 Check = Callable[[list[Source], Rules], Iterable[Problem]]
@@ -29,4 +30,5 @@ CHECKS: tuple[Check, ...] = (
     image_rules.check_files,
     html_rules.check_html,
     check_tiers,  # fund-use.yaml, checkout-links.yaml and the short codes that name them
+    check_organisation,  # organisation.yaml: contact, fundraising disclosure, channel names
 )

@@ -14,7 +14,7 @@ language file takes the story down in every language (haihui_pictures skips it
 before Pelican reads it). A form reference that starts with "SAMPLE" marks a
 record made up for a sample story: a preview warns, a publish build refuses.
 
-Field checks are `(value, rules) -> None | (what, fix, what_zh, fix_zh)`;
+Field checks are `(value, rules) -> None | (what, fix)`, two staff messages;
 source checks are `(sources, rules) -> problems`. Sources and rules are the
 objects of content_rules.py (used by their attributes only, so that module
 can import this one).
@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from haihui.content.frontmatter import normalised_lines
-from haihui.problems import ERROR, WARNING, Problem
+from haihui.problems import ERROR, N_, WARNING, Items, Problem, msg, named
 
 WITHDRAWN = "withdrawn"
 CONSENT = re.compile(r"^(?P<state>given|withdrawn)\s+(?P<day>\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
@@ -122,16 +122,15 @@ def taken_down(sources) -> list:
 def ignored_while_down(source, problems: Iterable[Problem]) -> Iterable[Problem]:
     """A taken-down story's own mistakes, as warnings: nothing may hold up the takedown."""
     for problem in problems:
-        yield Problem(
+        yield Problem.of(
             problem.path,
             problem.line,
-            f"{problem.message} (ignored: the story is taken down, Consent: withdrawn)",
-            problem.fix,
+            msg(
+                N_("{message} (ignored: the story is taken down, Consent: withdrawn)"),
+                message=problem.message_text,
+            ),
+            problem.fix_text,
             WARNING,
-            message_zh=f"{problem.message_zh}（已忽略：故事已撤下，Consent: withdrawn）"
-            if problem.message_zh
-            else "",
-            fix_zh=problem.fix_zh,
         )
 
 
@@ -146,26 +145,19 @@ def consent(value: str, rules):
     record = consent_of({"consent": value})
     if record is not None and record[0] != WITHDRAWN and record[1] > rules.today:
         return (
-            f"'{value}' is dated in the future",
-            (
+            msg("'{value}' is dated in the future", value=value),
+            msg(
                 "write the day she actually gave consent (today or earlier); record consent only once "
                 "it is given"
             ),
-            f"“{value}”的日期在将来",
-            "请写本人实际同意的日期（今天或更早）；在本人同意之后才记录",
         )
     if record is None:
         return (
-            f"'{value}' is not a consent record",
-            (
+            msg("'{value}' is not a consent record", value=value),
+            msg(
                 "write 'given' and the day she gave consent, e.g. 'Consent: given 2026-11-28'; "
                 "to take the story down everywhere write 'Consent: withdrawn' and the day, "
                 "e.g. 'Consent: withdrawn 2026-12-01'"
-            ),
-            f"“{value}”不是知情同意记录",
-            (
-                "请写 given 和本人同意的日期，例如“Consent: given 2026-11-28”；如要在所有语言中撤下故事，"
-                "请写 withdrawn 和日期，例如“Consent: withdrawn 2026-12-01”"
             ),
         )
     return None
@@ -177,33 +169,23 @@ def consent_languages(value: str, rules):
     if not codes or unknown:
         known = ", ".join(rules.languages)
         return (
-            f"'{value}' is not a list of this site's languages",
-            f"list the languages she agreed to be published in, from: {known}, e.g. 'en, zh'",
-            f"“{value}”不是本网站语言的列表",
-            f"请列出本人同意发表的语言，从这些中选：{known}，例如“en, zh”",
+            msg("'{value}' is not a list of this site's languages", value=value),
+            msg(
+                "list the languages she agreed to be published in, from: {known}, e.g. 'en, zh'", known=known
+            ),
         )
     return None
 
 
 def form_reference(value: str, rules):
     if not value.strip():
-        return (
-            "is empty",
-            "write where the signed consent form is kept",
-            "是空的",
-            "请写明签字的同意书存放在哪里",
-        )
+        return msg("is empty"), msg("write where the signed consent form is kept")
     if FORM_ITSELF.search(value):
         return (
-            f"'{value}' looks like the form itself or a link to it",
-            (
+            msg("'{value}' looks like the form itself or a link to it", value=value),
+            msg(
                 "write only where the signed form is kept, e.g. 'Chengdu office, consent binder 2026, "
                 "no. 14'; never put the form online"
-            ),
-            f"“{value}”看起来是同意书本身或它的链接",
-            (
-                "只写签字同意书的存放位置，例如“成都办公室，2026 年同意书档案夹，第 14 号”；"
-                "同意书本身不要放到网上"
             ),
         )
     return None
@@ -215,16 +197,11 @@ def county_level(value: str, rules):
     )
     if too_precise:
         return (
-            f"'{value}' is more precise than a county",
-            (
+            msg("'{value}' is more precise than a county", value=value),
+            msg(
                 "name the county, prefecture or region at most (e.g. 'Daliang Mountains, Sichuan' or "
                 "'Zhaojue County, Sichuan'); never a township, village, street, house number or "
                 "coordinates, which could lead someone to her home"
-            ),
-            f"“{value}”比县一级更具体",
-            (
-                "最多写到县、州或地区（例如“四川大凉山”或“四川省昭觉县”）；不要写乡镇、村、街道、门牌号或坐标，"
-                "这些信息可能让人找到她的家"
             ),
         )
     return None
@@ -255,24 +232,21 @@ def _check_scope(source, rules) -> Iterable[Problem]:
         yield Problem(
             source.path,
             source.front.line_of("consent_languages"),
-            f"Consent_languages: she agreed to {', '.join(agreed) or 'no language'}, "
-            f"not to this '{source.lang}' version",
-            "remove this translation, or record her consent to it and add the language here",
-            message_zh=f"Consent_languages：本人同意的语言是 {'、'.join(agreed) or '无'}，"
-            f"不包括这个“{source.lang}”版本",
-            fix_zh="请删除这个译文，或在取得本人同意后把这种语言加到这里",
+            N_("Consent_languages: she agreed to {agreed}, not to this '{lang}' version"),
+            N_("remove this translation, or record her consent to it and add the language here"),
+            params=named(agreed=Items(tuple(agreed), empty=msg("no language")), lang=source.lang),
         )
     form = values.get("consent_form", "")
     if SAMPLE_FORM.match(form):
         yield Problem(
             source.path,
             source.front.line_of("consent_form"),
-            "Consent_form: this is a sample consent record, not a real one",
-            "before publishing, write the day she gave consent (Consent) and where her signed "
-            "form is kept (Consent_form)",
+            N_("Consent_form: this is a sample consent record, not a real one"),
+            N_(
+                "before publishing, write the day she gave consent (Consent) and where her signed "
+                "form is kept (Consent_form)"
+            ),
             ERROR if rules.strict else WARNING,
-            message_zh="Consent_form：这是示例同意记录，不是真实记录",
-            fix_zh="正式发布前，请填写本人同意的日期（Consent）和签字同意书的存放位置（Consent_form）",
         )
 
 
@@ -296,10 +270,9 @@ def _check_translations_agree(group) -> Iterable[Problem]:
                 yield Problem(
                     other.path,
                     other.front.line_of(field.lower()),
-                    f"{field}: differs from {first.path}; both language files record one consent",
-                    f"write the same {field} in both files",
-                    message_zh=f"{field}：与 {first.path} 不一致；两个语言版本记录的是同一份同意",
-                    fix_zh=f"请在两个文件里填写相同的 {field}",
+                    N_("{field}: differs from {other}; both language files record one consent"),
+                    N_("write the same {field} in both files"),
+                    params=named(field=field, other=first.path),
                 )
 
 
@@ -329,9 +302,8 @@ def check_names_of_taken_down(down, published) -> Iterable[Problem]:
                     yield Problem(
                         source.path,
                         number,
-                        f"this page still names {name}, whose consent is withdrawn",
-                        "remove her name and anything that could identify her from this page",
+                        N_("this page still names {name}, whose consent is withdrawn"),
+                        N_("remove her name and anything that could identify her from this page"),
                         WARNING,
-                        message_zh=f"这个页面仍然提到 {name}，她已撤回同意",
-                        fix_zh="请从这个页面删除她的名字，以及任何可能认出她的信息",
+                        params=named(name=name),
                     )

@@ -4,6 +4,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from haihui.languages.staff import N_, Msg, msg
+
 
 @dataclass(frozen=True)
 class Alternate:
@@ -34,9 +36,9 @@ def save_as(url: str) -> str:
 ROBOTS_FILE = "robots.txt"
 # What each listing is called in messages to staff (haihui_content/output_paths.py).
 LISTING_NAMES = {
-    "index": ("home page", "首页"),
-    "stories": ("stories listing", "故事列表"),
-    "campaigns": ("campaigns listing", "项目列表"),
+    "index": N_("the home page ({language})"),
+    "stories": N_("the stories listing ({language})"),
+    "campaigns": N_("the campaigns listing ({language})"),
 }
 
 
@@ -47,8 +49,7 @@ def feed_file(settings: Mapping, lang: str) -> str:
 @dataclass(frozen=True)
 class WrittenFile:
     path: str  # in the output folder, e.g. "zh/stories/index.html"
-    what: str  # for staff, e.g. "the stories listing (English)"
-    what_zh: str
+    what: Msg  # for staff, e.g. "the stories listing (English)"
     paginated: bool = False  # its pages after the first are written beside it (PAGINATION_PATTERNS)
 
 
@@ -58,26 +59,21 @@ def written_files(settings: Mapping) -> list[WrittenFile]:
     paginated = settings.get("PAGINATED_TEMPLATES", {})
     for lang, spec in settings["LANGUAGES"].items():
         for listing in settings["LISTING_URLS"]:
-            en, zh = LISTING_NAMES.get(listing, (f"{listing} listing", f"{listing} 列表"))
+            name = LISTING_NAMES.get(listing, N_("the {listing} listing ({language})"))
             found.append(
                 WrittenFile(
                     save_as(listing_url(settings, listing, lang)),
-                    f"the {en} ({spec['name']})",
-                    f"{zh}（{spec['name']}）",
+                    msg(name, listing=listing, language=spec["name"]),
                     paginated=listing in paginated,
                 )
             )
         found.append(
             WrittenFile(
-                feed_file(settings, lang),
-                f"the stories feed ({spec['name']})",
-                f"故事订阅源（{spec['name']}）",
+                feed_file(settings, lang), msg("the stories feed ({language})", language=spec["name"])
             )
         )
-    found.append(WrittenFile(settings["SITEMAP_URL"], "the sitemap", "网站地图（sitemap）"))
-    found.append(
-        WrittenFile(ROBOTS_FILE, "the robots.txt file for search engines", "给搜索引擎的 robots.txt")
-    )
+    found.append(WrittenFile(settings["SITEMAP_URL"], msg("the sitemap")))
+    found.append(WrittenFile(ROBOTS_FILE, msg("the robots.txt file for search engines")))
     return found
 
 

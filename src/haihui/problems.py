@@ -1,30 +1,112 @@
-"""A problem found in content: where it is, what is wrong, how to fix it."""
+"""A problem found in content: where it is, what is wrong, how to fix it.
+
+Staff read each problem in English and in the other languages of the site:
+the message and the fix are message ids of the staff catalog
+(haihui.languages.staff), with named parameters, never text in one language.
+"""
 
 import os
 from dataclasses import dataclass
+from functools import cached_property, total_ordering
 from pathlib import Path
+
+from haihui.languages.staff import (
+    N_,
+    SOURCE_LANGUAGE,
+    Items,
+    Msg,
+    Params,
+    msg,
+    named,
+    other_languages,
+)
+
+__all__ = ["ERROR", "N_", "WARNING", "ContentError", "Items", "Msg", "Problem", "msg", "named"]
 
 ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True, eq=True)
 class Problem:
+    """`message_id` and `fix_id` are English message ids; `params` fills their placeholders.
+
+    Problem(path, line, N_("'{value}' is not a date"), N_("write it as YYYY-MM-DD"),
+            params=named(value=value))
+    """
+
     path: str
     line: int
-    message: str
-    fix: str
+    message_id: str
+    fix_id: str
     severity: str = ERROR
-    # The same in Chinese, for staff who read Chinese first.
-    message_zh: str = ""
-    fix_zh: str = ""
+    params: Params = ()
+
+    @classmethod
+    def of(cls, path: str, line: int, message: Msg, fix: Msg, severity: str = ERROR) -> "Problem":
+        """A problem from two messages that carry their own parameters."""
+        params = dict(message.params)
+        for name, value in fix.params:
+            if params.setdefault(name, value) != value:
+                raise ValueError(f"the message and the fix give '{name}' different values")
+        return cls(path, line, message.msgid, fix.msgid, severity, tuple(params.items()))
+
+    @property
+    def message_text(self) -> Msg:
+        return Msg(self.message_id, self.params)
+
+    @property
+    def fix_text(self) -> Msg:
+        return Msg(self.fix_id, self.params)
+
+    @cached_property
+    def message(self) -> str:
+        """What is wrong, in English."""
+        return self.message_text.render(SOURCE_LANGUAGE)
+
+    @cached_property
+    def fix(self) -> str:
+        """How to fix it, in English."""
+        return self.fix_text.render(SOURCE_LANGUAGE)
+
+    def message_in(self, lang: str) -> str:
+        return self.message_text.render(lang)
+
+    def fix_in(self, lang: str) -> str:
+        return self.fix_text.render(lang)
+
+    def translated(self, lang: str) -> bool:
+        """True when the staff catalog of `lang` has both the message and the fix."""
+        return self.message_text.translated(lang) and self.fix_text.translated(lang)
+
+    def text_in(self, lang: str) -> str:
+        """'message; fix' in `lang`, or in English when that language's catalog lacks the message."""
+        shown = lang if self.message_text.translated(lang) else SOURCE_LANGUAGE
+        return msg(N_("{message}; {fix}"), message=self.message_text, fix=self.fix_text).render(shown)
+
+    def render(self, languages=None) -> str:
+        """The English line, then an indented line in each other language (default: the
+        site's) whose catalog has the message."""
+        label = "" if self.severity == ERROR else "warning: "
+        lines = [f"{self.path}:{self.line}: {label}{self.text_in(SOURCE_LANGUAGE)}"]
+        lines += [
+            f"    {self.text_in(lang)}"
+            for lang in other_languages(languages)
+            if self.message_text.translated(lang)
+        ]
+        return "\n".join(lines)
 
     def __str__(self) -> str:
-        label = "" if self.severity == ERROR else "warning: "
-        text = f"{self.path}:{self.line}: {label}{self.message}; {self.fix}"
-        if self.message_zh:
-            text += f"\n    {self.message_zh}；{self.fix_zh}"
-        return text
+        return self.render()
+
+    def _order(self) -> tuple:
+        return (self.path, self.line, self.message, self.fix, self.severity)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self._order() < other._order()
 
 
 class ContentError(Exception):
@@ -57,12 +139,12 @@ def not_utf8_problem(shown_path: str, error: UnicodeDecodeError) -> Problem:
     return Problem(
         shown_path,
         line,
-        "the file is not saved as UTF-8 text (it may be GBK/ANSI, as older Windows Notepad saves it)",
-        "open it and save it again as UTF-8: in Notepad, File > Save as > Encoding: UTF-8; in WPS, "
-        "File > Save as > Encoding: UTF-8; on a Mac, TextEdit > Save > Plain Text Encoding: Unicode (UTF-8)",
-        message_zh="文件不是 UTF-8 编码（可能是 GBK/ANSI，旧版 Windows 记事本默认这样保存）",
-        fix_zh="请打开文件另存为 UTF-8：记事本中选“文件 > 另存为 > 编码：UTF-8”；WPS 中选“文件 > 另存为 > "
-        "编码：UTF-8”；Mac 的文本编辑中选“存储 > 纯文本编码：Unicode (UTF-8)”",
+        N_("the file is not saved as UTF-8 text (it may be GBK/ANSI, as older Windows Notepad saves it)"),
+        N_(
+            "open it and save it again as UTF-8: in Notepad, File > Save as > Encoding: UTF-8; in WPS, "
+            "File > Save as > Encoding: UTF-8; on a Mac, TextEdit > Save > Plain Text "
+            "Encoding: Unicode (UTF-8)"
+        ),
     )
 
 

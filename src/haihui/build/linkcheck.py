@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree as ET
 
-from haihui.problems import Problem
+from haihui.problems import N_, Problem, msg, named
 
 # (tag, attribute) pairs that point at something the browser fetches or opens.
 LINK_ATTRIBUTES = {
@@ -166,26 +166,34 @@ def check_built_site(root: Path, origins: Iterable[str] = ()) -> list[Problem]:
     problems = []
     for (url, kind), where in broken.items():
         (page, line), others = where[0], len({p for p, _ in where}) - 1
-        also = f" (and on {others} other page{'s' if others != 1 else ''})" if others else ""
-        also_zh = f"（另有 {others} 个页面也有）" if others else ""
+        also = (
+            msg("(and on {count} other page)", count=others)
+            if others == 1
+            else msg("(and on {count} other pages)", count=others)
+        )
         if kind == "page":
-            message = f"the built page links to '{url}', which the build did not write{also}"
-            message_zh = f"生成的页面链接到“{url}”，但这次构建没有生成它{also_zh}"
+            message = (
+                N_("the built page links to '{url}', which the build did not write {also}")
+                if others
+                else N_("the built page links to '{url}', which the build did not write")
+            )
         else:
-            message = f"the built page links to '{url}', but that page has no such anchor{also}"
-            message_zh = f"生成的页面链接到“{url}”，但目标页面上没有这个锚点{also_zh}"
+            message = (
+                N_("the built page links to '{url}', but that page has no such anchor {also}")
+                if others
+                else N_("the built page links to '{url}', but that page has no such anchor")
+            )
         problems.append(
             Problem(
                 page,
                 line,
                 message,
-                "if the link is in a story or page, correct it in the Markdown file (link other pages "
-                "with {filename}/pages/<file>.md and photos with {static}/images/<file>, which "
-                "`make check` verifies); if it is in the theme, correct the template",
-                message_zh=message_zh,
-                fix_zh="如果链接在故事或页面里，请在对应的 Markdown 文件中改正（链接其他页面用 "
-                "{filename}/pages/<文件>.md，链接照片用 {static}/images/<文件>，make check 会检查它们）；"
-                "如果在主题模板里，请改正模板",
+                N_(
+                    "if the link is in a story or page, correct it in the Markdown file (link other pages "
+                    "with {{filename}}/pages/<file>.md and photos with {{static}}/images/<file>, which "
+                    "`make check` verifies); if it is in the theme, correct the template"
+                ),
+                params=named(url=url, also=also),
             )
         )
     return sorted(problems)

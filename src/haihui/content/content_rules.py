@@ -21,19 +21,17 @@ from haihui.content.placeholders import (
     placeholder_lines,
     placeholder_problem,
 )
-from haihui.problems import ERROR, WARNING, Problem
+from haihui.problems import ERROR, N_, WARNING, Items, Msg, Problem, msg, named
 
 # A slug: lower-case letters and digits in words joined by single hyphens (not "a--b").
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG = re.compile(SLUG_PATTERN)
 YES_NO = {"yes": True, "true": True, "no": False, "false": False}
-# A field check answers (message, fix) or, with the Chinese, (message, fix, message_zh, fix_zh).
-ZH_PARTS = 2
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S")
 
 # A field check returns None when the value is fine, or (what is wrong, how to fix it),
-# optionally followed by the same two in Chinese: (what, fix, what_zh, fix_zh).
-FieldCheck = Callable[[str, "Rules"], tuple[str, ...] | None]
+# two messages of the staff catalog.
+FieldCheck = Callable[[str, "Rules"], tuple[Msg, Msg] | None]
 
 
 @dataclass(frozen=True)
@@ -70,6 +68,9 @@ class Rules:
     # The giving data as this build reads it once: (SiteTiers or None, problems);
     # None until read (haihui.giving.site_data.check_tiers reads it then).
     giving: tuple | None = field(default=None, compare=False, hash=False)
+    # The same for content/data/organisation.yaml: (Organisation or None, problems);
+    # None until read (haihui.organisation.check_organisation reads it then).
+    organisation: tuple | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass
@@ -92,17 +93,15 @@ class Source:
 
 def text(value: str, rules: Rules):
     if not value.strip():
-        return "is empty", "write a value after the colon", "是空的", "请在冒号后面填写内容"
+        return msg("is empty"), msg("write a value after the colon")
     return None
 
 
 def slug(value: str, rules: Rules):
     if not SLUG.match(value):
         return (
-            f"'{value}' is not a valid slug",
-            "use lower-case letters a-z, digits and hyphens only, e.g. 'jibuguoguo'",
-            f"“{value}”不是有效的 Slug（网址名）",
-            "只能用小写字母 a-z、数字和连字符，例如“jibuguoguo”",
+            msg("'{value}' is not a valid slug", value=value),
+            msg("use lower-case letters a-z, digits and hyphens only, e.g. 'jibuguoguo'"),
         )
     return None
 
@@ -111,10 +110,8 @@ def language(value: str, rules: Rules):
     if value not in rules.languages:
         known = ", ".join(rules.languages)
         return (
-            f"'{value}' is not a language of this site",
-            f"write one of: {known}",
-            f"“{value}”不是本网站的语言",
-            f"请填写以下之一：{known}",
+            msg("'{value}' is not a language of this site", value=value),
+            msg("write one of: {known}", known=known),
         )
     return None
 
@@ -136,44 +133,27 @@ def parse_date(value: str) -> datetime | None:
 def date(value: str, rules: Rules):
     if parse_date(value) is None:
         return (
-            f"'{value}' is not a date",
-            "write it as YYYY-MM-DD, e.g. 2026-11-28",
-            f"“{value}”不是日期",
-            "请按 YYYY-MM-DD 的格式填写，例如 2026-11-28",
+            msg("'{value}' is not a date", value=value),
+            msg("write it as YYYY-MM-DD, e.g. 2026-11-28"),
         )
     return None
 
 
 def yes_no(value: str, rules: Rules):
     if value.strip().lower() not in YES_NO:
-        return (
-            f"'{value}' is neither yes nor no",
-            "write yes or no",
-            f"“{value}”既不是 yes 也不是 no",
-            "请填写 yes 或 no",
-        )
+        return msg("'{value}' is neither yes nor no", value=value), msg("write yes or no")
     return None
 
 
 def status(value: str, rules: Rules):
     if value not in {"published", "draft", "hidden"}:
-        return (
-            f"'{value}' is not a status",
-            "write published, draft or hidden",
-            f"“{value}”不是有效的状态",
-            "请填写 published（发布）、draft（草稿）或 hidden（隐藏）",
-        )
+        return msg("'{value}' is not a status", value=value), msg("write published, draft or hidden")
     return None
 
 
 def whole_number(value: str, rules: Rules):
     if not value.strip().isdigit():
-        return (
-            f"'{value}' is not a whole number",
-            "write a number such as 1, 2 or 3",
-            f"“{value}”不是整数",
-            "请填写 1、2、3 这样的数字",
-        )
+        return msg("'{value}' is not a whole number", value=value), msg("write a number such as 1, 2 or 3")
     return None
 
 
@@ -181,10 +161,8 @@ def template(value: str, rules: Rules):
     if value not in rules.templates:
         known = ", ".join(sorted(rules.templates))
         return (
-            f"there is no template '{value}' in the theme",
-            f"use one of: {known}",
-            f"主题里没有名为“{value}”的模板",
-            f"请使用以下之一：{known}",
+            msg("there is no template '{value}' in the theme", value=value),
+            msg("use one of: {known}", known=known),
         )
     return None
 
@@ -238,31 +216,21 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
         yield Problem(
             source.path,
             line,
-            f"the header line '{content.strip()}' is not 'Key: value'",
-            "write each field as 'Key: value' and leave one blank line before the text",
-            message_zh=f"文件开头字段区的这一行“{content.strip()}”不是“Key: value”的格式",
-            fix_zh="每个字段写成“Key: value”一行，字段区和正文之间空一行",
+            N_("the header line '{line}' is not 'Key: value'"),
+            N_("write each field as 'Key: value' and leave one blank line before the text"),
+            params=named(line=content.strip()),
         )
     for key, value in front.values.items():
         if key not in fields:
             close = difflib.get_close_matches(key, fields, n=1)
-            hint = (
-                f"did you mean '{close[0].capitalize()}'?"
-                if close
-                else ("remove it, or check the spelling against the staff guide")
-            )
-            hint_zh = (
-                f"是不是想写“{close[0].capitalize()}”？"
-                if close
-                else ("请删除这一行，或对照员工指南（docs/staff-guide.zh.md）检查拼写")
-            )
             yield Problem(
                 source.path,
                 front.line_of(key),
-                f"unknown field '{key.capitalize()}'",
-                hint,
-                message_zh=f"未知字段“{key.capitalize()}”",
-                fix_zh=hint_zh,
+                N_("unknown field '{field}'"),
+                N_("did you mean '{close}'?")
+                if close
+                else N_("remove it, or check the spelling against the staff guide"),
+                params=named(field=key.capitalize(), close=close[0].capitalize() if close else ""),
             )
             continue
         if is_placeholder(value):
@@ -270,15 +238,12 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
             continue
         wrong = fields[key].check(value, rules)
         if wrong:
-            what, fix, *zh = wrong
-            what_zh, fix_zh = zh if len(zh) == ZH_PARTS else ("", "")
-            yield Problem(
+            what, fix = wrong
+            yield Problem.of(
                 source.path,
                 front.line_of(key),
-                f"{key.capitalize()}: {what}",
+                msg(N_("{field}: {what}"), field=key.capitalize(), what=what),
                 fix,
-                message_zh=f"{key.capitalize()}：{what_zh}" if what_zh else "",
-                fix_zh=fix_zh,
             )
     yield from _repeated_fields(source, rules)
     for key, spec in fields.items():
@@ -286,10 +251,9 @@ def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
             yield Problem(
                 source.path,
                 1,
-                f"the required field '{key.capitalize()}' is missing",
-                f"add a line such as '{spec.example}' to the header at the top of the file",
-                message_zh=f"缺少必填字段“{key.capitalize()}”",
-                fix_zh=f"在文件开头的字段区加一行，例如“{spec.example}”",
+                N_("the required field '{field}' is missing"),
+                N_("add a line such as '{example}' to the header at the top of the file"),
+                params=named(field=key.capitalize(), example=spec.example),
             )
 
 
@@ -301,11 +265,12 @@ def _repeated_fields(source: Source, rules: Rules) -> Iterable[Problem]:
         yield Problem(
             source.path,
             line,
-            f"{label} is written twice (first on line {front.line_of(key)}); Pelican would not "
-            "publish the value you see",
-            f"keep one '{label}:' line and delete the other",
-            message_zh=f"{label} 写了两次（第一次在第 {front.line_of(key)} 行）；网站不会按你看到的值发布",
-            fix_zh=f"只保留一行“{label}:”，删除另一行",
+            N_(
+                "{field} is written twice (first on line {first}); Pelican would not publish the "
+                "value you see"
+            ),
+            N_("keep one '{field}:' line and delete the other"),
+            params=named(field=label, first=front.line_of(key)),
         )
     formatted = {f.lower() for f in rules.settings.get("FORMATTED_FIELDS", ["summary"])}
     for key, line in front.continuations:
@@ -315,12 +280,12 @@ def _repeated_fields(source: Source, rules: Rules) -> Iterable[Problem]:
         yield Problem(
             source.path,
             line,
-            f"this indented line continues {label}, which Pelican would turn into a list",
-            f"write {label} on one line (line {front.line_of(key)}), or leave a blank line "
-            "before the text if this line belongs to it",
-            message_zh=f"这一行有缩进，会被当作 {label} 的续行，网站会把它变成列表",
-            fix_zh=f"请把 {label} 写在一行里（第 {front.line_of(key)} 行）；"
-            "如果这一行属于正文，请在它前面空一行",
+            N_("this indented line continues {field}, which Pelican would turn into a list"),
+            N_(
+                "write {field} on one line (line {first}), or leave a blank line "
+                "before the text if this line belongs to it"
+            ),
+            params=named(field=label, first=front.line_of(key)),
         )
 
 
@@ -339,10 +304,9 @@ def check_pairs(sources: list[Source], rules: Rules) -> Iterable[Problem]:
                 yield Problem(
                     duplicate.path,
                     duplicate.front.line_of("slug"),
-                    f"{same[0].path} already has Slug '{slug_value}' in language '{lang}'",
-                    "give one of the two files another Slug, or another Lang if it is the translation",
-                    message_zh=f"{same[0].path} 已经用了 Slug“{slug_value}”和语言“{lang}”",
-                    fix_zh="请给两个文件之一换一个 Slug；如果它是译文，请改它的 Lang",
+                    N_("{other} already has Slug '{slug}' in language '{lang}'"),
+                    N_("give one of the two files another Slug, or another Lang if it is the translation"),
+                    params=named(other=same[0].path, slug=slug_value, lang=lang),
                 )
         missing = [lang for lang in rules.languages if lang not in by_lang]
         on_purpose = any(YES_NO.get(s.front.values.get("single_language", "").lower(), False) for s in group)
@@ -351,14 +315,17 @@ def check_pairs(sources: list[Source], rules: Rules) -> Iterable[Problem]:
             yield Problem(
                 first.path,
                 first.front.line_of("lang"),
-                f"'{slug_value}' has no translation in {', '.join(missing)}, "
-                "so it is listed in one language only",
-                f"add the translation as {Path(first.path).name.split('.')[0]}.{missing[0]}.md "
-                "with the same Slug, or add 'Single_language: yes' if that is on purpose",
+                N_("'{slug}' has no translation in {missing}, so it is listed in one language only"),
+                N_(
+                    "add the translation as {file} with the same Slug, "
+                    "or add 'Single_language: yes' if that is on purpose"
+                ),
                 ERROR if rules.strict else WARNING,
-                message_zh=f"“{slug_value}”没有 {'、'.join(missing)} 版本，所以只会在一种语言里列出",
-                fix_zh=f"请添加译文 {Path(first.path).name.split('.')[0]}.{missing[0]}.md（Slug 相同）；"
-                "如果有意只用一种语言，请在字段区加上“Single_language: yes”",
+                params=named(
+                    slug=slug_value,
+                    missing=Items(tuple(missing)),
+                    file=f"{Path(first.path).name.split('.')[0]}.{missing[0]}.md",
+                ),
             )
 
 
@@ -367,14 +334,12 @@ def check_campaign_links(sources: list[Source], rules: Rules) -> Iterable[Proble
     for source in sources:
         campaign = source.front.values.get("campaign")
         if source.kind == "story" and campaign and SLUG.match(campaign) and campaign not in campaigns:
-            known = ", ".join(sorted(campaigns)) or "none yet"
             yield Problem(
                 source.path,
                 source.front.line_of("campaign"),
-                f"Campaign: there is no campaign page with Slug '{campaign}'",
-                f"use the Slug of a campaign page (known: {known})",
-                message_zh=f"Campaign：没有 Slug 为“{campaign}”的项目页面",
-                fix_zh=f"请填写一个项目页面的 Slug（现有：{'、'.join(sorted(campaigns)) or '暂无'}）",
+                N_("Campaign: there is no campaign page with Slug '{campaign}'"),
+                N_("use the Slug of a campaign page (known: {known})"),
+                params=named(campaign=campaign, known=Items(tuple(sorted(campaigns)), empty=msg("none yet"))),
             )
 
 

@@ -43,7 +43,7 @@ from haihui.content.sanitize import (
     scheme_of,
     srcset_urls,
 )
-from haihui.problems import Problem
+from haihui.problems import N_, Msg, Problem, msg, named
 
 # Header fields shown on the pages as plain text: HTML in them would show as typed.
 TEXT_FIELDS = ("title", "person", "person_note", "location", "nav_title", "image_alt")
@@ -137,34 +137,28 @@ def _url_problem(path, line, url, where) -> Problem | None:
     scheme = scheme_of(url)
     if not scheme or scheme in URL_SCHEMES:
         return None
-    shown = _short(url)
     if scheme in SCRIPT_SCHEMES:
-        what = (
-            f"{where} '{shown}' uses '{scheme}:', which runs script or hides a page inside the address; "
+        what = N_(
+            "{where} '{shown}' uses '{scheme}:', which runs script or hides a page inside the address; "
             "the site does not publish it"
         )
-        what_zh = (
-            f"{where_zh(where)}“{shown}”使用了“{scheme}:”，它会运行脚本或把网页藏在地址里；网站不会发布它"
-        )
     else:
-        what = (
-            f"{where} '{shown}' uses '{scheme}:'; the site publishes only http, https, mailto and tel links"
+        what = N_(
+            "{where} '{shown}' uses '{scheme}:'; the site publishes only http, https, mailto and tel links"
         )
-        what_zh = f"{where_zh(where)}“{shown}”使用了“{scheme}:”；网站只发布 http、https、mailto 和 tel 链接"
     return Problem(
         path,
         line,
         what,
-        "link a web page as [what it is](https://...), an e-mail address as [write to us](mailto:...), "
-        "a page of this site as [what it is]({filename}/pages/<file>.md)",
-        message_zh=what_zh,
-        fix_zh="链接网页请写 [说明文字](https://...)，电子邮件写 [给我们写信](mailto:...)，"
-        "本网站的页面写 [说明文字]({filename}/pages/<文件名>.md)",
+        N_(
+            "link a web page as [what it is](https://...), an e-mail address as [write to us](mailto:...), "
+            "a page of this site as [what it is]({{filename}}/pages/<file>.md)"
+        ),
+        params=named(where=where, shown=_short(url), scheme=scheme),
     )
 
 
-def where_zh(where: str) -> str:
-    return {"the link": "链接", "the address": "地址"}.get(where, "地址")
+THE_LINK, THE_ADDRESS = msg("the link"), msg("the address")
 
 
 def _short(value: str, limit: int = 60) -> str:
@@ -223,21 +217,19 @@ def _payment_problem(path, line, url, channel_hosts) -> Problem | None:
 
     if not host_problem(CONTROL.sub("", html.unescape(url)), channel_hosts):
         return None
-    hosts = ", ".join(channel_hosts) or "none"
-    shown = _short(url)
     return Problem(
         path,
         line,
-        f"the link '{shown}' goes to a payment or donation page that is not one of the site's checkout "
-        f"channels (https on {hosts}): a wrong or tampered link would send donations elsewhere",
-        "remove the link and point readers to the campaign's tiers instead, e.g. "
-        "[give to the campaign]({filename}/pages/campaigns/left-behind-mothers.en.md); a new checkout "
-        "link belongs in content/data/checkout-links.yaml (a new host in CHECKOUT_CHANNELS)",
-        message_zh=f"链接“{shown}”指向付款或捐款页面，但它不是网站的收款渠道（只允许 https 的 {hosts}）："
-        "写错或被篡改的链接会把捐款引到别处",
-        fix_zh="请删除这个链接，改为引导读者到项目的捐赠档位，例如 "
-        "[支持这个项目]({filename}/pages/campaigns/left-behind-mothers.zh.md)；新的收款链接应写进 "
-        "content/data/checkout-links.yaml（新的网站要加进 CHECKOUT_CHANNELS）",
+        N_(
+            "the link '{shown}' goes to a payment or donation page that is not one of the site's checkout "
+            "channels (https on {hosts}): a wrong or tampered link would send donations elsewhere"
+        ),
+        N_(
+            "remove the link and point readers to the campaign's tiers instead, e.g. "
+            "[give to the campaign]({{filename}}/pages/campaigns/left-behind-mothers.en.md); a new checkout "
+            "link belongs in content/data/checkout-links.yaml (a new host in CHECKOUT_CHANNELS)"
+        ),
+        params=named(shown=_short(url), hosts=", ".join(channel_hosts) or "none"),
     )
 
 
@@ -245,94 +237,86 @@ def _payment_problem(path, line, url, channel_hosts) -> Problem | None:
 
 
 def _element_problem(path, line, tag) -> Problem:
-    shown = f"<{tag}>"
     if tag in SCRIPTS:
-        what = f"{shown} is a script; the site runs no script and does not publish it"
-        what_zh = f"{shown} 是脚本；网站不运行任何脚本，不会发布它"
-        fix, fix_zh = "remove it", "请删除它"
+        what = N_("{element} is a script; the site runs no script and does not publish it")
+        fix = N_("remove it")
     elif tag in EMBEDS:
-        what = (
-            f"{shown} embeds another page or program; the site loads nothing from other sites "
+        what = N_(
+            "{element} embeds another page or program; the site loads nothing from other sites "
             "and does not publish it"
         )
-        what_zh = f"{shown} 会嵌入别的网页或程序；网站不从其他网站加载任何内容，不会发布它"
-        fix = "remove it and write a link instead: [what it shows](https://...)"
-        fix_zh = "请删除它，改写成链接：[内容说明](https://...)"
+        fix = N_("remove it and write a link instead: [what it shows](https://...)")
     elif tag in FORMS:
-        what = f"{shown} is part of a form; the site collects nothing from readers and does not publish it"
-        what_zh = f"{shown} 是表单的一部分；网站不向读者收集任何信息，不会发布它"
-        fix = "remove it; to ask readers to get in touch, link an e-mail address: [write to us](mailto:...)"
-        fix_zh = "请删除它；如需读者联系，请链接电子邮件：[给我们写信](mailto:...)"
+        what = N_(
+            "{element} is part of a form; the site collects nothing from readers and does not publish it"
+        )
+        fix = N_(
+            "remove it; to ask readers to get in touch, link an e-mail address: [write to us](mailto:...)"
+        )
     elif tag in DRAWINGS:
-        what = (
-            f"{shown} (a drawing or formula written in HTML) can carry script; the site does not publish it"
+        what = N_(
+            "{element} (a drawing or formula written in HTML) can carry script; the site does not publish it"
         )
-        what_zh = f"{shown}（用 HTML 写的图形或公式）可能带脚本；网站不会发布它"
-        fix = (
+        fix = N_(
             "save the drawing as PNG in content/images/ and show it with "
-            "![what it shows]({static}/images/<name>.png)"
-        )
-        fix_zh = (
-            "请把图另存为 PNG 放进 content/images/，用 ![图片内容说明]({static}/images/<文件名>.png) 插入"
+            "![what it shows]({{static}}/images/<name>.png)"
         )
     elif tag in STYLES:
-        what = (
-            f"{shown} changes how the page looks; "
+        what = N_(
+            "{element} changes how the page looks; "
             "the look comes from the site's theme, so it is not published"
         )
-        what_zh = f"{shown} 会改变页面样式；样式由网站主题决定，不会发布它"
-        fix = "remove it; for emphasis write *italic* or **bold**"
-        fix_zh = "请删除它；要强调请写 *斜体* 或 **粗体**"
+        fix = N_("remove it; for emphasis write *italic* or **bold**")
     elif tag in MEDIA:
-        what = f"{shown} (video, sound or an image map) is not published"
-        what_zh = f"{shown}（视频、音频或图像热区）不会发布"
-        fix = (
-            "remove it; show a picture with ![what it shows]({static}/images/<name>.jpg) or link "
+        what = N_("{element} (video, sound or an image map) is not published")
+        fix = N_(
+            "remove it; show a picture with ![what it shows]({{static}}/images/<name>.jpg) or link "
             "the video: [what it shows](https://...)"
         )
-        fix_zh = "请删除它；图片用 ![图片内容说明]({static}/images/<文件名>.jpg) 插入，视频请写成链接：[内容说明](https://...)"
     elif tag in PAGE_PARTS:
-        what = f"{shown} belongs to a whole web page, not to the text of a story; it is not published"
-        what_zh = f"{shown} 属于整张网页，不属于故事正文；不会发布它"
-        fix, fix_zh = "remove it and write the text in Markdown", "请删除它，用 Markdown 写正文"
+        what = N_("{element} belongs to a whole web page, not to the text of a story; it is not published")
+        fix = N_("remove it and write the text in Markdown")
     else:
-        what = f"the HTML element {shown} is not published (the site removes it and keeps only its text)"
-        what_zh = f"HTML 元素 {shown} 不会发布（网站会删掉它，只保留其中的文字）"
-        fix = (
+        what = N_("the HTML element {element} is not published (the site removes it and keeps only its text)")
+        fix = N_(
             "write it in Markdown: *italic*, **bold**, [a link](https://...), "
-            "![a picture]({static}/images/<name>.jpg), or remove it"
+            "![a picture]({{static}}/images/<name>.jpg), or remove it"
         )
-        fix_zh = "请用 Markdown 写：*斜体*、**粗体**、[链接](https://...)、![图片]({static}/images/<文件名>.jpg)，或删除它"
-    return Problem(path, line, what, fix, message_zh=what_zh, fix_zh=fix_zh)
+    return Problem(path, line, what, fix, params=named(element=f"<{tag}>"))
 
 
 def _attribute_problem(path, line, tag, name) -> Problem:
-    on = f" on <{tag}>" if tag else ""
+    params = named(name=name, tag=tag)
     if name.startswith("on"):
-        return Problem(
-            path,
-            line,
-            f"the attribute '{name}'{on} runs script (an event handler); the site does not publish it",
-            "remove the attribute",
-            message_zh=f"{on and f'<{tag}> 的'}属性“{name}”会运行脚本（事件处理器）；网站不会发布它",
-            fix_zh="请删除这个属性",
+        what = (
+            N_(
+                "the attribute '{name}' on <{tag}> runs script (an event handler); the site does "
+                "not publish it"
+            )
+            if tag
+            else N_("the attribute '{name}' runs script (an event handler); the site does not publish it")
         )
+        return Problem(path, line, what, N_("remove the attribute"), params=params)
     if name == "style":
-        return Problem(
-            path,
-            line,
-            f"the attribute 'style'{on} is not published: the look comes from the site's theme",
-            "remove it; for emphasis write *italic* or **bold**",
-            message_zh=f"{on and f'<{tag}> 的'}属性“style”不会发布：样式由网站主题决定",
-            fix_zh="请删除它；要强调请写 *斜体* 或 **粗体**",
+        what = (
+            N_("the attribute 'style' on <{tag}> is not published: the look comes from the site's theme")
+            if tag
+            else N_("the attribute 'style' is not published: the look comes from the site's theme")
         )
+        return Problem(
+            path, line, what, N_("remove it; for emphasis write *italic* or **bold**"), params=params
+        )
+    what = (
+        N_("the attribute '{name}' on <{tag}> is not published (the site removes it)")
+        if tag
+        else N_("the attribute '{name}' is not published (the site removes it)")
+    )
     return Problem(
         path,
         line,
-        f"the attribute '{name}'{on} is not published (the site removes it)",
-        "remove the attribute; links, pictures and emphasis are written in Markdown",
-        message_zh=f"{on and f'<{tag}> 的'}属性“{name}”不会发布（网站会删掉它）",
-        fix_zh="请删除这个属性；链接、图片和强调都用 Markdown 写",
+        what,
+        N_("remove the attribute; links, pictures and emphasis are written in Markdown"),
+        params=params,
     )
 
 
@@ -340,13 +324,15 @@ def _foreign_picture(path, line, target) -> Problem:
     return Problem(
         path,
         line,
-        f"the picture '{_short(target)}' is on another site (a picture from another site can track "
-        "every reader); the site does not publish it",
-        "save it in content/images/ and show it with ![alt text]({static}/images/<name>): "
-        "this site loads nothing from other hosts",
-        message_zh=f"图片“{_short(target)}”在别的网站上（别的网站的图片可以追踪每一位读者）；网站不会发布它",
-        fix_zh="请把它保存到 content/images/，用 ![替代文字]({static}/images/<文件名>) 插入；"
-        "本网站不从其他网站加载任何内容",
+        N_(
+            "the picture '{shown}' is on another site (a picture from another site can track "
+            "every reader); the site does not publish it"
+        ),
+        N_(
+            "save it in content/images/ and show it with ![alt text]({{static}}/images/<name>): "
+            "this site loads nothing from other hosts"
+        ),
+        params=named(shown=_short(target)),
     )
 
 
@@ -387,7 +373,7 @@ def html_problems(
             seen.add((problem.line, problem.message))
             problems.append(problem)
 
-    def address(line, url, where="the link"):
+    def address(line, url, where: Msg = THE_LINK):
         if payment and is_payment_link(url, payment[0]):
             add(_payment_problem(path, line, url, payment[1]))
         else:
@@ -435,9 +421,9 @@ def html_problems(
                     if scheme_of(url) in ("", "http", "https") and (number, url) not in known_pictures:
                         add(_foreign_picture(path, number, url))
                     elif scheme_of(url) not in ("", "http", "https"):
-                        add(_url_problem(path, number, url, "the address"))
+                        add(_url_problem(path, number, url, THE_ADDRESS))
                     continue
-                address(number, url, "the link" if name == "href" else "the address")
+                address(number, url, THE_LINK if name == "href" else THE_ADDRESS)
     return problems
 
 
@@ -448,27 +434,34 @@ def _field_problem(path, line, label, value) -> Problem:
     return Problem(
         path,
         line,
-        f"{label} is shown as plain text, but '{_short(value)}' holds HTML: the tags would show as typed "
-        "(and script or event handlers in them are never published)",
-        f"write {label} as words only, without < > tags",
-        message_zh=f"{label} 按纯文本显示，但“{_short(value)}”里有 HTML：标签会原样显示出来"
-        "（其中的脚本或事件处理器从不发布）",
-        fix_zh=f"{label} 只写文字，不要用 < > 标签",
+        N_(
+            "{field} is shown as plain text, but '{shown}' holds HTML: the tags would show as typed "
+            "(and script or event handlers in them are never published)"
+        ),
+        N_("write {field} as words only, without < > tags"),
+        params=named(field=label, shown=_short(value)),
     )
 
 
 def _control_problem(path, line, label, char) -> Problem:
-    where = f"{label} holds" if label else "this line holds"
-    where_zh = f"{label} 里有" if label else "这一行有"
+    what = (
+        N_(
+            "{field} holds an invisible control character (U+{code}, often pasted from Word or a chat app), "
+            "which web pages and the feeds cannot carry"
+        )
+        if label
+        else N_(
+            "this line holds an invisible control character (U+{code}, often pasted from "
+            "Word or a chat app), "
+            "which web pages and the feeds cannot carry"
+        )
+    )
     return Problem(
         path,
         line,
-        f"{where} an invisible control character (U+{ord(char):04X}, often pasted from Word or a chat app), "
-        "which web pages and the feeds cannot carry",
-        "delete it: retype the words around it, or paste the text as plain text",
-        message_zh=f"{where_zh}看不见的控制字符（U+{ord(char):04X}，常见于从 Word 或聊天软件粘贴的文字），"
-        "网页和订阅源都无法包含它",
-        fix_zh="请删除它：重新输入它前后的文字，或以纯文本方式粘贴",
+        what,
+        N_("delete it: retype the words around it, or paste the text as plain text"),
+        params=named(field=label, code=f"{ord(char):04X}"),
     )
 
 
@@ -493,14 +486,12 @@ def field_problems(source, settings: Mapping, payment=None) -> Iterable[Problem]
         if key in formatted:
             # Rendered as Markdown, then sanitized as the text is: the same rules.
             for problem in html_problems(source.path, value, line, payment=payment):
-                yield Problem(
+                yield Problem.of(
                     problem.path,
                     problem.line,
-                    f"{key.capitalize()}: {problem.message}",
-                    problem.fix,
+                    msg(N_("{field}: {what}"), field=key.capitalize(), what=problem.message_text),
+                    problem.fix_text,
                     problem.severity,
-                    message_zh=f"{key.capitalize()}：{problem.message_zh}",
-                    fix_zh=problem.fix_zh,
                 )
         elif key in TEXT_FIELDS and TAG_START.search(value):
             yield _field_problem(source.path, line, key.capitalize(), value)

@@ -32,7 +32,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from haihui.content.paths import relative_to_content, suffix
 from haihui.content.placeholders import body_lines
-from haihui.problems import ERROR, WARNING, Problem
+from haihui.problems import ERROR, N_, WARNING, Problem, msg, named
 
 ILLUSTRATIONS = "images/illustrations/"
 # Formats Pillow opens that are not pictures to publish: PostScript is a program
@@ -85,7 +85,7 @@ HTML_ATTR = re.compile(r"([a-zA-Z-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 # How to tell that alt text is written in a page's language: (pattern, name, name in Chinese).
-ALT_SCRIPTS = {"zh": (CJK, "Chinese", "中文"), "en": (LATIN, "English", "英文")}
+ALT_SCRIPTS = {"zh": (CJK, msg("Chinese")), "en": (LATIN, msg("English"))}
 
 
 @dataclass(frozen=True)
@@ -211,45 +211,34 @@ def image_path(value: str, rules):
     extension = suffix(path)
     if EXTERNAL.match(value.strip()) or path.startswith(".."):
         return (
-            f"'{value}' is not a file in the content folder",
-            (
+            msg("'{value}' is not a file in the content folder", value=value),
+            msg(
                 "put the picture in content/images/ and write its path from there, "
                 "e.g. 'Image: images/photos/jibuguoguo-2026.jpg'"
-            ),
-            f"“{value}”不是 content 文件夹里的文件",
-            (
-                "请把图片放进 content/images/，并写出从那里开始的路径，"
-                "例如“Image: images/photos/jibuguoguo-2026.jpg”"
             ),
         )
     if extension in UNREADABLE:
         return _unreadable(value)
     if extension not in RASTER:
         return (
-            f"'{value}' is not a picture this site can publish",
-            "use a JPEG, PNG or WebP file",
-            f"“{value}”不是本网站能发布的图片格式",
-            "请使用 JPEG、PNG 或 WebP 文件",
+            msg("'{value}' is not a picture this site can publish", value=value),
+            msg("use a JPEG, PNG or WebP file"),
         )
     if rules.content_files is not None and path not in rules.content_files:
         return (
-            f"there is no file {rules.content_root}/{path}",
-            "check the spelling, or put the picture there",
-            f"找不到文件 {rules.content_root}/{path}",
-            "请检查拼写，或把图片放到这个位置",
+            msg("there is no file {file}", file=f"{rules.content_root}/{path}"),
+            msg("check the spelling, or put the picture there"),
         )
     return None
 
 
 def _unreadable(target: str):
     return (
-        f"'{target}' is a HEIC picture, which the site cannot read",
-        (
+        msg("'{value}' is a HEIC picture, which the site cannot read", value=target),
+        msg(
             "export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible, "
             "or share it as JPEG) and use the .jpg file"
         ),
-        f"“{target}”是 HEIC 格式，网站无法读取",
-        "请导出为 JPEG（iPhone：设置 > 相机 > 格式 > 兼容性最佳，或以 JPEG 方式分享），然后使用 .jpg 文件",
     )
 
 
@@ -279,44 +268,43 @@ def check_images(sources, rules) -> Iterable[Problem]:
             yield Problem(
                 source.path,
                 line,
-                f"the link '{target}' leads to the original picture {path}, which is never published "
-                "(it may hold the GPS position where it was taken)",
-                f"show it as a picture instead: ![what it shows]({target})",
-                message_zh=f"链接“{target}”指向原始图片 {path}；"
-                "原图从不发布（里面可能有拍摄地点的 GPS 坐标）",
-                fix_zh=f"请改为插入图片：![图片内容说明]({target})",
+                N_(
+                    "the link '{target}' leads to the original picture {path}, which is never published "
+                    "(it may hold the GPS position where it was taken)"
+                ),
+                N_("show it as a picture instead: ![what it shows]({target})"),
+                params=named(target=target, path=path),
             )
 
 
 def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Problem]:
-    where = "Image_alt" if ref.hero else "the alt text"
+    where = "Image_alt" if ref.hero else msg("the alt text")
     shown = ref.path or ref.target
+    params = named(target=ref.target, path=ref.path or "", shown=shown)
     if not ref.hero:  # the hero's path is checked as a field
         if ref.path is None:
             yield Problem(
                 source.path,
                 ref.line,
-                f"the picture '{ref.target}' is on another site",
-                "save it in content/images/ and show it with ![alt text]({static}/images/<name>): "
-                "this site loads nothing from other hosts",
-                message_zh=f"图片“{ref.target}”在别的网站上",
-                fix_zh="请把它保存到 content/images/，用 ![替代文字]({static}/images/<文件名>) 插入；"
-                "本网站不从其他网站加载任何内容",
+                N_("the picture '{target}' is on another site"),
+                N_(
+                    "save it in content/images/ and show it with ![alt text]({{static}}/images/<name>): "
+                    "this site loads nothing from other hosts"
+                ),
+                params=params,
             )
             return
         if ref.outside:
             yield Problem(
                 source.path,
                 ref.line,
-                f"the picture '{ref.target}' is outside the content folder",
-                "put it in content/images/ and link it with {static}/images/<name>",
-                message_zh=f"图片“{ref.target}”不在 content 文件夹里",
-                fix_zh="请把它放进 content/images/，用 {static}/images/<文件名> 插入",
+                N_("the picture '{target}' is outside the content folder"),
+                N_("put it in content/images/ and link it with {{static}}/images/<name>"),
+                params=params,
             )
             return
         if suffix(ref.path) in UNREADABLE:
-            what, fix, what_zh, fix_zh = _unreadable(ref.target)
-            yield Problem(source.path, ref.line, what, fix, message_zh=what_zh, fix_zh=fix_zh)
+            yield Problem.of(source.path, ref.line, *_unreadable(ref.target))
             return
         if (
             ref.raster
@@ -327,53 +315,49 @@ def _check_ref(source, ref: ImageRef, rules, no_photos: bool) -> Iterable[Proble
             yield Problem(
                 source.path,
                 ref.line,
-                f"the picture '{ref.target}' is not in the content folder ({ref.path})",
-                "check the path, or write it as {static}/images/<name>",
-                message_zh=f"图片“{ref.target}”不在 content 文件夹里（{ref.path}）",
-                fix_zh="请检查路径，或写成 {static}/images/<文件名>",
+                N_("the picture '{target}' is not in the content folder ({path})"),
+                N_("check the path, or write it as {{static}}/images/<name>"),
+                params=params,
             )
     severity = ERROR if rules.strict else WARNING
     script = ALT_SCRIPTS.get(source.lang)
     if not ref.alt.strip():
-        how = (
-            "add 'Image_alt: <what it shows>' below Image:"
-            if ref.hero
-            else ("write it between the brackets: ![what the picture shows](...)")
-        )
-        how_zh = (
-            "请在 Image: 下面加一行“Image_alt: 图片内容说明”"
-            if ref.hero
-            else ("请写在方括号里：![图片内容说明](...)")
-        )
         yield Problem(
             source.path,
             ref.line,
-            f"the picture {shown} has no alt text",
-            f"{how}, in the language of this page, for people who cannot see it",
+            N_("the picture {shown} has no alt text"),
+            N_(
+                "add 'Image_alt: <what it shows>' below Image:, in the language of this page, "
+                "for people who cannot see it"
+            )
+            if ref.hero
+            else N_(
+                "write it between the brackets: ![what the picture shows](...), in the language "
+                "of this page, "
+                "for people who cannot see it"
+            ),
             severity,
-            message_zh=f"图片 {shown} 没有替代文字（alt）",
-            fix_zh=f"{how_zh}，用本页面的语言，写给看不见图片的人",
+            params=params,
         )
     elif script and not script[0].search(ref.alt):
         yield Problem(
             source.path,
             ref.line,
-            f"{where} of {shown} is not in {script[1]}, the language of this page",
-            f"write the alt text in {script[1]}",
+            N_("{where} of {shown} is not in {language}, the language of this page"),
+            N_("write the alt text in {language}"),
             severity,
-            message_zh=f"{shown} 的替代文字不是本页面的语言（{script[2]}）",
-            fix_zh=f"请用{script[2]}写替代文字",
+            params=params + named(where=where, language=script[1]),
         )
     if no_photos and ref.path and not ref.outside and not ref.illustration:
         yield Problem(
             source.path,
             ref.line,
-            f"Photos: no, but {shown} is a photo (only pictures in {ILLUSTRATIONS} count as drawings)",
-            "remove the photo, use an illustration instead, or record her consent to photos "
-            "with 'Photos: yes'",
-            message_zh="Photos: no（本人不同意使用照片），"
-            f"但 {shown} 是照片（只有 {ILLUSTRATIONS} 里的图片算插图）",
-            fix_zh="请删除这张照片或换成插图；如本人同意使用照片，请改为“Photos: yes”",
+            N_("Photos: no, but {shown} is a photo (only pictures in {folder} count as drawings)"),
+            N_(
+                "remove the photo, use an illustration instead, or record her consent to photos "
+                "with 'Photos: yes'"
+            ),
+            params=params + named(folder=ILLUSTRATIONS),
         )
 
 
@@ -429,13 +413,13 @@ def _withdrawn_picture(source, ref: ImageRef) -> Problem:
     return Problem(
         source.path,
         ref.line,
-        f"the picture {ref.path} is shown by a story taken down (Consent: withdrawn), so it is "
-        "published nowhere: the build leaves it out of this page",
-        "remove the picture (and any mention of her) from this page",
+        N_(
+            "the picture {path} is shown by a story taken down (Consent: withdrawn), so it is "
+            "published nowhere: the build leaves it out of this page"
+        ),
+        N_("remove the picture (and any mention of her) from this page"),
         WARNING,
-        message_zh=f"图片 {ref.path} 属于已撤下的故事（Consent: withdrawn），所以不在任何地方发布："
-        "网站不会在这个页面显示它",
-        fix_zh="请从这个页面删除这张图片（以及任何提到她的内容）",
+        params=named(path=ref.path or ""),
     )
 
 
@@ -558,17 +542,17 @@ def _link_problem(source, number, target, here, page_url, rules, sources_rel) ->
     return Problem(
         source.path,
         number,
-        f"'{target}' leads to {shown}, which the site never publishes: only pictures are published, "
-        "re-encoded without their metadata; no other file of the content folder is copied "
-        "(an SVG can carry script, a PDF may be a scanned consent form)",
-        "remove the link; for a picture use a JPEG, PNG or WebP file and show it with "
-        "![what it shows]({static}/images/<name>) (export an SVG drawing as PNG); never put a "
-        "consent form or any document about her online",
-        message_zh=f"“{target}”指向 {shown}，网站从不发布这个文件：只有图片会发布（重新编码并去掉元数据），"
-        "content 文件夹里的其他文件都不会复制到网站（SVG 可能带脚本，PDF 可能是扫描的同意书）",
-        fix_zh="请删除这个链接；图片请用 JPEG、PNG 或 WebP 文件，"
-        "用 ![图片内容说明]({static}/images/<文件名>) 插入"
-        "（SVG 图请导出为 PNG）；同意书或任何关于她的文件都不要放到网上",
+        N_(
+            "'{target}' leads to {shown}, which the site never publishes: only pictures are published, "
+            "re-encoded without their metadata; no other file of the content folder is copied "
+            "(an SVG can carry script, a PDF may be a scanned consent form)"
+        ),
+        N_(
+            "remove the link; for a picture use a JPEG, PNG or WebP file and show it with "
+            "![what it shows]({{static}}/images/<name>) (export an SVG drawing as PNG); never put a "
+            "consent form or any document about her online"
+        ),
+        params=named(target=target, shown=shown),
     )
 
 
@@ -576,12 +560,11 @@ def symlink_problem(shown: str) -> Problem:
     return Problem(
         shown,
         1,
-        "this is a symbolic link (a shortcut to another file or folder); the build never follows "
-        "one, so nothing outside the content folder can be published through it",
-        "replace the link with the file itself: delete the link and copy the file (or folder) here",
-        message_zh="这是一个符号链接（指向别处文件或文件夹的快捷方式）；网站构建从不跟随链接，"
-        "以免把 content 文件夹以外的文件发布出去",
-        fix_zh="请用文件本身代替链接：删除这个链接，把文件（或文件夹）复制到这里",
+        N_(
+            "this is a symbolic link (a shortcut to another file or folder); the build never follows "
+            "one, so nothing outside the content folder can be published through it"
+        ),
+        N_("replace the link with the file itself: delete the link and copy the file (or folder) here"),
     )
 
 
@@ -589,14 +572,14 @@ def _not_published(shown: str) -> Problem:
     return Problem(
         shown,
         1,
-        "this file is not published: the site publishes only pictures (re-encoded, without their "
-        "metadata), never other files of the content folder (a PDF may be a consent form, an SVG "
-        "can carry script)",
-        "if it is a consent form or any document about her, move it out of the content folder now; "
-        "for a picture, save it as JPEG, PNG or WebP",
+        N_(
+            "this file is not published: the site publishes only pictures (re-encoded, without their "
+            "metadata), never other files of the content folder (a PDF may be a consent form, an SVG "
+            "can carry script)"
+        ),
+        N_(
+            "if it is a consent form or any document about her, move it out of the content folder now; "
+            "for a picture, save it as JPEG, PNG or WebP"
+        ),
         WARNING,
-        message_zh="这个文件不会发布：网站只发布图片（重新编码并去掉元数据），不会复制 content 文件夹里的"
-        "其他文件（PDF 可能是同意书，SVG 可能带脚本）",
-        fix_zh="如果它是同意书或任何关于她的文件，请立即把它移出 content 文件夹；"
-        "如果是图片，请另存为 JPEG、PNG 或 WebP",
     )

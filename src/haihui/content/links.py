@@ -24,7 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from haihui.content.image_rules import PICTURE_EXTENSIONS
 from haihui.content.paths import relative_to_content, suffix
 from haihui.content.placeholders import body_lines
-from haihui.problems import WARNING, Problem
+from haihui.problems import N_, WARNING, Problem, named
 
 REFERENCE = re.compile(r"[{|](?P<what>filename|static|attach)[}|](?P<target>[^\s)\"'>\]]*)")
 MARKDOWN_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)")
@@ -124,29 +124,23 @@ def _closest(word: str, candidates: Iterable[str]) -> str | None:
 def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> Problem | None:
     files = rules.content_files
     root = f"{rules.content_root}/" if rules.content_root else ""
-    shown = f"{{{what}}}{target}"
+    reference = f"{{{what}}}"
+    shown = f"{reference}{target}"
+    params = named(shown=shown, file=f"{root}{rel}", reference=reference, target=target)
     if rel not in files:
         pool = sources_rel if what == "filename" else files
         close = _closest(rel, pool)
-        if close:
-            hint = f"did you mean '{{{what}}}/{close}'?"
-            hint_zh = f"是不是想写“{{{what}}}/{close}”？"
-        else:
-            hint = (
-                "check the path: after '{" + what + "}' a path that starts with / starts at the "
-                f"{rules.content_root or 'content'} folder, otherwise at this file's folder"
-            )
-            hint_zh = (
-                f"请检查路径：“{{{what}}}”后面以 / 开头的路径从 {rules.content_root or 'content'} "
-                "文件夹算起，否则从本文件所在的文件夹算起"
-            )
         return Problem(
             source.path,
             line,
-            f"the link '{shown}' points to {root}{rel}, which does not exist",
-            hint,
-            message_zh=f"链接“{shown}”指向 {root}{rel}，这个文件不存在",
-            fix_zh=hint_zh,
+            N_("the link '{shown}' points to {file}, which does not exist"),
+            N_("did you mean '{reference}/{close}'?")
+            if close
+            else N_(
+                "check the path: after '{reference}' a path that starts with / starts at the "
+                "{folder} folder, otherwise at this file's folder"
+            ),
+            params=params + named(close=close or "", folder=rules.content_root or "content"),
         )
     in_static = any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in rules.static_paths)
     if what == "filename" and rel in rules.taken_down:
@@ -156,32 +150,31 @@ def _reference_problem(source, line, what, target, rel, rules, sources_rel) -> P
         return Problem(
             source.path,
             line,
-            f"the link '{shown}' points to {root}{rel}, which is not published: a story taken down "
-            "(Consent: withdrawn) or a file outside the story and page folders",
-            "remove the link, or link a published story or page",
-            message_zh=f"链接“{shown}”指向 {root}{rel}，它不会发布："
-            "可能是已撤下的故事（Consent: withdrawn），"
-            "或不在故事和页面文件夹里的文件",
-            fix_zh="请删除这个链接，或改为链接已发布的故事或页面",
+            N_(
+                "the link '{shown}' points to {file}, which is not published: a story taken down "
+                "(Consent: withdrawn) or a file outside the story and page folders"
+            ),
+            N_("remove the link, or link a published story or page"),
+            params=params,
         )
     if what == "filename" and rel not in sources_rel and not in_static:
         return Problem(
             source.path,
             line,
-            f"the link '{shown}' points to {root}{rel}, which is neither a story, a page nor a "
-            "file the site publishes",
-            f"for a photo or a document use '{{static}}{target}'",
-            message_zh=f"链接“{shown}”指向 {root}{rel}，它不是故事、页面，也不是网站发布的文件",
-            fix_zh=f"照片或文件请写成“{{static}}{target}”",
+            N_(
+                "the link '{shown}' points to {file}, which is neither a story, a page nor a "
+                "file the site publishes"
+            ),
+            N_("for a photo or a document use '{{static}}{target}'"),
+            params=params,
         )
     if what in ("static", "attach") and rel in sources_rel:
         return Problem(
             source.path,
             line,
-            f"the link '{shown}' points to a story or page with {{{what}}}",
-            f"link stories and pages with '{{filename}}{target}'",
-            message_zh=f"链接“{shown}”用 {{{what}}} 指向了一个故事或页面",
-            fix_zh=f"链接故事和页面请写成“{{filename}}{target}”",
+            N_("the link '{shown}' points to a story or page with {reference}"),
+            N_("link stories and pages with '{{filename}}{target}'"),
+            params=params,
         )
     return None
 
@@ -191,12 +184,13 @@ def _taken_down_problem(source, line, shown) -> Problem:
     return Problem(
         source.path,
         line,
-        f"the link '{shown}' goes to a story taken down (Consent: withdrawn); the page shows "
-        "its text without the link",
-        "remove the link, and any mention of her, from this page",
+        N_(
+            "the link '{shown}' goes to a story taken down (Consent: withdrawn); the page shows "
+            "its text without the link"
+        ),
+        N_("remove the link, and any mention of her, from this page"),
         WARNING,
-        message_zh=f"链接“{shown}”指向已撤下的故事（Consent: withdrawn）；页面上只显示文字，不带链接",
-        fix_zh="请从这个页面删除这个链接，以及任何提到她的内容",
+        params=named(shown=shown),
     )
 
 
@@ -210,31 +204,32 @@ def _address_problem(source, line, target, url, rules) -> Problem | None:
     page_like = "." not in url.rsplit("/", 1)[-1]
     close = _closest(url, urls)
     example = "{filename}/pages/about.en.md"
+    params = named(target=target, url=url, close=close or "", example=example)
     if page_like:
-        hint = (f"did you mean /{close}? " if close is not None else "") + (
-            f"Better, link the Markdown file, e.g. ({example}): Pelican then writes the right address"
-        )
-        hint_zh = (f"是不是想写 /{close}？" if close is not None else "") + (
-            f"更好的办法是链接到 Markdown 文件，例如（{example}），Pelican 会自动写出正确的网址"
-        )
         return Problem(
             source.path,
             line,
-            f"the link '{target}' goes to /{url}, which is not a page of this site",
-            hint,
-            message_zh=f"链接“{target}”指向 /{url}，本网站没有这个页面",
-            fix_zh=hint_zh,
+            N_("the link '{target}' goes to /{url}, which is not a page of this site"),
+            N_(
+                "did you mean /{close}? Better, link the Markdown file, e.g. ({example}): "
+                "Pelican then writes the right address"
+            )
+            if close is not None
+            else N_(
+                "Better, link the Markdown file, e.g. ({example}): Pelican then writes the right address"
+            ),
+            params=params,
         )
     return Problem(
         source.path,
         line,
-        f"the link '{target}' goes to /{url}, which is not a file in the content or the theme",
-        "if a plugin writes it, ignore this; otherwise put the file in content/images/ and "
-        "link it with {static}/images/<name>. The publish build checks it on the built site",
+        N_("the link '{target}' goes to /{url}, which is not a file in the content or the theme"),
+        N_(
+            "if a plugin writes it, ignore this; otherwise put the file in content/images/ and "
+            "link it with {{static}}/images/<name>. The publish build checks it on the built site"
+        ),
         WARNING,
-        message_zh=f"链接“{target}”指向 /{url}，content 和主题里都没有这个文件",
-        fix_zh="如果它由插件生成，可以忽略；否则请把文件放进 content/images/，"
-        "用 {static}/images/<文件名> 链接。正式发布时会在生成的网站上再检查一次",
+        params=params,
     )
 
 

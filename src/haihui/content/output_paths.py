@@ -22,13 +22,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from haihui.content.links import content_save_as
-from haihui.problems import Problem
+from haihui.problems import N_, Items, Msg, Problem, msg, named
 
 # What a part of a Save_as or Url may be: lower-case letters, digits, '-', '_'
 # and '.', not starting with a dot (no '.', '..' or hidden files like .htaccess).
 SAFE_PART = re.compile(r"^[a-z0-9_-][a-z0-9._-]*$")
-EXAMPLE = "Save_as: 404.html and Url: 404.html"
-EXAMPLE_ZH = "Save_as: 404.html 和 Url: 404.html"
+# What a story and a page are called in messages to staff.
+KINDS = {"story": msg("story"), "page": msg("page")}
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,7 @@ class Owned:
     """A file (or, with a trailing '/', a folder) the build itself writes."""
 
     path: str
-    what: str
-    what_zh: str
+    what: Msg  # for staff, e.g. "the sitemap"
     pattern: re.Pattern | None = None  # the pages after the first of a paginated listing
 
 
@@ -101,16 +100,11 @@ def owned_by_build(settings: Mapping) -> list[Owned]:
         from haihui.listings import written_files
 
         for written in written_files(settings):
-            owned.append(Owned(written.path, written.what, written.what_zh))
+            owned.append(Owned(written.path, written.what))
             later = pagination_pattern(settings, written.path) if written.paginated else None
             if later is not None:
                 owned.append(
-                    Owned(
-                        written.path,
-                        f"a later page of {written.what}",
-                        f"{written.what_zh}的后续分页",
-                        pattern=later,
-                    )
+                    Owned(written.path, msg("a later page of {what}", what=written.what), pattern=later)
                 )
     if "haihui_content" in plugins and settings.get("CHECK_REPORT_URL"):
         for lang, spec in languages.items():
@@ -118,44 +112,37 @@ def owned_by_build(settings: Mapping) -> list[Owned]:
             owned.append(
                 Owned(
                     f"{url}index.html" if url.endswith("/") or not url else url,
-                    f"the preview problems page ({spec.get('name', lang)})",
-                    f"预览问题列表页（{spec.get('name', lang)}）",
+                    msg("the preview problems page ({language})", language=spec.get("name", lang)),
                 )
             )
     if "haihui_giving" in plugins:
         for kind, path in settings.get("FUND_USE_DATA_FILES", {}).items():
-            owned.append(Owned(path, f"the fund-use open data ({kind})", f"善款使用公开数据（{kind}）"))
+            owned.append(Owned(path, msg("the fund-use open data ({kind})", kind=kind)))
     folders = [f.strip("/") for f in settings.get("STATIC_PATHS", [])]
     if "haihui_pictures" in plugins:
         from haihui.pictures import OUTPUT_FOLDER
 
         folders.append(OUTPUT_FOLDER)
     for folder in dict.fromkeys(f for f in folders if f):
-        owned.append(Owned(f"{folder}/", f"the pictures folder {folder}/", f"图片文件夹 {folder}/"))
+        owned.append(Owned(f"{folder}/", msg("the pictures folder {folder}/", folder=folder)))
     theme = str(settings.get("THEME_STATIC_DIR", "theme")).strip("/")
     if theme:
-        owned.append(
-            Owned(
-                f"{theme}/", f"the theme's folder {theme}/ (CSS, icons)", f"主题文件夹 {theme}/（CSS、图标）"
-            )
-        )
+        owned.append(Owned(f"{theme}/", msg("the theme's folder {folder}/ (CSS, icons)", folder=theme)))
     return owned
 
 
-def reserved_names(settings: Mapping, owned: list[Owned]) -> dict[str, tuple[str, str]]:
+def reserved_names(settings: Mapping, owned: list[Owned]) -> dict[str, Msg]:
     """Names a page's Slug may not take where it becomes the first folder of an address:
     the language codes and the folders the build writes into."""
-    names: dict[str, tuple[str, str]] = {}
+    names: dict[str, Msg] = {}
     for lang, spec in settings.get("LANGUAGES", {}).items():
         names.setdefault(
-            lang.casefold(),
-            (f"the language code of {spec.get('name', lang)}", f"{spec.get('name', lang)}的语言代码"),
+            lang.casefold(), msg("the language code of {language}", language=spec.get("name", lang))
         )
         prefix = spec.get("prefix", "").strip("/")
         if prefix:
             names.setdefault(
-                prefix.casefold(),
-                (f"the folder of the {spec.get('name', lang)} site", f"{spec.get('name', lang)}网站的文件夹"),
+                prefix.casefold(), msg("the folder of the {language} site", language=spec.get("name", lang))
             )
     data_files = set(settings.get("FUND_USE_DATA_FILES", {}).values())  # beside the fund-use page
     for item in owned:
@@ -164,13 +151,12 @@ def reserved_names(settings: Mapping, owned: list[Owned]) -> dict[str, tuple[str
         rest = _without_prefix(item.path, settings)
         if "/" in rest:
             names.setdefault(
-                path_key(rest.split("/", 1)[0]),
-                (f"a folder the site writes ({item.what})", f"网站自己使用的文件夹（{item.what_zh}）"),
+                path_key(rest.split("/", 1)[0]), msg("a folder the site writes ({what})", what=item.what)
             )
     for key in ("DRAFT_SAVE_AS", "DRAFT_PAGE_SAVE_AS"):
         pattern = str(settings.get(key, "drafts/"))
         if "/" in pattern and "{" not in pattern.split("/", 1)[0]:
-            names.setdefault(path_key(pattern.split("/", 1)[0]), ("the folder of drafts", "草稿文件夹"))
+            names.setdefault(path_key(pattern.split("/", 1)[0]), msg("the folder of drafts"))
     return names
 
 
@@ -186,67 +172,51 @@ def _without_prefix(path: str, settings: Mapping, lang: str | None = None) -> st
 # ------------------------------------------------------------ how an address is spelled
 
 
-def address_problem(value: str, field: str) -> tuple[str, str, str, str, bool] | None:
-    """What is wrong with a Save_as or Url value: (what, fix, what_zh, fix_zh, stops_the_check).
+def address_problem(value: str, field: str) -> tuple[Msg, Msg, bool] | None:
+    """What is wrong with a Save_as or Url value: (what, fix, stops_the_check).
 
     `stops_the_check`: the value cannot be a place in output/ at all, so no
     collision is looked for.
     """
-    label = field
-    fix = (
-        f"write a place inside the site with lower-case letters, digits and hyphens, e.g. "
-        f"{EXAMPLE}; or remove Save_as and Url so the page's address comes from its Slug"
-    )
-    fix_zh = (
-        f"请写网站内的位置，只用小写字母、数字和连字符，例如 {EXAMPLE_ZH}；或者删除 Save_as 和 Url，"
-        "让页面地址由 Slug 决定"
+    fix = msg(
+        "write a place inside the site with lower-case letters, digits and hyphens, e.g. "
+        "Save_as: 404.html and Url: 404.html; or remove Save_as and Url so the page's "
+        "address comes from its Slug"
     )
 
-    def wrong(what, what_zh, stops=True):
-        return (f"{label} '{value}' {what}", fix, f"{label}“{value}”{what_zh}", fix_zh, stops)
+    def wrong(what: Msg, stops=True):
+        return msg(N_("{field} '{value}' {what}"), field=field, value=value, what=what), fix, stops
 
     if "\\" in value:
-        return wrong("has a backslash (\\): addresses are written with /", "含有反斜杠（\\）：地址要用 /")
+        return wrong(msg("has a backslash (\\): addresses are written with /"))
     if any(c < " " or c == "\x7f" for c in value):
-        return wrong("has a control character", "含有控制字符")
+        return wrong(msg("has a control character"))
     if value.startswith(("/", "~")):
-        return wrong(
-            "starts at the root of the computer, outside the site's output folder",
-            "从电脑的根目录算起，超出了网站的输出文件夹",
-        )
+        return wrong(msg("starts at the root of the computer, outside the site's output folder"))
     if ":" in value:
-        return wrong(
-            "has a colon: a drive (C:) or another site (https://) is not a place in this site",
-            "含有冒号：盘符（C:）或其他网站（https://）都不是本网站里的位置",
-        )
+        return wrong(msg("has a colon: a drive (C:) or another site (https://) is not a place in this site"))
     parts = value.split("/")
     if field == "Url" and len(parts) > 1 and parts[-1] == "":
         parts = parts[:-1]  # an address may end with / (a folder's index.html)
     if ".." in parts:
-        return wrong("goes up out of the site's output folder ('..')", "用“..”跳出了网站的输出文件夹")
+        return wrong(msg("goes up out of the site's output folder ('..')"))
     if field == "Save_as" and parts[-1] == "":
-        return wrong("names a folder, not a file", "是文件夹而不是文件")
+        return wrong(msg("names a folder, not a file"))
     if "" in parts:
-        return wrong("has an empty part (// or a / at the start)", "含有空的一段（// 或开头的 /）")
+        return wrong(msg("has an empty part (// or a / at the start)"))
     if "." in parts:
-        return wrong("has a '.' part", "含有“.”这一段")
+        return wrong(msg("has a '.' part"))
     for part in parts:
         if part.startswith("."):
             return wrong(
-                f"names a hidden file ('{part}'), which web servers treat as configuration",
-                f"指向隐藏文件（“{part}”），网页服务器会把它当作配置文件",
+                msg("names a hidden file ('{part}'), which web servers treat as configuration", part=part)
             )
         if not SAFE_PART.match(part):
             return wrong(
-                f"has '{part}', with a character other than a-z, 0-9, '-', '_' or '.'",
-                f"其中“{part}”含有 a-z、0-9、-、_、. 以外的字符",
+                msg("has '{part}', with a character other than a-z, 0-9, '-', '_' or '.'", part=part)
             )
     if not (field == "Url" and value.endswith("/")) and not value.endswith(".html"):
-        return wrong(
-            "does not end with .html: a page is an HTML file",
-            "不是以 .html 结尾：页面是 HTML 文件",
-            stops=False,
-        )
+        return wrong(msg("does not end with .html: a page is an HTML file"), stops=False)
     return None
 
 
@@ -265,28 +235,22 @@ def _where(claim: Claim) -> str:
     return f"{claim.source}:{claim.line}"
 
 
-def _move_fix(claim: Claim) -> tuple[str, str]:
-    if claim.from_slug:
-        return (
-            f"give this {claim.kind} another Slug (its file comes from its Slug)",
-            f"请给这个{'故事' if claim.kind == 'story' else '页面'}换一个 Slug（文件位置由 Slug 决定）",
-        )
-    return (
-        "choose another Save_as and Url, or remove both so the address comes from the Slug",
-        "请换一个 Save_as 和 Url，或者把两行都删除，让地址由 Slug 决定",
-    )
+def _kind(claim: Claim) -> Msg:
+    return KINDS.get(claim.kind) or KINDS["page"]
 
 
-def _claim_said(claim: Claim) -> tuple[str, str]:
+def _move_fix(claim: Claim) -> Msg:
     if claim.from_slug:
-        return (
-            f"Slug '{claim.slug}' puts this {claim.kind} at {claim.file}",
-            f"Slug“{claim.slug}”让这个{'故事' if claim.kind == 'story' else '页面'}写到 {claim.file}",
+        return msg("give this {kind} another Slug (its file comes from its Slug)", kind=_kind(claim))
+    return msg("choose another Save_as and Url, or remove both so the address comes from the Slug")
+
+
+def _claim_said(claim: Claim) -> Msg:
+    if claim.from_slug:
+        return msg(
+            "Slug '{slug}' puts this {kind} at {file}", slug=claim.slug, kind=_kind(claim), file=claim.file
         )
-    return (
-        f"{claim.field} puts this {claim.kind} at {claim.file}",
-        f"{claim.field} 让这个{'故事' if claim.kind == 'story' else '页面'}写到 {claim.file}",
-    )
+    return msg("{field} puts this {kind} at {file}", field=claim.field, kind=_kind(claim), file=claim.file)
 
 
 def _owned_parents(owned: list[Owned]) -> dict[str, Owned]:
@@ -332,42 +296,28 @@ def collisions(claims: list[Claim], owned: list[Owned]) -> list[Problem]:
             )
         if hit is None and under is None and above is None:
             continue
-        said, said_zh = _claim_said(claim)
-        fix, fix_zh = _move_fix(claim)
+        said, fix = _claim_said(claim), _move_fix(claim)
         if hit is not None:
-            problems.append(
-                Problem(
-                    claim.source,
-                    claim.line,
-                    f"{said}, which is {hit.what}: the build writes that file itself, and this {claim.kind} "
-                    "would replace it",
-                    fix,
-                    message_zh=f"{said_zh}，而这是{hit.what_zh}：网站自己会写这个文件，这个页面会把它替换掉",
-                    fix_zh=fix_zh,
-                )
+            what = msg(
+                "{said}, which is {what}: the build writes that file itself, and this {kind} "
+                "would replace it",
+                said=said,
+                what=hit.what,
+                kind=_kind(claim),
             )
         elif under is not None:
-            problems.append(
-                Problem(
-                    claim.source,
-                    claim.line,
-                    f"{said}, the name of the folder that holds {under.what} ({under.path})",
-                    fix,
-                    message_zh=f"{said_zh}，这正是存放{under.what_zh}（{under.path}）的文件夹的名字",
-                    fix_zh=fix_zh,
-                )
+            what = msg(
+                "{said}, the name of the folder that holds {what} ({path})",
+                said=said,
+                what=under.what,
+                path=under.path,
             )
-        elif above is not None:  # always so here: the claims with no hit, under or above were skipped
-            problems.append(
-                Problem(
-                    claim.source,
-                    claim.line,
-                    f"{said}, inside {above.path}, which is a file: {above.what}",
-                    fix,
-                    message_zh=f"{said_zh}，在 {above.path} 里面，但那是一个文件：{above.what_zh}",
-                    fix_zh=fix_zh,
-                )
+        else:  # above is not None: the claims with no hit, under or above were skipped
+            assert above is not None
+            what = msg(
+                "{said}, inside {path}, which is a file: {what}", said=said, path=above.path, what=above.what
             )
+        problems.append(Problem.of(claim.source, claim.line, what, fix))
     problems += _claims_against_each_other(claims, keys)
     return problems
 
@@ -385,8 +335,7 @@ def _claims_against_each_other(claims: list[Claim], keys: list[str]) -> list[Pro
         holder = folders.get(key)
         if earlier is claim and (holder is None or holder is claim):
             continue
-        said, said_zh = _claim_said(claim)
-        fix, fix_zh = _move_fix(claim)
+        said, fix = _claim_said(claim), _move_fix(claim)
         if earlier is not claim:
             same_pair = (
                 claim.from_slug
@@ -397,28 +346,20 @@ def _claims_against_each_other(claims: list[Claim], keys: list[str]) -> list[Pro
             )
             if same_pair:
                 continue  # one Slug twice in one language: check_pairs says so
-            problems.append(
-                Problem(
-                    claim.source,
-                    claim.line,
-                    f"{said}, the same file as {_where(earlier)} gives: one of the two "
-                    "would silently replace the other",
-                    fix,
-                    message_zh=f"{said_zh}，与 {_where(earlier)} 是同一个文件：其中一个会悄悄替换另一个",
-                    fix_zh=fix_zh,
-                )
+            what = msg(
+                "{said}, the same file as {other} gives: one of the two would silently replace the other",
+                said=said,
+                other=_where(earlier),
             )
+            problems.append(Problem.of(claim.source, claim.line, what, fix))
         elif holder is not None:  # always so here: a claim with no earlier one and no holder was skipped
-            problems.append(
-                Problem(
-                    claim.source,
-                    claim.line,
-                    f"{said}, the name of the folder {_where(holder)} is written into ({holder.file})",
-                    fix,
-                    message_zh=f"{said_zh}，而 {_where(holder)} 要写进以它为名的文件夹（{holder.file}）",
-                    fix_zh=fix_zh,
-                )
+            what = msg(
+                "{said}, the name of the folder {other} is written into ({file})",
+                said=said,
+                other=_where(holder),
+                file=holder.file,
             )
+            problems.append(Problem.of(claim.source, claim.line, what, fix))
     return problems
 
 
@@ -430,18 +371,15 @@ def _slug_problem(source, slug: str, file: str, settings: Mapping, reserved) -> 
     rest = _without_prefix(file, settings, source.front.values.get("lang"))
     if path_key(rest.split("/", 1)[0]) != slug.casefold() or slug.casefold() not in reserved:
         return None
-    what, what_zh = reserved[slug.casefold()]
     return Problem(
         source.path,
         source.front.line_of("slug"),
-        f"Slug '{slug}' is {what}; a page with this Slug would sit where the site keeps its own "
-        "pages and files, and could replace them",
-        f"choose a Slug that says what the page is about (e.g. 'our-{slug}'); these are taken: "
-        + ", ".join(sorted(reserved)),
-        message_zh=f"Slug“{slug}”是{what_zh}；用这个 Slug 的页面会放在网站自己的页面和文件所在的位置，"
-        "可能把它们替换掉",
-        fix_zh=f"请换一个说明页面内容的 Slug（例如“our-{slug}”）；以下名字已被占用："
-        + "、".join(sorted(reserved)),
+        N_(
+            "Slug '{slug}' is {what}; a page with this Slug would sit where the site keeps its own "
+            "pages and files, and could replace them"
+        ),
+        N_("choose a Slug that says what the page is about (e.g. 'our-{slug}'); these are taken: {taken}"),
+        params=named(slug=slug, what=reserved[slug.casefold()], taken=Items(tuple(sorted(reserved)))),
     )
 
 
@@ -468,17 +406,16 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
                     Problem(
                         source.path,
                         line(key),
-                        f"{label} is ignored on a campaign page: every campaign page is at {where}",
-                        f"remove the {label} line; the Slug gives the campaign its address",
-                        message_zh=f"项目页面的 {label} 不起作用：所有项目页面都在 {where}",
-                        fix_zh=f"请删除 {label} 这一行；项目的地址由 Slug 决定",
+                        N_("{field} is ignored on a campaign page: every campaign page is at {where}"),
+                        N_("remove the {field} line; the Slug gives the campaign its address"),
+                        params=named(field=label, where=where),
                     )
                 )
                 continue
             wrong = address_problem(values[key], label)
             if wrong is not None:
-                what, fix, what_zh, fix_zh, stops = wrong
-                problem = Problem(source.path, line(key), what, fix, message_zh=what_zh, fix_zh=fix_zh)
+                what, fix, stops = wrong
+                problem = Problem.of(source.path, line(key), what, fix)
                 (problems if stops else if_nothing_else).append(problem)
                 spelled_ok = spelled_ok and not stops
         if not spelled_ok:
@@ -491,12 +428,12 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
                 Problem(
                     source.path,
                     line(given.lower()),
-                    f"{given} is given without {missing}: links, the language switcher and the sitemap "
-                    f"would point to another address than the file",
-                    f"add '{missing}: {other}', or remove {given} so the Slug gives the address",
-                    message_zh=f"只写了 {given}，没有写 {missing}："
-                    "链接、语言切换和网站地图会指向与文件不同的地址",
-                    fix_zh=f"请加上“{missing}: {other}”，或删除 {given}，让地址由 Slug 决定",
+                    N_(
+                        "{given} is given without {missing}: links, the language switcher and the sitemap "
+                        "would point to another address than the file"
+                    ),
+                    N_("add '{missing}: {other}', or remove {given} so the Slug gives the address"),
+                    params=named(given=given, missing=missing, other=other),
                 )
             )
         elif not campaign and "save_as" in values and _save_as_of(values["url"]) != values["save_as"]:
@@ -504,12 +441,14 @@ def page_claims(sources, settings: Mapping) -> tuple[list[Claim], list[Problem]]
                 Problem(
                     source.path,
                     line("url"),
-                    f"Url '{values['url']}' is not the address of Save_as '{values['save_as']}': links would "
-                    "go to another page than this one",
-                    f"write 'Url: {_url_of(values['save_as'])}'",
-                    message_zh=f"Url“{values['url']}”不是 Save_as“{values['save_as']}”对应的地址："
-                    "链接会指向别的页面",
-                    fix_zh=f"请写成“Url: {_url_of(values['save_as'])}”",
+                    N_(
+                        "Url '{url}' is not the address of Save_as '{save_as}': links would "
+                        "go to another page than this one"
+                    ),
+                    N_("write 'Url: {right}'"),
+                    params=named(
+                        url=values["url"], save_as=values["save_as"], right=_url_of(values["save_as"])
+                    ),
                 )
             )
         file = content_save_as(source.kind, values, settings)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from haihui.problems import Problem
+from haihui.problems import N_, Problem, named
 
 PLACEHOLDER = re.compile(r"\bTODO\b|待填写")
 MARKERS_EN = "TODO"
@@ -37,23 +37,23 @@ def _short(value: str, limit: int = 60) -> str:
 def placeholder_problem(path: str, line: int, field: str = "", value: str = "") -> Problem:
     """A placeholder in the field `field` ("Title"), or in the text when `field` is ""."""
     shown = f" '{_short(value)}'" if value else ""
-    fix_zh = "请换成真实内容（新故事模板用 TODO 或“待填写”标出所有还要写的地方）"
     if field:
         return Problem(
             path,
             line,
-            f"{field}: still a placeholder{shown}",
-            "replace it with the real value (new stories mark everything still to write with TODO or 待填写)",
-            message_zh=f"{field}：还是占位文字{shown}",
-            fix_zh=fix_zh,
+            N_("{field}: still a placeholder{shown}"),
+            N_(
+                "replace it with the real value (new stories mark everything still to write with "
+                "TODO or 待填写)"
+            ),
+            params=named(field=field, shown=shown),
         )
     return Problem(
         path,
         line,
-        f"the text still has a placeholder{shown}",
-        "replace it with the real text (new stories mark everything still to write with TODO or 待填写)",
-        message_zh=f"正文里还有占位文字{shown}",
-        fix_zh=fix_zh,
+        N_("the text still has a placeholder{shown}"),
+        N_("replace it with the real text (new stories mark everything still to write with TODO or 待填写)"),
+        params=named(shown=shown),
     )
 
 

@@ -11,7 +11,8 @@ from haihui.content.image_rules import files_below
 from haihui.content.links import content_url
 from haihui.content.paths import relative_to_content
 from haihui.giving.site_data import load_site_tiers
-from haihui.problems import ContentError, Problem, display_path, read_utf8
+from haihui.organisation import load_organisation
+from haihui.problems import N_, ContentError, Problem, display_path, msg, named, read_utf8
 
 
 def site_addresses(settings: dict, sources: list[Source]) -> tuple[frozenset[str], tuple]:
@@ -65,6 +66,7 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
         source_urls=source_urls,
         settings=settings,
         giving=load_site_tiers(settings) if "FUND_USE_FILE" in settings else None,
+        organisation=load_organisation(settings),
         today=site_today(settings),
         taken_down=frozenset(down_marks),
     )
@@ -130,15 +132,15 @@ def markdown_files(settings: dict, get_files=None) -> list[tuple[str, str, str]]
 def _not_markdown(shown: str, kind: str) -> Problem:
     name = shown.rpartition("/")[2]
     stem = name.split(".")[0]
-    what, what_zh = ("story", "故事") if kind == "story" else ("page", "页面")
     return Problem(
         shown,
         1,
-        f"Pelican would publish this file as a {what}, but only .md files are checked and published",
-        f"save it as Markdown with the ending .md (e.g. {stem}.en.md), or move it out of the "
-        "story and page folders",
-        message_zh=f"网站会把这个文件发布为{what_zh}，但只有 .md 文件会被检查和发布",
-        fix_zh=f"请把它存为以 .md 结尾的 Markdown 文件（例如 {stem}.zh.md），或把它移出故事和页面文件夹",
+        N_("Pelican would publish this file as a {kind}, but only .md files are checked and published"),
+        N_(
+            "save it as Markdown with the ending .md (e.g. {stem}.en.md), or move it out of the "
+            "story and page folders"
+        ),
+        params=named(kind=msg("story") if kind == "story" else msg("page"), stem=stem),
     )
 
 

@@ -27,7 +27,7 @@ from haihui.giving.fund_use import Fen, Interval, Model, Slug, Text
 from haihui.giving.tiers import Tier
 from haihui.giving.validation import validation_problems
 from haihui.giving.yaml_source import NotUtf8Error, YamlSource, YamlSyntaxError, key_path, read_yaml
-from haihui.problems import ERROR, WARNING, Problem
+from haihui.problems import ERROR, N_, WARNING, Msg, Problem, msg
 
 
 class StripeLink(Model):
@@ -92,6 +92,7 @@ def _stale(link: StripeLink, tier: Tier) -> list[str]:
     """What a Stripe link was made for that the tier no longer is."""
     changed = []
     if link.amount_fen is not None and tier.amount_fen is not None and link.amount_fen != tier.amount_fen:
+        # The details are quoted as they are, in English, in every language's line.
         changed.append(f"{yuan(link.amount_fen)} instead of {yuan(tier.amount_fen)}")
     if link.currency is not None and link.currency.upper() != tier.currency:
         changed.append(f"{link.currency} instead of {tier.currency}")
@@ -120,8 +121,8 @@ def check_checkout_links(
     except ValidationError as error:
         return shown, read_problems + validation_problems(error, CheckoutLinksFile, path, source)
 
-    def problem(loc, what, fix, what_zh, fix_zh, severity=ERROR):
-        return data_problem(path, source, loc, what, fix, what_zh, fix_zh, severity)
+    def problem(loc, what: Msg, fix: Msg, severity=ERROR):
+        return data_problem(path, source, loc, what, fix, severity)
 
     problems: list[Problem] = read_problems
     samples, tests, stale = [], [], []
@@ -130,10 +131,8 @@ def check_checkout_links(
             problems.append(
                 problem(
                     ("tiers", tier_id),
-                    f"there is no tier '{tier_id}' in the fund-use summary",
-                    "remove this entry, or restore the tier in fund-use.yaml",
-                    f"资金使用摘要里没有档位“{tier_id}”",
-                    "请删除这一项，或在 fund-use.yaml 里恢复该档位",
+                    msg("there is no tier '{tier}' in the fund-use summary", tier=tier_id),
+                    msg("remove this entry, or restore the tier in fund-use.yaml"),
                     WARNING,
                 )
             )
@@ -144,10 +143,11 @@ def check_checkout_links(
                 problems.append(
                     problem(
                         ("tiers", tier_id, channel),
-                        f"'{channel}' is not a checkout channel of this site",
-                        f"use one of: {', '.join(channels)} (CHECKOUT_CHANNELS in pelicanconf.py)",
-                        f"“{channel}”不是本网站的付款渠道",
-                        f"请使用以下之一：{', '.join(channels)}",
+                        msg("'{channel}' is not a checkout channel of this site", channel=channel),
+                        msg(
+                            "use one of: {channels} (CHECKOUT_CHANNELS in pelicanconf.py)",
+                            channels=", ".join(channels),
+                        ),
                     )
                 )
         candidates: list[tuple[tuple, str, CheckoutLink, list[str]]] = []  # (loc, lang or "", link, stale)
@@ -157,10 +157,8 @@ def check_checkout_links(
                 problems.append(
                     problem(
                         loc,
-                        f"'{lang}' is not a language of this site",
-                        f"use the language codes: {', '.join(languages)}",
-                        f"“{lang}”不是本网站的语言",
-                        f"请使用语言代码：{', '.join(languages)}",
+                        msg("'{value}' is not a language of this site", value=lang),
+                        msg("use the language codes: {codes}", codes=", ".join(languages)),
                     )
                 )
                 continue
@@ -177,13 +175,19 @@ def check_checkout_links(
                 problems.append(
                     problem(
                         (*loc, "url"),
-                        f"tier '{tier_id}', channel '{link.channel}': {link.url!r} is not an https link "
-                        f"on an allowed host ({', '.join(hosts)})",
-                        f"use the link {link.channel} gave you; if the host is right, add it to "
-                        f"CHECKOUT_CHANNELS['{link.channel}']['hosts'] in pelicanconf.py",
-                        f"档位“{tier_id}”、渠道“{link.channel}”：{link.url!r} 不是允许的主机上的 https 链接",
-                        "请使用该渠道提供的链接；"
-                        "如果主机无误，请把它加到 pelicanconf.py 的 CHECKOUT_CHANNELS",
+                        msg(
+                            "tier '{tier}', channel '{channel}': {url} is not an https link "
+                            "on an allowed host ({hosts})",
+                            tier=tier_id,
+                            channel=link.channel,
+                            url=repr(link.url),
+                            hosts=", ".join(hosts),
+                        ),
+                        msg(
+                            "use the link {channel} gave you; if the host is right, add it to "
+                            "CHECKOUT_CHANNELS['{channel}']['hosts'] in pelicanconf.py",
+                            channel=link.channel,
+                        ),
                     )
                 )
                 continue
@@ -200,33 +204,25 @@ def check_checkout_links(
         for found in tier_links.values():
             found.sort(key=lambda link: list(channels).index(link.channel))
 
-    def grouped(items, what, fix, what_zh, fix_zh):
+    def grouped(items, what: str, fix: Msg):
         if items:
             listed = "; ".join(text for _, text in items)
-            problems.append(
-                problem(items[0][0], f"{what}: {listed}", fix, f"{what_zh}：{listed}", fix_zh, completeness)
-            )
+            problems.append(problem(items[0][0], msg(what, listed=listed), fix, completeness))
 
     grouped(
         samples,
-        "sample links, which a publish build refuses",
-        "replace each with the real project page and remove 'sample: true'",
-        "示例链接（正式发布时不允许）",
-        "请换成真实的项目页面链接，并删除“sample: true”",
+        N_("sample links, which a publish build refuses: {listed}"),
+        msg("replace each with the real project page and remove 'sample: true'"),
     )
     grouped(
         tests,
-        "Stripe test-mode links, which take no real payment",
-        "run `invoke stripe-sync --live` with a live key to replace them",
-        "Stripe 测试模式链接（不能收取真实付款）",
-        "请用正式密钥运行 `invoke stripe-sync --live` 替换它们",
+        N_("Stripe test-mode links, which take no real payment: {listed}"),
+        msg("run `invoke stripe-sync --live` with a live key to replace them"),
     )
     grouped(
         stale,
-        "Stripe links made for another amount, currency or interval than the tier's",
-        "run `invoke stripe-sync` to make new links for the changed tiers",
-        "Stripe 链接的金额、币种或周期与档位不一致",
-        "请运行 `invoke stripe-sync` 为改动过的档位生成新链接",
+        N_("Stripe links made for another amount, currency or interval than the tier's: {listed}"),
+        msg("run `invoke stripe-sync` to make new links for the changed tiers"),
     )
     # A tier needs a link in every language: in a preview any link, in a publish build a real one.
     missing = [
@@ -237,9 +233,9 @@ def check_checkout_links(
     ]
     grouped(
         missing,
-        "tiers with no checkout link" + (" that a publish build accepts" if strict else ""),
-        "add a platform link or run `invoke stripe-sync` (with `--live` for the public site)",
-        "没有付款链接的档位" + ("（正式发布可用的）" if strict else ""),
-        "请加上平台链接，或运行 `invoke stripe-sync`（正式网站需加 `--live`）",
+        N_("tiers with no checkout link that a publish build accepts: {listed}")
+        if strict
+        else N_("tiers with no checkout link: {listed}"),
+        msg("add a platform link or run `invoke stripe-sync` (with `--live` for the public site)"),
     )
     return shown, problems

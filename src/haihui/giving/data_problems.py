@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from haihui.giving.yaml_source import Loc, YamlSource, key_path
-from haihui.problems import ERROR, WARNING, Problem, display_path
+from haihui.problems import ERROR, N_, WARNING, Msg, Problem, display_path, msg, named
 
 SHOWN_VALUE = 60  # characters of a placeholder value quoted in its problem
 
@@ -24,33 +24,24 @@ def data_problem(
     path: Path,
     source: YamlSource | None,
     loc: Loc,
-    what: str,
-    fix: str,
-    what_zh: str,
-    fix_zh: str,
+    what: Msg,
+    fix: Msg,
     severity: str = ERROR,
 ) -> Problem:
-    where = key_path(loc)
-    return Problem(
+    """`{key path}: what`, at the line of the key."""
+    return Problem.of(
         shown_path(path),
         source.line_of(loc) if source else 1,
-        f"{where}: {what}",
+        msg(N_("{field}: {what}"), field=key_path(loc), what=what),
         fix,
         severity,
-        message_zh=f"{where}：{what_zh}",
-        fix_zh=fix_zh,
     )
 
 
-def yuan(fen: int) -> str:
+def yuan(fen: int) -> Msg:
     """An amount in a message: 1,000 yuan (100000 fen)."""
     whole, rest = divmod(fen, 100)
-    return f"{whole:,}{f'.{rest:02d}' if rest else ''} yuan ({fen} fen)"
-
-
-def yuan_zh(fen: int) -> str:
-    whole, rest = divmod(fen, 100)
-    return f"{whole:,}{f'.{rest:02d}' if rest else ''} 元（{fen} 分）"
+    return msg("{yuan} yuan ({fen} fen)", yuan=f"{whole:,}{f'.{rest:02d}' if rest else ''}", fen=fen)
 
 
 def unreadable_problem(path: Path, error: Exception) -> Problem:
@@ -63,10 +54,9 @@ def unreadable_problem(path: Path, error: Exception) -> Problem:
     return Problem(
         shown_path(path),
         getattr(error, "line", 1),
-        f"not valid YAML ({error})",
-        "check the indentation and the colons on this line",
-        message_zh=f"不是有效的 YAML（{error}）",
-        fix_zh="请检查这一行的缩进和冒号",
+        N_("not valid YAML ({error})"),
+        N_("check the indentation and the colons on this line"),
+        params=named(error=str(error)),
     )
 
 
@@ -79,10 +69,9 @@ def duplicate_key_problems(path: Path, source: YamlSource) -> list[Problem]:
             Problem(
                 shown_path(path),
                 line,
-                f"{where}: is written twice (YAML would silently keep only this one)",
-                "keep one of the two entries and delete the other",
-                message_zh=f"{where}：写了两次（YAML 只会保留这一项，另一项被悄悄丢弃）",
-                fix_zh="请只保留其中一项，删除另一项",
+                N_("{field}: is written twice (YAML would silently keep only this one)"),
+                N_("keep one of the two entries and delete the other"),
+                params=named(field=where),
             )
         )
     return problems
@@ -101,11 +90,10 @@ def placeholder_problems(path: Path, source: YamlSource, strict: bool) -> list[P
                 Problem(
                     shown_path(path),
                     line,
-                    f"{where}: still a placeholder ({shown!r}), which would be published as it is",
-                    "replace it with the real value (a publish build refuses TODO and 待填写)",
+                    N_("{field}: still a placeholder ({shown}), which would be published as it is"),
+                    N_("replace it with the real value (a publish build refuses TODO and 待填写)"),
                     ERROR if strict else WARNING,
-                    message_zh=f"{where}：还是占位文字（{shown!r}），会原样发布到网站上",
-                    fix_zh="请换成真实内容（正式发布时不允许 TODO 或“待填写”）",
+                    params=named(field=where, shown=repr(shown)),
                 )
             )
     return problems

@@ -22,11 +22,10 @@ from haihui.giving.data_problems import (
     shown_path,
     unreadable_problem,
     yuan,
-    yuan_zh,
 )
 from haihui.giving.validation import validation_problems
 from haihui.giving.yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, read_yaml
-from haihui.problems import ERROR, Problem
+from haihui.problems import ERROR, N_, Msg, Problem, msg, named
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Fen = Annotated[StrictInt, Field(gt=0)]
@@ -125,28 +124,34 @@ class FundUseError(DataFileError):
     """fund-use.yaml is wrong; the message names file, line, key path and fix for each problem."""
 
 
-# A consistency finding before it knows its file: (key path, what, fix, what_zh, fix_zh).
-Finding = tuple[Loc, str, str, str, str]
+# A consistency finding before it knows its file: (key path, what, fix).
+Finding = tuple[Loc, Msg, Msg]
 
 
-def _close(word: str, known: Iterable[str]) -> tuple[str, str]:
+def _close(word: str, known: Iterable[str]) -> Msg:
     known = list(known)
     close = difflib.get_close_matches(word, known, n=1)
     listed = ", ".join(known)
     if close:
-        return f"did you mean '{close[0]}'? (known: {listed})", f"是不是想写“{close[0]}”？（已有：{listed}）"
-    return f"use one of: {listed}", f"请使用以下之一：{listed}"
+        return msg("did you mean '{close}'? (known: {known})", close=close[0], known=listed)
+    return msg("use one of: {known}", known=listed)
 
 
-def _account_findings(name: str, name_zh: str, account: Account) -> Iterable[Finding]:
+ACCOUNTS = {"income": msg("income"), "expenditure": msg("expenditure")}
+
+
+def _account_findings(name: str, account: Account) -> Iterable[Finding]:
     added = sum(c.amount_fen for c in account.categories.values())
     if added != account.total_fen:
         yield (
             (name, "total_fen"),
-            f"the {name} categories add up to {yuan(added)}, not the stated total {yuan(account.total_fen)}",
-            "correct total_fen or the category amounts so that they agree",
-            f"{name_zh}各类别合计 {yuan_zh(added)}，与所写总额 {yuan_zh(account.total_fen)} 不符",
-            "请改正 total_fen 或各类别金额，使两者一致",
+            msg(
+                "the {account} categories add up to {added}, not the stated total {total}",
+                account=ACCOUNTS[name],
+                added=yuan(added),
+                total=yuan(account.total_fen),
+            ),
+            msg("correct total_fen or the category amounts so that they agree"),
         )
 
 
@@ -155,19 +160,15 @@ def _language_findings(loc: Loc, texts: dict[str, str], languages: tuple[str, ..
         if lang not in texts:
             yield (
                 loc,
-                f"has no text in '{lang}'",
-                f"add a line '{lang}: ...' with the text in that language",
-                f"缺少“{lang}”语言的文字",
-                f"请加一行“{lang}: ...”，写上该语言的文字",
+                msg("has no text in '{lang}'", lang=lang),
+                msg("add a line '{lang}: ...' with the text in that language", lang=lang),
             )
     for lang in texts:
         if languages and lang not in languages:
             yield (
                 (*loc, lang),
-                f"'{lang}' is not a language of this site",
-                f"use the language codes: {', '.join(languages)}",
-                f"“{lang}”不是本网站的语言",
-                f"请使用语言代码：{', '.join(languages)}",
+                msg("'{value}' is not a language of this site", value=lang),
+                msg("use the language codes: {codes}", codes=", ".join(languages)),
             )
 
 
@@ -191,86 +192,79 @@ def _tier_findings(fund_use: FundUse) -> Iterable[Finding]:
     for tier_id, tier in tiers.items():
         here = ("tiers", tier_id)
         if tier.campaign not in fund_use.campaigns:
-            hint, hint_zh = _close(tier.campaign, fund_use.campaigns)
             yield (
                 (*here, "campaign"),
-                f"there is no campaign '{tier.campaign}' under campaigns",
-                hint,
-                f"campaigns 下没有项目“{tier.campaign}”",
-                hint_zh,
+                msg("there is no campaign '{campaign}' under campaigns", campaign=tier.campaign),
+                _close(tier.campaign, fund_use.campaigns),
             )
         if tier.currency is not None and tier.currency != fund_use.currency:
             yield (
                 (*here, "currency"),
-                f"'{tier.currency}' is not the summary's currency {fund_use.currency}",
-                f"every amount is in {fund_use.currency} fen: remove this line, or convert the amounts",
-                f"“{tier.currency}”不是本摘要的币种 {fund_use.currency}",
-                f"所有金额都以 {fund_use.currency} 的“分”计：请删除这一行，或换算金额",
+                msg(
+                    "'{currency}' is not the summary's currency {summary}",
+                    currency=tier.currency,
+                    summary=fund_use.currency,
+                ),
+                msg(
+                    "every amount is in {summary} fen: remove this line, or convert the amounts",
+                    summary=fund_use.currency,
+                ),
             )
         if bool(tier.items) == (tier.custom_amount is not None):
             yield (
                 here,
-                "needs either items (what it buys) or custom_amount (the donor chooses), not "
-                + ("both" if tier.items else "neither"),
-                "give it a list of items, or a custom_amount with minimum_fen, preset_fen and maximum_fen",
-                "必须有 items（所购物品）或 custom_amount（捐赠人自选金额）二者之一",
-                "请写 items 列表，或写 custom_amount（含 minimum_fen、preset_fen、maximum_fen）",
+                msg("needs either items (what it buys) or custom_amount (the donor chooses), not both")
+                if tier.items
+                else msg(
+                    "needs either items (what it buys) or custom_amount (the donor chooses), not neither"
+                ),
+                msg(
+                    "give it a list of items, or a custom_amount with minimum_fen, preset_fen and maximum_fen"
+                ),
             )
         if tier.custom_amount is not None:
             c = tier.custom_amount
             if not c.minimum_fen <= c.preset_fen <= c.maximum_fen:
                 yield (
                     (*here, "custom_amount"),
-                    "minimum_fen, preset_fen and maximum_fen are not in order",
-                    "make minimum_fen <= preset_fen <= maximum_fen",
-                    "minimum_fen、preset_fen、maximum_fen 的大小顺序不对",
-                    "请使 minimum_fen ≤ preset_fen ≤ maximum_fen",
+                    msg("minimum_fen, preset_fen and maximum_fen are not in order"),
+                    msg("make minimum_fen <= preset_fen <= maximum_fen"),
                 )
         for index, item in enumerate(tier.items):
             at = (*here, "items", index)
             if (item.unit is None) == (item.tier is None):
                 yield (
                     at,
-                    "an item names either a unit cost (unit:) or another tier (tier:), exactly one",
-                    "write e.g. '{unit: piglet, quantity: 2}' or '{tier: mothers-start, quantity: 20}'",
-                    "每一项只能写 unit（单位成本）或 tier（另一个档位）之一",
-                    "例如写“{unit: piglet, quantity: 2}”或“{tier: mothers-start, quantity: 20}”",
+                    msg("an item names either a unit cost (unit:) or another tier (tier:), exactly one"),
+                    msg(
+                        "write e.g. '{{unit: piglet, quantity: 2}}' or '{{tier: mothers-start, quantity: "
+                        "20}}'"
+                    ),
                 )
             elif item.unit is not None and item.unit not in units:
-                hint, hint_zh = _close(item.unit, units)
                 yield (
                     (*at, "unit"),
-                    f"there is no unit cost '{item.unit}' under unit_costs",
-                    hint,
-                    f"unit_costs 下没有单位成本“{item.unit}”",
-                    hint_zh,
+                    msg("there is no unit cost '{unit}' under unit_costs", unit=item.unit),
+                    _close(item.unit, units),
                 )
             elif item.tier is not None and item.tier not in tiers:
-                hint, hint_zh = _close(item.tier, tiers)
                 yield (
                     (*at, "tier"),
-                    f"there is no tier '{item.tier}'",
-                    hint,
-                    f"没有档位“{item.tier}”",
-                    hint_zh,
+                    msg("there is no tier '{tier}'", tier=item.tier),
+                    _close(item.tier, tiers),
                 )
             elif item.tier is not None and tiers[item.tier].custom_amount is not None:
                 yield (
                     (*at, "tier"),
-                    f"'{item.tier}' has no fixed amount to include",
-                    "include a tier that has items",
-                    f"“{item.tier}”没有固定金额，不能包含",
-                    "请包含一个有 items 的档位",
+                    msg("'{tier}' has no fixed amount to include", tier=item.tier),
+                    msg("include a tier that has items"),
                 )
         cycle = _expansion_cycle(tiers, tier_id)
         if cycle:
-            chain = " -> ".join(cycle)
             yield (
                 (*here, "items"),
-                f"includes itself ({chain})",
-                "remove the tier: item that closes the loop",
-                f"包含了它自己（{chain}）",
-                "请删除形成循环的那一项 tier:",
+                msg("includes itself ({chain})", chain=" -> ".join(cycle)),
+                msg("remove the tier: item that closes the loop"),
             )
 
 
@@ -279,45 +273,40 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
     findings: list[Finding] = []
     if fund_use.period.start > fund_use.period.end:
         findings.append(
-            (
-                ("period",),
-                "start is after end",
-                "correct the dates of the reporting period",
-                "开始日期晚于结束日期",
-                "请改正报告期的日期",
-            )
+            (("period",), msg("start is after end"), msg("correct the dates of the reporting period"))
         )
     if fund_use.status == "audited" and fund_use.audit is None:
         findings.append(
             (
                 ("status",),
-                "is 'audited' but no audit is given",
-                "add 'audit: {auditor: ..., date: YYYY-MM-DD}', or set status to draft",
-                "状态为 audited（已审计），但没有写审计信息",
-                "请加上“audit: {auditor: ..., date: YYYY-MM-DD}”，或把状态改为 draft",
+                msg("is 'audited' but no audit is given"),
+                msg("add 'audit: {{auditor: ..., date: YYYY-MM-DD}}', or set status to draft"),
             )
         )
     if fund_use.status != "audited" and fund_use.audit is not None:
         findings.append(
             (
                 ("audit",),
-                f"is given but status is '{fund_use.status}'",
-                "set status to audited, or remove the audit",
-                f"写了审计信息，但状态是“{fund_use.status}”",
-                "请把状态改为 audited，或删除审计信息",
+                msg("is given but status is '{status}'", status=fund_use.status),
+                msg("set status to audited, or remove the audit"),
             )
         )
-    findings += _account_findings("income", "收入", fund_use.income)
-    findings += _account_findings("expenditure", "支出", fund_use.expenditure)
+    findings += _account_findings("income", fund_use.income)
+    findings += _account_findings("expenditure", fund_use.expenditure)
     for unit_id, unit in fund_use.unit_costs.items():
         if unit.currency is not None and unit.currency != fund_use.currency:
             findings.append(
                 (
                     ("unit_costs", unit_id, "currency"),
-                    f"'{unit.currency}' is not the summary's currency {fund_use.currency}",
-                    f"every amount is in {fund_use.currency} fen: remove this line, or convert the amount",
-                    f"“{unit.currency}”不是本摘要的币种 {fund_use.currency}",
-                    f"所有金额都以 {fund_use.currency} 的“分”计：请删除这一行，或换算金额",
+                    msg(
+                        "'{currency}' is not the summary's currency {summary}",
+                        currency=unit.currency,
+                        summary=fund_use.currency,
+                    ),
+                    msg(
+                        "every amount is in {summary} fen: remove this line, or convert the amount",
+                        summary=fund_use.currency,
+                    ),
                 )
             )
     for slug, campaign in fund_use.campaigns.items():
@@ -326,24 +315,22 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
             findings.append(
                 (
                     ("campaigns", slug, "progress", "mothers_funded"),
-                    f"{funded} mothers funded is more than the goal of {goal}",
-                    "correct mothers_funded, or raise goal.mothers if the goal has grown",
-                    f"已资助 {funded} 位母亲，超过了目标 {goal} 位",
-                    "请改正 mothers_funded；如果目标已提高，请改 goal.mothers",
+                    msg("{funded} mothers funded is more than the goal of {goal}", funded=funded, goal=goal),
+                    msg("correct mothers_funded, or raise goal.mothers if the goal has grown"),
                 )
             )
     findings += _tier_findings(fund_use)
-    named: list[tuple[Loc, dict[str, str]]] = [
+    texts_at: list[tuple[Loc, dict[str, str]]] = [
         (("income", "categories", k, "names"), c.names) for k, c in fund_use.income.categories.items()
     ]
-    named += [
+    texts_at += [
         (("expenditure", "categories", k, "names"), c.names)
         for k, c in fund_use.expenditure.categories.items()
     ]
-    named += [(("unit_costs", k, "names"), u.names) for k, u in fund_use.unit_costs.items()]
+    texts_at += [(("unit_costs", k, "names"), u.names) for k, u in fund_use.unit_costs.items()]
     for k, t in fund_use.tiers.items():
-        named += [(("tiers", k, "names"), t.names), (("tiers", k, "descriptions"), t.descriptions)]
-    for loc, texts in named:
+        texts_at += [(("tiers", k, "names"), t.names), (("tiers", k, "descriptions"), t.descriptions)]
+    for loc, texts in texts_at:
         findings += _language_findings(loc, texts, languages)
     return findings
 
@@ -365,10 +352,9 @@ def read_fund_use(
                 Problem(
                     shown_path(path),
                     1,
-                    "the fund-use summary is missing",
-                    f"restore it from git (git checkout -- {shown_path(path)})",
-                    message_zh="缺少资金使用摘要文件",
-                    fix_zh="请从 git 恢复该文件",
+                    N_("the fund-use summary is missing"),
+                    N_("restore it from git (git checkout -- {path})"),
+                    params=named(path=shown_path(path)),
                 )
             ],
             None,

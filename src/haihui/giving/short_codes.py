@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from haihui.content.content_rules import SLUG_PATTERN
+from haihui.problems import msg
 
 # "[tier" in any form; "[amount" and "[literal" only with their colon (not "[amount raised](...)").
 _KIND = r"(?P<kind>tiers?\b|(?:amount|literal)(?=\s*:))"
@@ -65,41 +66,17 @@ def parse_spec(spec: str) -> Selection | None:
     return Selection(tier_ids=ids)
 
 
-# Why a short code will not render: (English, Chinese).
+# Why a short code will not render (a staff message).
 REASONS = {
-    "form": ("is not written the way the short code is written", "写法不对"),
-    "inline": (
-        "has other text on its line, so it would stay on the page as text",
-        "同一行里还有别的文字，会原样显示在页面上",
-    ),
-    "list": (
-        "is inside a list item, so it would stay on the page as text",
-        "写在列表项里，会原样显示在页面上",
-    ),
-    "heading": (
-        "is inside a heading, so it would stay on the page as text",
-        "写在标题里，会原样显示在页面上",
-    ),
-    "quote": (
-        "is inside a quote (>), so it would stay on the page as text",
-        "写在引用（>）里，会原样显示在页面上",
-    ),
-    "indented": (
-        "is indented, so Markdown would show it as code or as part of a list",
-        "有缩进，Markdown 会把它当作代码或列表的一部分",
-    ),
-    "joined": (
-        "has no empty line before and after it, so it joins the text around it and stays as text",
-        "前后没有空行，会和旁边的文字连成一段，原样显示",
-    ),
-    "header": (
-        "is in the header, where only Title and Summary can hold [amount: ...] and [literal: ...]",
-        "写在字段区里；字段区只有 Title 和 Summary 可以用 [amount: ...] 和 [literal: ...]",
-    ),
-    "link": (
-        "is followed by ( [ or :, so Markdown would make a link of it",
-        "后面紧跟着 (、[ 或 :，Markdown 会把它变成链接",
-    ),
+    "form": msg("is not written the way the short code is written"),
+    "inline": msg("has other text on its line, so it would stay on the page as text"),
+    "list": msg("is inside a list item, so it would stay on the page as text"),
+    "heading": msg("is inside a heading, so it would stay on the page as text"),
+    "quote": msg("is inside a quote (>), so it would stay on the page as text"),
+    "indented": msg("is indented, so Markdown would show it as code or as part of a list"),
+    "joined": msg("has no empty line before and after it, so it joins the text around it and stays as text"),
+    "header": msg("is in the header, where only Title and Summary can hold [amount: ...] and [literal: ...]"),
+    "link": msg("is followed by ( [ or :, so Markdown would make a link of it"),
 }
 
 

@@ -10,7 +10,7 @@ from pydantic_core import ErrorDetails
 
 from haihui.giving.data_problems import data_problem
 from haihui.giving.yaml_source import YamlSource
-from haihui.problems import Problem
+from haihui.problems import Msg, Problem, msg
 
 
 def _unwrap(annotation):
@@ -43,88 +43,72 @@ def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
-def _wording(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, str, str]:
-    kind, loc, value = error["type"], error["loc"], error.get("input")
+def _wording(error: ErrorDetails, model: type[BaseModel]) -> tuple[Msg, Msg]:
+    kind, loc, value = error["type"], error["loc"], repr(error.get("input"))
     field = str(loc[-1]) if loc else ""
     is_fen = field.endswith("_fen")
     if kind == "missing":
         return (
-            f"'{field}' is missing",
-            f"add '{field}:' here (see the comments at the top of the file)",
-            f"缺少“{field}”",
-            f"请在这里加上“{field}:”（参见文件开头的说明）",
+            msg("'{key}' is missing", key=field),
+            msg("add '{key}:' here (see the comments at the top of the file)", key=field),
         )
     if kind == "extra_forbidden":
         allowed = fields_at(model, tuple(loc[:-1]))
         close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.5)
-        listed = ", ".join(allowed)
-        fix = f"did you mean '{close[0]}'?" if close else f"remove it; allowed here: {listed}"
-        fix_zh = f"是不是想写“{close[0]}”？" if close else f"请删除它；这里可以写：{listed}"
-        return f"unknown key '{field}'", fix, f"未知的键“{field}”", fix_zh
+        fix = (
+            msg("did you mean '{close}'?", close=close[0])
+            if close
+            else msg("remove it; allowed here: {allowed}", allowed=", ".join(allowed))
+        )
+        return msg("unknown key '{key}'", key=field), fix
     if kind in {"int_type", "int_from_float", "int_parsing"}:
         if is_fen:
             return (
-                f"{value!r} is not a whole number of fen",
-                "write the amount in fen as a whole number (1 yuan = 100 fen), e.g. 100000 for 1,000 yuan",
-                f"{value!r} 不是整数（以分为单位）",
-                "金额以“分”为单位、写成整数（1 元 = 100 分），例如 1,000 元写成 100000",
+                msg("{value} is not a whole number of fen", value=value),
+                msg(
+                    "write the amount in fen as a whole number (1 yuan = 100 fen), e.g. 100000 for 1,000 yuan"
+                ),
             )
-        return (
-            f"{value!r} is not a whole number",
-            "write a whole number such as 1, 20 or 200",
-            f"{value!r} 不是整数",
-            "请填写整数，例如 1、20 或 200",
+        return msg("{value} is not a whole number", value=value), msg(
+            "write a whole number such as 1, 20 or 200"
         )
     if kind in {"bool_type", "bool_parsing"}:
         return (
-            f"{value!r} is not true or false",
-            "write true or false (yes, no, on and off are read as text, as YAML 1.2 reads them)",
-            f"{value!r} 不是 true 或 false",
-            "请写 true 或 false（按 YAML 1.2 的规则，yes、no、on、off 都只是文字）",
+            msg("{value} is not true or false", value=value),
+            msg("write true or false (yes, no, on and off are read as text, as YAML 1.2 reads them)"),
         )
     if kind in {"greater_than", "greater_than_equal"}:
         limit = error.get("ctx", {}).get("gt", error.get("ctx", {}).get("ge"))
         if is_fen and limit == 0 and kind == "greater_than":
             return (
-                f"{value!r} is not a positive amount",
-                "write an amount above zero, or remove the entry",
-                f"{value!r} 不是正数金额",
-                "请填写大于零的金额，或删除这一项",
+                msg("{value} is not a positive amount", value=value),
+                msg("write an amount above zero, or remove the entry"),
             )
-        relation, relation_zh = ("above", "大于") if kind == "greater_than" else ("at least", "不小于")
+        if kind == "greater_than":
+            return (
+                msg("{value} must be above {limit}", value=value, limit=str(limit)),
+                msg("write a number above {limit}", limit=str(limit)),
+            )
         return (
-            f"{value!r} must be {relation} {limit}",
-            f"write a number {relation} {limit}",
-            f"{value!r} 必须{relation_zh} {limit}",
-            f"请填写{relation_zh} {limit} 的数",
+            msg("{value} must be at least {limit}", value=value, limit=str(limit)),
+            msg("write a number at least {limit}", limit=str(limit)),
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return (
-            f"{value!r} is not allowed here",
-            f"write one of: {expected}",
-            f"这里不能填 {value!r}",
-            f"请填写以下之一：{expected}",
+        return msg("{value} is not allowed here", value=value), msg(
+            "write one of: {known}", known=str(expected)
         )
     if kind == "string_pattern_mismatch":
         return (
-            f"{value!r} is not a valid id",
-            "use lower-case letters a-z, digits and hyphens, e.g. 'mothers-start'",
-            f"{value!r} 不是有效的标识",
-            "只能用小写字母 a-z、数字和连字符，例如“mothers-start”",
+            msg("{value} is not a valid id", value=value),
+            msg("use lower-case letters a-z, digits and hyphens, e.g. 'mothers-start'"),
         )
     if kind in {"string_too_short", "string_type"}:
-        return (
-            "is empty or not text",
-            'write the text in quotes, e.g. "A pigsty"',
-            "是空的或不是文字",
-            '请用引号写上文字，例如 "一个猪圈"',
-        )
+        return msg("is empty or not text"), msg('write the text in quotes, e.g. "A pigsty"')
+    # pydantic's own words, in English; the catalog gives them a sentence in each language.
     return (
-        error["msg"],
-        "correct the value (see the comments at the top of the file)",
-        f"值不正确（{error['msg']}）",
-        "请改正这个值（参见文件开头的说明）",
+        msg("{error}", error=error["msg"]),
+        msg("correct the value (see the comments at the top of the file)"),
     )
 
 

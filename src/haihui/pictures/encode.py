@@ -17,6 +17,8 @@ from typing import cast
 import PIL
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
+from haihui.languages.staff import Msg, msg
+
 # Bump when a change here changes the files written, so every cached picture is redone.
 ENCODER_VERSION = 1
 WEBP, JPEG = "webp", "jpg"
@@ -59,9 +61,9 @@ class Rendition:
 class UnreadablePicture(Exception):
     """The file cannot be published as a picture; the reason is for staff."""
 
-    def __init__(self, reason: str, reason_zh: str):
-        super().__init__(reason)
-        self.reason, self.reason_zh = reason, reason_zh
+    def __init__(self, reason: Msg):
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 def widths_for(source_width: int, widths: tuple[int, ...]) -> list[int]:
@@ -80,8 +82,7 @@ def open_picture(data: bytes, max_pixels: int) -> Image.Image:
         raise _too_large(max_pixels) from None
     except Image.UnidentifiedImageError:
         raise UnreadablePicture(
-            "it is not a picture the site can read (damaged, or not a JPEG, PNG or WebP file)",
-            "这不是网站能读取的图片（文件已损坏，或不是 JPEG、PNG、WebP 文件）",
+            msg("it is not a picture the site can read (damaged, or not a JPEG, PNG or WebP file)")
         ) from None
     except Exception as error:  # noqa: BLE001 - a header the decoder cannot parse
         raise _damaged(error) from None
@@ -93,16 +94,17 @@ def open_picture(data: bytes, max_pixels: int) -> Image.Image:
 def _too_large(max_pixels: int) -> UnreadablePicture:
     megapixels = max_pixels // 1_000_000
     return UnreadablePicture(
-        f"it is larger than {megapixels} megapixels, too large to decode safely "
-        "(it may be a decompression bomb)",
-        f"图片超过 {megapixels} 百万像素，太大，无法安全解码（可能是“解压炸弹”）",
+        msg(
+            "it is larger than {megapixels} megapixels, too large to decode safely "
+            "(it may be a decompression bomb)",
+            megapixels=megapixels,
+        )
     )
 
 
 def _damaged(error: Exception) -> UnreadablePicture:
     return UnreadablePicture(
-        f"it is damaged or cut short and cannot be decoded ({error})",
-        f"文件已损坏或不完整，无法解码（{error}）",
+        msg("it is damaged or cut short and cannot be decoded ({error})", error=str(error))
     )
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
+from haihui.languages.staff import Msg
 from haihui.pictures.encode import ImageSettings, Rendition, UnreadablePicture, encode
 from haihui.pictures.progress import Progress
 
@@ -60,8 +61,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Failure:
-    reason: str
-    reason_zh: str
+    reason: Msg  # why the picture cannot be published, a staff message
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def encode_into_cache(path: str, key: str, root: str, settings: ImageSettings) -
     try:
         files = encode(Path(path).read_bytes(), settings)
     except UnreadablePicture as problem:
-        return Failure(problem.reason, problem.reason_zh)
+        return Failure(problem.reason)
     return ImageCache(Path(root), settings).put(key, files)
 
 
