@@ -15,3 +15,7 @@ RELATIVE_URLS = False
 # Refuse what a preview only warns about: single-language stories not marked
 # as such, sample checkout links, Stripe test links, missing alt text.
 STRICT_PUBLISH = True
+# No draft is read or written (`make preview` too): the build leaves drafts
+# unread, and Pelican's own draft addresses are empty, so it would write none.
+BUILD_DRAFTS = False
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""

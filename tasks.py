@@ -1,38 +1,23 @@
 """Tasks for staff and developers (`invoke --list`); the Makefile calls these.
 
 Names follow Pelican's quickstart: build, rebuild, regenerate, serve,
-livereload, preview, publish; plus ours: check, test, bench, bench-images, translations.
+livereload, preview, publish; plus ours: deploy, check, test, bench, bench-images, translations,
+screenshots.
 """
 
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
-from invoke import Collection, task
+from invoke import task
 
 from haihui.build import build_and_swap, publish_site
 from haihui.languages.staff import SOURCE_LANGUAGE, Items, Msg, in_each_language, msg
 from haihui.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
-
-
-def _with_long_one_letter_options(to_contexts):
-    """invoke spells a one-letter option with one dash only (`-n 100`); people
-    type `--n 100` as well (the benchmark's own script takes `--n`), so accept both."""
-
-    def wrapped(self, *args, **kwargs):
-        contexts = to_contexts(self, *args, **kwargs)
-        for context in contexts:
-            for flag in [flag for flag in context.flags if len(flag) == len("-n")]:
-                context.flags.alias(f"-{flag}", to=flag)
-        return contexts
-
-    return wrapped
-
-
-Collection.to_contexts = _with_long_one_letter_options(Collection.to_contexts)
-
 OUTPUT = ROOT / "output"
 PREVIEW_SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
@@ -44,9 +29,25 @@ def _say(message: Msg, sep: str = "\n") -> str:
     return in_each_language(message, sep)
 
 
-def _settings(settings_file: str) -> dict:
-    """A settings file read as Pelican reads it, with our defaults."""
-    return read_settings(settings_file, root=ROOT)
+def _settings(settings_file: str, extra: dict | None = None) -> dict:
+    """A settings file read as Pelican reads it, with our defaults (and `extra`, as `-e` gives them)."""
+    return read_settings(settings_file, root=ROOT, override=extra)
+
+
+def _run(*command: str | Path, cwd: Path = ROOT, quiet: bool = False) -> None:
+    """Run a program with these arguments, no shell between: a project folder may be called
+    `Haihui Site` or `文档/网站`. Stops with the program's exit status if it fails."""
+    result = subprocess.run(
+        [str(word) for word in command],
+        cwd=cwd,
+        check=False,
+        stdout=subprocess.PIPE if quiet else None,
+        text=True,
+    )
+    if result.returncode != 0:
+        if quiet:
+            sys.stdout.write(result.stdout)
+        sys.exit(result.returncode)
 
 
 def _report(result, failed: Msg) -> None:
@@ -73,38 +74,69 @@ def rebuild(c):
     build(c)
 
 
+def _build_preview():
+    """One preview build, through a staging folder: a failed build leaves output/ as it was."""
+    return build_and_swap(PREVIEW_SETTINGS, OUTPUT, cwd=ROOT)
+
+
 @task
 def regenerate(c):
-    """Rebuild whenever content, theme or settings change (no server)."""
-    c.run(f"{sys.executable} -m pelican content -r -s {PREVIEW_SETTINGS} -o {OUTPUT}", pty=False)
+    """Rebuild whenever content, theme or settings change (no server); a failed build keeps output/."""
+    from haihui.build.serve import regenerate as watch_and_rebuild
+
+    watch_and_rebuild(ROOT, _build_preview)
 
 
-@task
+@task(help={"port": "the port to serve on (default 8000)"})
 def serve(c, port=PORT):
-    """Build, serve on http://127.0.0.1:8000 and rebuild on change."""
-    c.run(
-        f"{sys.executable} -m pelican content -lr -s {PREVIEW_SETTINGS} -o {OUTPUT} -b {HOST} -p {port}",
-        pty=False,
-    )
+    """Build, serve on http://127.0.0.1:8000 and rebuild on change; a failed build keeps the good pages."""
+    from haihui.build.serve import serve_preview
+
+    serve_preview(ROOT, OUTPUT, _build_preview, HOST, int(port))
 
 
-@task
+@task(help={"port": "the port to serve on (default 8000)"})
 def livereload(c, port=PORT):
     """Like serve, and the browser reloads itself after each rebuild."""
     from livereload import Server
 
-    build(c)
+    from haihui.build.serve import WATCHED_FOLDERS, WATCHED_TOP, report
+
+    report(_build_preview())
     server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "src/**/*.py", "*.py"):
-        server.watch(pattern, lambda: build_and_swap(PREVIEW_SETTINGS, OUTPUT, cwd=ROOT))
-    server.serve(host=HOST, port=port, root=str(OUTPUT))
+    for pattern in (*(f"{folder}/**/*" for folder in WATCHED_FOLDERS), WATCHED_TOP):
+        server.watch(pattern, lambda: report(_build_preview()))
+    server.serve(host=HOST, port=int(port), root=str(OUTPUT))
 
 
-@task
-def preview(c):
+SUMMARY_HELP = (
+    "append what a pull request shows (each error and warning, in each language) to this "
+    "Markdown file; the workflow passes $GITHUB_STEP_SUMMARY"
+)
+
+
+def _tell_github(
+    command: str, problems, *, passed: bool, summary: str, refused_by_publish=(), log=""
+) -> None:
+    """The job summary (`--summary FILE`) and, on GitHub Actions, an annotation at each problem's line."""
+    from haihui.build.summary import annotations, summary_markdown, write_summary
+
+    if summary:
+        text = summary_markdown(
+            command, problems, passed=passed, refused_by_publish=refused_by_publish, log=log
+        )
+        write_summary(summary, text)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in annotations(problems, ROOT):
+            print(line)
+
+
+@task(help={"summary": SUMMARY_HELP})
+def preview(c, summary=""):
     """Build with the public settings into output/, warning instead of refusing."""
     from haihui.build import settings_value
     from haihui.build.linkcheck import check_built_site
+    from haihui.build.summary import as_warnings
 
     origins = [settings_value(PUBLISH_SETTINGS, key, cwd=ROOT) or "" for key in ("SITEURL", "SITE_ORIGIN")]
     broken = []
@@ -113,24 +145,40 @@ def preview(c):
         broken.extend(check_built_site(staging, origins))
         return []
 
-    _report(
-        build_and_swap(
-            PUBLISH_SETTINGS, OUTPUT, extra={"STRICT_PUBLISH": "false"}, cwd=ROOT, verify=warn_about_links
-        ),
-        msg("The preview build failed (see above). The previous output/ is unchanged."),
+    result = build_and_swap(
+        PUBLISH_SETTINGS, OUTPUT, extra={"STRICT_PUBLISH": "false"}, cwd=ROOT, verify=warn_about_links
     )
+    if summary or os.environ.get("GITHUB_ACTIONS") == "true":
+        _tell_github(
+            "make preview",
+            _content_problems(PUBLISH_SETTINGS, {"STRICT_PUBLISH": False}) + as_warnings(broken),
+            passed=result.returncode == 0,
+            summary=summary,
+            refused_by_publish=_content_problems(PUBLISH_SETTINGS) + broken,
+            log=result.stdout + result.stderr,
+        )
+    _report(result, msg("The preview build failed (see above). The previous output/ is unchanged."))
     for problem in broken:
         print(f"warning: {problem}")
 
 
-@task
-def publish(c):
+@task(help={"summary": SUMMARY_HELP})
+def publish(c, summary=""):
     """Build the public site; output/ is replaced only if every check and link passes."""
-    if _check_content(PUBLISH_SETTINGS, "make publish"):
+    problems = _content_problems(PUBLISH_SETTINGS)
+    if _show_problems(problems, "make publish"):
+        _tell_github("make publish", problems, passed=False, summary=summary)
         sys.exit("\n" + _say(msg("Nothing was built: the previous output/ is unchanged.")))
     result = publish_site(OUTPUT, settings_file=PUBLISH_SETTINGS, cwd=ROOT)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
+    _tell_github(
+        "make publish",
+        problems,
+        passed=result.returncode == 0,
+        summary=summary,
+        log=result.stdout + result.stderr,
+    )
     if result.returncode != 0:
         sys.exit("\n" + _say(msg("The publish build failed (see above). The previous output/ is unchanged.")))
     print(
@@ -143,17 +191,38 @@ def publish(c):
     )
 
 
+@task(help={"dry_run": "say what would be uploaded and deleted, and change nothing"})
+def deploy(c, dry_run=False):
+    """Upload the last `make publish` to DEPLOY_REMOTE (an rclone remote: COS, OSS, S3, SFTP);
+    assets first, pages last, then delete what is gone (README, "Hosting in mainland China")."""
+    from haihui.build.deploy import deploy as deploy_site
+
+    status = deploy_site(OUTPUT, _settings(PUBLISH_SETTINGS), dry_run=dry_run)
+    if status:
+        sys.exit(status)
+
+
+def _content_problems(settings_file: str, extra: dict | None = None) -> list:
+    """Every problem of the content under these settings' rules, without building."""
+    from haihui.content.project import check_project
+    from haihui.problems import ContentError
+
+    try:
+        return check_project(_settings(settings_file, extra))
+    except ContentError as error:  # files the checks cannot read at all (not UTF-8, not .md)
+        return error.problems
+
+
 def _check_content(settings_file: str, again: str) -> int:
     """Print every problem of the content (English, then the site's other languages);
     return the number of errors."""
-    from haihui.content.project import check_project
-    from haihui.problems import ERROR, ContentError
+    return _show_problems(_content_problems(settings_file), again)
 
-    settings = _settings(settings_file)
-    try:
-        problems = check_project(settings)
-    except ContentError as error:  # files the checks cannot read at all (not UTF-8, not .md)
-        problems = error.problems
+
+def _show_problems(problems: list, again: str) -> int:
+    """Print each problem (English, then the site's other languages); return the number of errors."""
+    from haihui.problems import ERROR
+
     for problem in problems:
         print(problem)
     errors = sum(p.severity == ERROR for p in problems)
@@ -266,30 +335,44 @@ def new_story(c, slug="", name_en="", name_zh="", campaign=""):
 @task
 def test(c):
     """The gates (ruff lint and format, mypy on plugins/, at zero findings), then the whole suite."""
-    c.run(f"{sys.executable} -m ruff check .", pty=False)
-    c.run(f"{sys.executable} -m ruff format --check .", pty=False)
-    c.run(f"{sys.executable} -m mypy", pty=False)
-    c.run(f"{sys.executable} -m pytest", pty=False)
+    _run(sys.executable, "-m", "ruff", "check", ".")
+    _run(sys.executable, "-m", "ruff", "format", "--check", ".")
+    _run(sys.executable, "-m", "mypy")
+    # Spread over every core (pytest-xdist); branch coverage of the core (src/haihui),
+    # Pelican's subprocesses included, at the end ([tool.coverage] in pyproject.toml).
+    _run(sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "--cov")
 
 
 # The staff catalog: what the checks, the tasks and the new-story guide say to staff
 # (haihui.languages.staff), marked in the code with N_("...") or msg("...").
 STAFF_CATALOGS = "src/haihui/translations"
-STAFF_SOURCES = "src/haihui plugins tasks.py"
+STAFF_SOURCES = ("src/haihui", "plugins", "tasks.py")
 
 
-def _babel(c, command: str) -> None:
-    c.run(f"{sys.executable} -m babel.messages.frontend {command}", hide="out")
+def _babel(*arguments: str | Path, cwd: Path = ROOT) -> None:
+    _run(sys.executable, "-m", "babel.messages.frontend", *arguments, cwd=cwd, quiet=True)
 
 
-def _catalogs(c, folder: Path, domain: str, languages) -> list[Path]:
+def _catalogs(folder: Path, domain: str, languages) -> list[Path]:
     """Update every language's catalog of `domain` from `folder`/<domain>.pot (made first),
     starting one for a language of the site that has none; the template is then removed."""
     pot = folder / f"{domain}.pot"
     for lang in languages:
         if lang != SOURCE_LANGUAGE and not (folder / lang / "LC_MESSAGES" / f"{domain}.po").exists():
-            _babel(c, f"init -i {pot} -d {folder} -D {domain} -l {lang} --width 0")
-    _babel(c, f"update -i {pot} -d {folder} -D {domain} --no-fuzzy-matching --omit-header --width 0")
+            _babel("init", "-i", pot, "-d", folder, "-D", domain, "-l", lang, "--width", "0")
+    _babel(
+        "update",
+        "-i",
+        pot,
+        "-d",
+        folder,
+        "-D",
+        domain,
+        "--no-fuzzy-matching",
+        "--omit-header",
+        "--width",
+        "0",
+    )
     pot.unlink()
     return sorted(folder.glob(f"*/LC_MESSAGES/{domain}.po"))
 
@@ -300,17 +383,35 @@ def translations(c):
     (one for each language of the site; a new language gets its own to fill in)."""
     languages = list(read_settings(PREVIEW_SETTINGS, root=ROOT)["LANGUAGES"])
     theme = ROOT / "theme/translations"
-    with c.cd("theme"):
-        _babel(c, "extract -F babel.cfg -o translations/messages.pot --no-location --omit-header .")
-    catalogs = _catalogs(c, theme, "messages", languages)
+    _babel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-o",
+        "translations/messages.pot",
+        "--no-location",
+        "--omit-header",
+        ".",
+        cwd=ROOT / "theme",
+    )
+    catalogs = _catalogs(theme, "messages", languages)
     staff = ROOT / STAFF_CATALOGS
-    with c.cd(ROOT):
-        _babel(
-            c,
-            f"extract --no-default-keywords -k N_ -k msg -o {staff / 'staff.pot'} "
-            f"--no-location --omit-header --width 0 {STAFF_SOURCES}",
-        )
-    catalogs += _catalogs(c, staff, "staff", languages)
+    _babel(
+        "extract",
+        "--no-default-keywords",
+        "-k",
+        "N_",
+        "-k",
+        "msg",
+        "-o",
+        staff / "staff.pot",
+        "--no-location",
+        "--omit-header",
+        "--width",
+        "0",
+        *STAFF_SOURCES,
+    )
+    catalogs += _catalogs(staff, "staff", languages)
     print("Now fill every empty msgstr in:")
     for po in catalogs:
         print(f"  {po.relative_to(ROOT)}")
@@ -318,20 +419,22 @@ def translations(c):
 
 @task(
     help={
-        "n": "stories per language (default 500)",
+        "stories": "stories per language (default 500)",
         "runs": "timed builds per side (default 5)",
         "warmup": "untimed builds per side first (default 1)",
     }
 )
-def bench(c, n=500, runs=5, warmup=1):
+def bench(c, stories=500, runs=5, warmup=1):
     """Build time of this site against bare Pelican on the same synthetic stories."""
-    c.run(f"{sys.executable} benchmarks/build_bench.py --n {n} --runs {runs} --warmup {warmup}", pty=False)
+    _run(
+        sys.executable, "benchmarks/build_bench.py", "--stories", stories, "--runs", runs, "--warmup", warmup
+    )
 
 
-@task(name="bench-images", help={"n": "new 4000x3000 photos (default 40)", "runs": "builds per figure"})
-def bench_images(c, n=40, runs=2):
+@task(name="bench-images", help={"photos": "new 4000x3000 photos (default 40)", "runs": "builds per figure"})
+def bench_images(c, photos=40, runs=2):
     """Time to publish a new shoot: first build (encoding) and cached rebuild."""
-    c.run(f"{sys.executable} benchmarks/images_bench.py --n {n} --runs {runs}", pty=False)
+    _run(sys.executable, "benchmarks/images_bench.py", "--photos", photos, "--runs", runs)
 
 
 @task(
@@ -341,7 +444,56 @@ def bench_images(c, n=40, runs=2):
 )
 def audit(c, pages=""):
     """Lighthouse (npm, mobile, Debian's Chromium) on the served site; scores into audit/."""
-    c.run(f"{sys.executable} tools/lighthouse_audit.py" + (f" --pages {pages}" if pages else ""), pty=False)
+    _run(sys.executable, "tools/lighthouse_audit.py", *(["--pages", pages] if pages else []))
+
+
+@task
+def screenshots(c):
+    """Screenshots of the pages staff check (both languages, phone and desktop) into
+    docs/screenshots/, where the staff guides show them."""
+    import importlib.util
+
+    from haihui.build.browser import CHROMIUM
+    from haihui.build.screenshots import SCREENSHOTS, chinese_font_missing, make_screenshots
+
+    if importlib.util.find_spec("playwright") is None:
+        sys.exit(_say(msg("Playwright is missing: run `make screenshots`, which installs it.")))
+    if not CHROMIUM.is_file():
+        sys.exit(
+            _say(
+                msg(
+                    "The screenshots need Chromium: install Debian's package with "
+                    "`sudo apt-get install chromium`."
+                )
+            )
+        )
+    if chinese_font_missing():
+        sys.exit(
+            _say(
+                msg(
+                    "No Chinese font is installed, so the Chinese screenshots would show boxes instead of "
+                    "characters: install one (Debian: `sudo apt-get install fonts-noto-cjk`) and run "
+                    "`make screenshots` again."
+                )
+            )
+        )
+    try:
+        written = make_screenshots()
+    except RuntimeError as error:  # the build failed: Pelican's messages are in it
+        print(error, file=sys.stderr)
+        sys.exit("\n" + _say(msg("The build failed (see above): no screenshot was taken.")))
+    size = sum(path.stat().st_size for path in written)
+    print(
+        _say(
+            msg(
+                "Wrote {count} screenshots into {folder}/ ({size} KB in all): check them, then commit them "
+                "with the change that made them differ.",
+                count=len(written),
+                folder=SCREENSHOTS.relative_to(ROOT).as_posix(),
+                size=round(size / 1024),
+            )
+        )
+    )
 
 
 @task(

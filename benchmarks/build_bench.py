@@ -1,6 +1,6 @@
 """Build time of this site against bare Pelican, on the same synthetic stories.
 
-    .venv/bin/python benchmarks/build_bench.py --n 500 --runs 5   (or: invoke bench)
+    .venv/bin/python benchmarks/build_bench.py --stories 500 --runs 5   (or: invoke bench)
 
 In a temporary folder it writes N synthetic bilingual stories (N per language,
 2N files, about 600 words each, some with headings, lists, links and quotes)
@@ -437,20 +437,20 @@ def describe(times: list[float]) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=500, help="stories per language (default 500)")
+    parser.add_argument("--stories", type=int, default=500, help="stories per language (default 500)")
     parser.add_argument("--runs", type=int, default=5, help="timed builds per side (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed builds per side first (default 1)")
     args = parser.parse_args(argv)
-    if args.n < 1 or args.runs < 1 or args.warmup < 0:
-        parser.error("--n and --runs must be at least 1, --warmup at least 0")
+    if args.stories < 1 or args.runs < 1 or args.warmup < 0:
+        parser.error("--stories and --runs must be at least 1, --warmup at least 0")
 
     with tempfile.TemporaryDirectory(prefix="haihui-bench-") as tmp:
         folder = Path(tmp)
-        content = make_site(folder, args.n)
+        content = make_site(folder, args.stories)
         bare = bare_settings(folder, content)
         ours = ROOT / "pelicanconf.py"
         print(
-            f"{2 * args.n} synthetic stories ({args.n} per language) plus the real pages; "
+            f"{2 * args.stories} synthetic stories ({args.stories} per language) plus the real pages; "
             f"{args.warmup} untimed and {args.runs} timed build(s) per side, interleaved",
             flush=True,
         )

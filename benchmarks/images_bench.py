@@ -1,6 +1,6 @@
 """Time to publish a new shoot: N new 4000x3000 phone JPEGs, first build and cached rebuild.
 
-    .venv/bin/python benchmarks/images_bench.py --n 40 --runs 2   (or: invoke bench-images)
+    .venv/bin/python benchmarks/images_bench.py --photos 40 --runs 2   (or: invoke bench-images)
 
 In a temporary copy of the project it writes N photo-like JPEGs (4000x3000,
 gradients and sensor-like noise, EXIF with GPS and camera model, half of
@@ -108,7 +108,7 @@ def timed_build(project: Path) -> tuple[float, float, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=40, help="new photos (default 40)")
+    parser.add_argument("--photos", type=int, default=40, help="new photos (default 40)")
     parser.add_argument("--runs", type=int, default=2, help="builds per figure (default 2)")
     args = parser.parse_args()
     before_load = os.getloadavg()[0]
@@ -117,17 +117,17 @@ def main() -> None:
         timed_build(project)  # encodes the site's own pictures once: the baseline is a warm build
         without = [timed_build(project)[:2] for _ in range(args.runs)]
         started = time.perf_counter()
-        add_shoot(project, args.n)
+        add_shoot(project, args.photos)
         size = sum(p.stat().st_size for p in (project / "content/images/photos/shoot").iterdir())
         print(
-            f"wrote {args.n} photos of {SIZE[0]}x{SIZE[1]} ({size / 1e6:.0f} MB) "
+            f"wrote {args.photos} photos of {SIZE[0]}x{SIZE[1]} ({size / 1e6:.0f} MB) "
             f"in {time.perf_counter() - started:.0f} s"
         )
         first, cached = [], []
         for _ in range(args.runs):
             shutil.rmtree(project / ".cache", ignore_errors=True)
             *figures, stats = timed_build(project)
-            assert stats["encoded"] >= args.n, stats
+            assert stats["encoded"] >= args.photos, stats
             first.append(figures)
             *figures, stats = timed_build(project)
             assert stats["encoded"] == 0, stats
@@ -139,7 +139,7 @@ def main() -> None:
         )
         for label, runs in (
             ("site without the photos", without),
-            (f"first build, {args.n} new photos", first),
+            (f"first build, {args.photos} new photos", first),
             ("cached rebuild, output/ deleted", cached),
         ):
             walls, cpus = [w for w, _ in runs], [c for _, c in runs]
@@ -148,10 +148,10 @@ def main() -> None:
                 f"   CPU {statistics.median(cpus):6.2f} s"
             )
         baseline = statistics.median(c for _, c in without)
-        per_photo = (statistics.median(c for _, c in first) - baseline) / args.n
+        per_photo = (statistics.median(c for _, c in first) - baseline) / args.photos
         print(
             f"  CPU per new photo: {per_photo:.2f} s; published files: {published / 1e6:.1f} MB "
-            f"for {args.n} photos (every width, WebP and JPEG)"
+            f"for {args.photos} photos (every width, WebP and JPEG)"
         )
 
 

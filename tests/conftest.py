@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
 from haihui.build import ROOT, run_pelican
+from haihui.build.browser import CHROMIUM
 from haihui.content.content_rules import load_sources
 from haihui.content.project import markdown_files
 
@@ -37,12 +38,10 @@ class BuiltSite:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> BuiltSite:
-    """The real content, built with the preview settings."""
-    output = tmp_path_factory.mktemp("site")
-    result = run_pelican("pelicanconf.py", output)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return BuiltSite(output)
+def site() -> BuiltSite:
+    """The real content, built with the preview settings (once per test process, in a copy
+    of the project: nothing is written into the working tree). Read it, never change it."""
+    return BuiltSite(warm_project() / "output")
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +92,81 @@ def story_fields(lang: str = "en", **fields) -> dict:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def copy_project(destination: Path) -> Path:
-    """A throw-away copy of the project to break on purpose."""
+# ---------------------------------------------------------------- project copies, warm
+# A copy of the project starts from this test process's warm cache: the pictures
+# of the real content already encoded (.cache/images, keyed by a hash of each
+# picture and of the encoding settings) and the templates compiled (.cache/jinja,
+# keyed by the Jinja environment and each template's source). Both are keyed by
+# what they were made from, so a copy whose content or templates differ simply
+# misses and makes its own. The files are hard links: the cache never changes a
+# file in place (a new entry is written beside it and renamed), except the
+# statistics of the last build, which each copy writes afresh.
+CACHE = ".cache"
+CACHE_STATS = "last-build.json"  # haihui.pictures.pipeline.STATS, written over in place
+_TMP: list[pytest.TempPathFactory] = []  # this session's, for the warm project
+_WARM: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_tmp(tmp_path_factory):
+    _TMP.append(tmp_path_factory)
+    yield
+    _TMP.remove(tmp_path_factory)
+
+
+def _link_or_copy(source, destination) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:  # another filesystem, or no hard links there
+        shutil.copy2(source, destination)
+
+
+def _copy_parts(destination: Path) -> Path:
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(source, destination / part)
+    return destination
+
+
+def warm_project() -> Path:
+    """A copy of the project built once per test process, from a cold cache, with the
+    preview settings: its output/ is the `site`, its .cache/ what every copy starts from."""
+    if not _WARM:
+        project = _copy_parts(_TMP[0].mktemp("warm") / "project")
+        result = run_pelican("pelicanconf.py", project / "output", cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+        _WARM.append(project)
+    return _WARM[0]
+
+
+def copy_warm_cache(source: Path, destination: Path) -> None:
+    """`source`'s .cache/ into `destination`, as hard links, less the last build's statistics."""
+    if (source / CACHE).is_dir():
+        shutil.copytree(
+            source / CACHE,
+            destination / CACHE,
+            copy_function=_link_or_copy,
+            ignore=shutil.ignore_patterns(CACHE_STATS),
+        )
+
+
+def copy_project(destination: Path, *, warm_cache: bool = True) -> Path:
+    """A throw-away copy of the project to break on purpose, with a warm cache;
+    `warm_cache=False` for a test whose subject is the cache itself (it starts cold)."""
+    _copy_parts(destination)
+    if warm_cache:
+        copy_warm_cache(warm_project(), destination)
+    return destination
+
+
+def copy_built(source: Path, destination: Path) -> Path:
+    """A copy of a built project (output/ copied, so that a build over it changes only
+    the copy; the cache linked)."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns(CACHE))
+    copy_warm_cache(source, destination)
     return destination
 
 
@@ -116,6 +182,38 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+def content_checks(project: Path, settings_file: str = "pelicanconf.py", **override) -> list:
+    """Every problem the content checks find in a project copy, without building: the
+    settings file read as Pelican reads it there (`override` as its `-e`), the checks run
+    over the content as `make check` runs them and as a build runs them first, before it
+    writes anything (haihui_content; tests/test_publishing.py shows the build reports the
+    same). A file the checks cannot read at all gives its problem too, as in a build."""
+    from haihui.content.project import check_project
+    from haihui.problems import ContentError
+    from haihui.settings import read_settings as read_project_settings
+
+    settings = read_project_settings(settings_file, root=project, override=override)
+    cwd = os.getcwd()
+    os.chdir(project)  # paths are shown relative to the folder the build runs in
+    try:
+        return check_project(settings)
+    except ContentError as error:
+        return error.problems
+    finally:
+        os.chdir(cwd)
+
+
+def problems_text(problems: list) -> str:
+    """`problems` as staff read them in a build's log (English, then Chinese; warnings
+    marked), on one line with single spaces: the text tests look for fragments in."""
+    return " ".join(" ".join(str(p) for p in problems).split())
+
+
+def has_error(problems: list) -> bool:
+    """True when a build would stop on `problems` (and `make check` exit non-zero)."""
+    return any(p.severity == "error" for p in problems)
+
+
 def built_copy(folder: Path) -> Path:
     """A copy of the project with a good preview build in its output/."""
     project = copy_project(folder / "project")
@@ -126,16 +224,15 @@ def built_copy(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def good_build(tmp_path_factory) -> Path:
-    """A project copy with a good preview build in output/, made once per test module."""
-    return built_copy(tmp_path_factory.mktemp("good"))
+    """A project copy with a good preview build in output/, one per test module: a copy
+    of the warm project, whose build is the real content's preview build."""
+    return copy_built(warm_project(), tmp_path_factory.mktemp("good") / "project")
 
 
 @pytest.fixture
 def broken(good_build, tmp_path) -> Path:
     """A throw-away copy of `good_build`, output/ included, to break on purpose."""
-    project = tmp_path / "project"
-    shutil.copytree(good_build, project)
-    return project
+    return copy_built(good_build, tmp_path / "project")
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -147,12 +244,55 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+# ---------------------------------------------------------------- spread over workers
+def pytest_collection_modifyitems(items):
+    """With pytest-xdist (`make test`: --dist loadgroup), the tests of a module that share
+    a module-scoped fixture of their own (a site built once for them) run in one worker,
+    which builds it once; every other test goes wherever a worker is free."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        own = [
+            name
+            for name in item.fixturenames
+            for definition in info.name2fixturedefs.get(name, ())[-1:]
+            if definition.scope == "module" and definition.baseid == item.nodeid.split("::")[0]
+        ]
+        if own:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+# ---------------------------------------------------------------- findings at the end of the run
+# Lines a test wants shown after the run (tests/browser: axe-core's moderate findings,
+# page weights), by section title. A test records them as a property of its report
+# (tests/browser/conftest.py), which pytest-xdist sends from the worker that ran it
+# to this process, so the summary is whole however the run is spread.
+SUMMARY_PROPERTY = "end-of-run summary"
+_END_OF_RUN: dict[str, list[str]] = {}
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "teardown":
+        return
+    for name, value in report.user_properties:
+        if name == SUMMARY_PROPERTY:
+            title, lines = value
+            _END_OF_RUN.setdefault(title, []).extend(lines)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for title, lines in _END_OF_RUN.items():
+        terminalreporter.section(title, sep="-")
+        for line in sorted(lines) or ["(none)"]:
+            terminalreporter.write_line(line)
+
+
 # ---------------------------------------------------------------- outside tools
 # The one place that decides what happens when a tool the quality gates drive
 # (Debian's Chromium, Java and the Nu HTML Checker) is missing: a skip that says
 # how to install it on a staff laptop, a failure in CI (CI=true), where .ci/run
 # installs everything.
-CHROMIUM = Path("/usr/bin/chromium")
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 

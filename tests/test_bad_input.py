@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, tree_digest
+from conftest import content_checks, edit, has_error, problems_text, tree_digest
 from haihui.build import build_and_swap, run_pelican
 
 STORY = "content/stories/jibuguoguo.en.md"
@@ -43,6 +43,20 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 @pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
+def test_bad_front_matter_is_an_error_with_a_plain_message(project, case, settings_file):
+    """What the checks, a build's first step, say of each mistake (without building)."""
+    make_mistake, expected = CASES[case]
+    make_mistake(project)
+    problems = content_checks(project, settings_file)
+    messages = problems_text(problems)
+    assert has_error(problems)
+    for fragment in expected:
+        assert fragment in messages, f"{fragment!r} not in:\n{messages}"
+
+
+# Through a whole build with each settings file: it stops, says so, and output/ stays.
+@pytest.mark.parametrize("case", ["missing title"])
+@pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
 def test_bad_front_matter_stops_the_build_and_keeps_output(broken, case, settings_file):
     make_mistake, expected = CASES[case]
     before = tree_digest(broken / "output")
@@ -74,14 +88,14 @@ def test_a_story_in_one_language_warns_in_preview_and_fails_publish(broken):
     assert "'jibuguoguo' has no translation in zh" in preview.stdout + preview.stderr
     zh_listing = (broken / "output/zh/stories/index.html").read_text("utf-8")
     assert "/stories/jibuguoguo/" not in zh_listing
-    publish = run_pelican("publishconf.py", broken / "output", cwd=broken)
-    assert publish.returncode != 0
-    assert "'Single_language: yes'" in publish.stdout + publish.stderr
+    publish = content_checks(broken, "publishconf.py")  # refused by the checks, before building
+    assert has_error(publish)
+    assert "'Single_language: yes'" in problems_text(publish)
 
 
-def test_single_language_on_purpose_publishes(broken):
-    (broken / "content/stories/jibuguoguo.zh.md").unlink()
-    edit(broken / STORY, "Lang: en", "Lang: en\nSingle_language: yes")
-    publish = run_pelican("publishconf.py", broken / "output", cwd=broken, extra={"STRICT_PUBLISH": "true"})
+def test_single_language_on_purpose_publishes(project):
+    (project / "content/stories/jibuguoguo.zh.md").unlink()
+    edit(project / STORY, "Lang: en", "Lang: en\nSingle_language: yes")
+    publish = content_checks(project, "publishconf.py", STRICT_PUBLISH=True)
     # Other publish-only rules (checkout links) may still refuse; the translation rule must not.
-    assert "has no translation" not in publish.stdout + publish.stderr
+    assert "has no translation" not in problems_text(publish)

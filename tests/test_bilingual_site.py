@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 from pelican.settings import read_settings
 
+from haihui.assets import is_fingerprinted
 from haihui.build import ROOT
 from haihui.content.frontmatter import parse_front_matter
 
@@ -89,10 +90,14 @@ def test_switcher_and_hreflang_point_at_the_real_translation(site, slug, lang, u
     soup = site.soup(url)
     translations = {other_lang: other_url for s, other_lang, other_url in ALL_CONTENT if s == slug}
     hreflang = {link["hreflang"]: link["href"] for link in soup.select('link[rel="alternate"][hreflang]')}
-    for other_lang, other_url in translations.items():
-        assert hreflang[LANGS[other_lang]["html_lang"]] == f"{ORIGIN}/{other_url}"
-    assert hreflang["x-default"] == f"{ORIGIN}/{translations['en']}"
-    assert soup.select_one('link[rel="canonical"]')["href"] == f"{ORIGIN}/{url}"
+    if soup.find("meta", attrs={"name": "robots", "content": "noindex"}):
+        # `Robots: noindex` (the thank-you pages): no canonical, no hreflang; the switcher stays.
+        assert hreflang == {} and soup.select_one('link[rel="canonical"]') is None
+    else:
+        for other_lang, other_url in translations.items():
+            assert hreflang[LANGS[other_lang]["html_lang"]] == f"{ORIGIN}/{other_url}"
+        assert hreflang["x-default"] == f"{ORIGIN}/{translations['en']}"
+        assert soup.select_one('link[rel="canonical"]')["href"] == f"{ORIGIN}/{url}"
     switcher = soup.select_one("nav.language-switcher")
     links = {a["hreflang"]: a["href"] for a in switcher.select("a[hreflang]")}
     for other_lang, other_url in translations.items():
@@ -132,7 +137,11 @@ def test_every_page_has_skip_link_og_tags_and_no_script(site):
         for prop in ("og:title", "og:description", "og:image", "og:url"):
             tag = soup.find("meta", property=prop)
             assert tag is not None and tag["content"].strip(), f"{prop} missing on {url}"
-        assert soup.find("script") is None, f"{url} has a script"
+        # JSON-LD (the home pages) is data, which no browser runs; any other script is refused.
+        scripts = [
+            s for s in soup.find_all("script") if s.get("type") != "application/ld+json" or s.get("src")
+        ]
+        assert scripts == [], f"{url} has a script"
 
 
 def test_nothing_is_loaded_from_another_host(site):
@@ -175,7 +184,15 @@ def test_sitemap_lists_every_page_with_its_alternates(site):
     locs = {loc.text for loc in tree.findall(".//sm:loc", ns)}
     # The preview's list of problems is for staff, not for search engines.
     reports = {SETTINGS["CHECK_REPORT_URL"].format(prefix=spec["prefix"]) for spec in LANGS.values()}
-    pages = {f"{ORIGIN}{url}" for url in site.html_pages() if url.lstrip("/") not in reports}
+    # Pages whose header says `Robots: noindex` (the thank-you and 404 pages) stay out.
+    kept_out = {url for url in site.html_pages() if site.soup(url).find("meta", attrs={"name": "robots"})}
+    assert {"/thank-you/", "/zh/thank-you/", "/404.html"} <= kept_out
+    assert not locs & {f"{ORIGIN}{url}" for url in kept_out}
+    pages = {
+        f"{ORIGIN}{url}"
+        for url in site.html_pages()
+        if url.lstrip("/") not in reports and url not in kept_out
+    }
     assert not locs & {f"{ORIGIN}/{url}" for url in reports}
     assert pages - {f"{ORIGIN}/404.html"} <= locs | {p for p in pages if "/page/" in p}
     for entry in tree.findall("sm:url", ns):
@@ -184,8 +201,9 @@ def test_sitemap_lists_every_page_with_its_alternates(site):
 
 
 def test_one_copy_of_static_files(site):
-    css = list(site.root.rglob("main.css"))
-    assert len(css) == 1
+    # Under its fingerprinted name only (haihui.assets): no plain main.css for a page to link.
+    css = list(site.root.rglob("main*.css"))
+    assert len(css) == 1 and is_fingerprinted(css[0].name), css
 
 
 def test_robots_txt_points_at_the_sitemap(site):

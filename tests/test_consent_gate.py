@@ -18,6 +18,7 @@ PLUGINS = [
     "haihui_listings",
     "haihui_giving",
     "haihui_pictures",
+    "haihui_assets",
 ]
 
 

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 
-from conftest import edit, tree_digest
+from conftest import content_checks, edit, has_error, problems_text, tree_digest
 from haihui.build import ROOT, run_pelican
 from haihui.content.content_rules import Rules, load_sources
 from haihui.giving.checkout_links import check_checkout_links
@@ -31,7 +31,8 @@ from haihui.giving.short_codes import replace_short_codes
 from haihui.giving.site_data import check_tiers, load_site_tiers, short_code_problems
 from haihui.giving.tiers import compute_tiers
 from haihui.giving.yaml_source import read_yaml
-from haihui.languages.formatting import format_fen
+from haihui.languages.catalogs import load_translations
+from haihui.languages.formatting import format_money
 from haihui.problems import ERROR, WARNING
 
 DATA = ROOT / "content" / "data" / "fund-use.yaml"
@@ -685,7 +686,9 @@ def test_amount_and_literal_render_in_the_page_language(tmp_path, lang, locale):
     )
     embed(tmp_path, content)
     site, _ = load_site_tiers(SETTINGS)
-    grant, start = format_fen(100000, locale), format_fen(site.tiers["mothers-start"].amount_fen, locale)
+    catalog = load_translations(SETTINGS["THEME"], lang)
+    grant = format_money(100000, locale, catalog)
+    start = format_money(site.tiers["mothers-start"].amount_fen, locale, catalog)
     assert content._content == (
         f"<p>A {grant} grant, 3,000 yuan at market, <strong>{start}</strong></p>"
         "<pre><code>[amount: piglet]</code></pre>"
@@ -710,11 +713,11 @@ def text_of(project: Path, url: str) -> str:
 
 def test_the_pages_show_the_pigsty_grant_from_the_data_in_both_languages(good_build):
     for url, shown in [
-        ("stories/jibuguoguo", "piglets and ¥1,000 toward building"),
+        ("stories/jibuguoguo", "piglets and CN¥1,000 toward building"),
         ("zh/stories/jibuguoguo", "以及 1,000\u00a0元用于新建"),
-        ("campaigns/left-behind-mothers", "¥1,000 toward her pigsty"),
+        ("campaigns/left-behind-mothers", "CN¥1,000 toward her pigsty"),
         ("zh/campaigns/left-behind-mothers", "1,000\u00a0元建圈资金"),
-        ("about", "premium black piglets, ¥1,000 toward a pigsty"),
+        ("about", "premium black piglets, CN¥1,000 toward a pigsty"),
         ("zh/about", "优质黑猪仔、1,000\u00a0元建圈资金"),
     ]:
         text = text_of(good_build, url)
@@ -726,7 +729,7 @@ def test_a_changed_unit_cost_changes_the_prose_too(broken):
     edit(broken / DATA_REL, "    amount_fen: 100000 ", "    amount_fen: 120000 ")
     result = run_pelican("pelicanconf.py", broken / "output", cwd=broken)
     assert result.returncode == 0, plain(result)
-    assert "piglets and ¥1,200 toward building" in text_of(broken, "stories/jibuguoguo")
+    assert "piglets and CN¥1,200 toward building" in text_of(broken, "stories/jibuguoguo")
     assert "以及 1,200\u00a0元用于新建" in text_of(broken, "zh/stories/jibuguoguo")
     card = BeautifulSoup((broken / "output/stories/jibuguoguo/index.html").read_text("utf-8"), "lxml")
     assert card.select_one("[data-tier='pigsty'] [data-amount-fen]")["data-amount-fen"] == "120000"
@@ -787,6 +790,18 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("name", REFUSED)
+def test_a_refused_input_is_an_error_of_the_checks(project, name):
+    """What the checks, a build's first step, say of each refused input (without building)."""
+    make_mistake, expected = REFUSED[name]
+    make_mistake(project)
+    problems = content_checks(project)
+    assert has_error(problems)
+    for text in expected:
+        assert text in problems_text(problems), problems_text(problems)
+
+
+# Through a whole build: a data file that is hostile, one that is unreadable, and a story.
+@pytest.mark.parametrize("name", ["alias bomb", "GBK data file", "inline short code"])
 def test_a_refused_input_stops_the_build_and_leaves_output_as_it_was(broken, name):
     make_mistake, expected = REFUSED[name]
     before = tree_digest(broken / "output")
@@ -800,12 +815,12 @@ def test_a_refused_input_stops_the_build_and_leaves_output_as_it_was(broken, nam
     assert tree_digest(broken / "output") == before
 
 
-def test_publish_refuses_a_typed_amount_that_a_preview_only_warns_about(broken):
-    edit(broken / "content/pages/about.en.md", "[amount: pigsty-grant]", "1,000 yuan")
-    preview = run_pelican("pelicanconf.py", broken / "output", cwd=broken)
-    assert preview.returncode == 0 and "'1,000 yuan' is an amount typed as text" in plain(preview)
-    before = tree_digest(broken / "output")
-    public = run_pelican("publishconf.py", broken / "output", cwd=broken)
-    assert public.returncode != 0 and "Traceback" not in plain(public)
-    assert "content/pages/about.en.md:39: '1,000 yuan' is an amount typed as text" in plain(public)
-    assert tree_digest(broken / "output") == before
+def test_publish_refuses_a_typed_amount_that_a_preview_only_warns_about(project):
+    # The checks with each settings file; that an error stops a publish build and leaves
+    # output/ as it was is the subject of the whole builds above.
+    edit(project / "content/pages/about.en.md", "[amount: pigsty-grant]", "1,000 yuan")
+    preview = content_checks(project, "pelicanconf.py")
+    assert not has_error(preview) and "'1,000 yuan' is an amount typed as text" in problems_text(preview)
+    public = content_checks(project, "publishconf.py")
+    assert has_error(public)
+    assert "content/pages/about.en.md:39: '1,000 yuan' is an amount typed as text" in problems_text(public)

@@ -3,6 +3,7 @@ against a stateful fake Stripe on 127.0.0.1 (tests/stripe_fake.py)."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 
 import pytest
@@ -242,6 +243,79 @@ def test_other_channels_unknown_tiers_and_the_header_are_kept(fake, harness):
         "platform": {"url": "https://gongyi.qq.com/x"},
     }
     assert set(data["tiers"]["mothers-start"]["stripe"]) == {"en", "zh"}
+
+
+def _staff_links_file(tiers: dict) -> str:
+    """checkout-links.yaml as staff keep it: comments everywhere, their own order of tiers,
+    languages and keys, quoted URLs, and a tier and a key the sync knows nothing of."""
+
+    def entry(tier: str, lang: str, comment: str = "") -> str:
+        e = tiers[tier]["stripe"][lang]
+        return (
+            f"      {lang}:{comment}\n"
+            f"        payment_link: {e['payment_link']}\n"
+            f'        url: "{e["url"]}"  # the link donors follow\n'
+            f"        price: {e['price']}\n"
+            f"        amount_fen: {'null' if e['amount_fen'] is None else e['amount_fen']}\n"
+            f"        currency: {e['currency']}\n"
+            f"        interval: {e['interval']}\n"
+            f"        livemode: {'true' if e['livemode'] else 'false'}\n"
+        )
+
+    return (
+        "# Checkout links. Rachel keeps the platform links by hand.\n"
+        "# 腾讯公益的链接由 Rachel 手工维护。\n"
+        "\n"
+        "tiers:\n"
+        "  # The monthly tier first: it is the one we ask for most.\n"
+        "  monthly:\n"
+        "    platform:\n"
+        "      url: 'https://gongyi.qq.com/succor/detail.htm?id=7'  # 每月捐\n"
+        "    stripe:\n" + entry("monthly", "zh", "  # 中文页面的链接") + entry("monthly", "en") + "\n"
+        "  mothers-start:\n"
+        "    stripe:\n" + entry("mothers-start", "zh") + entry("mothers-start", "en", "  # English") + ""
+        "    # Since 2026: the platform page of the appeal.\n"
+        "    platform:\n"
+        "      url: https://gongyi.qq.com/succor/detail.htm?id=8\n"
+        "      sample: true\n"
+        "  retired-tier:  # kept for the 2025 report\n"
+        "    platform: {url: 'https://gongyi.qq.com/x'}\n"
+        "  any-amount:\n"
+        "    stripe:\n" + entry("any-amount", "en") + entry("any-amount", "zh") + ""
+        "notes: kept as it is  # and so is this comment\n"
+    )
+
+
+def test_a_sync_changes_only_the_links_and_keeps_staff_comments_and_order(fake, harness):
+    assert harness.run().code == 0
+    old = links_yaml(harness)["tiers"]
+    staff = _staff_links_file(old)
+    harness.links_path.write_text(staff, "utf-8")
+
+    assert harness.run(tiers=with_amount(SAMPLE_TIERS, "mothers-start", 500000)).code == 0
+    text = harness.links_path.read_text("utf-8")
+    new = links_yaml(harness)["tiers"]
+    expected = staff
+    for lang in ("en", "zh"):
+        before, after = old["mothers-start"]["stripe"][lang], new["mothers-start"]["stripe"][lang]
+        assert after["payment_link"] != before["payment_link"]
+        for key, shown in (
+            ("payment_link", "{}"),
+            ("url", '"{}"'),  # a quoted value stays quoted
+            ("price", "{}"),
+            ("amount_fen", "{}"),
+        ):
+            expected = expected.replace(
+                f"{key}: {shown.format(before[key])}", f"{key}: {shown.format(after[key])}"
+            )
+    assert new["mothers-start"]["stripe"]["en"]["amount_fen"] == 500000
+    assert text == expected
+    changed = [line for line in difflib.ndiff(staff.splitlines(), text.splitlines()) if line[:1] in "+-"]
+    assert len(changed) == 2 * 8, "url, payment link, price and amount, in each language"
+
+    # A run with nothing to change leaves the staff's file alone, byte for byte.
+    assert harness.run(tiers=with_amount(SAMPLE_TIERS, "mothers-start", 500000)).code == 0
+    assert harness.links_path.read_text("utf-8") == expected
 
 
 # ---------------------------------------------------------------- dry run

@@ -247,7 +247,7 @@ def test_a_price_under_our_lookup_key_with_another_amount_is_an_error(site):
 # ---------------------------------------------------------------- the links file
 
 
-def test_the_links_file_is_written_sorted_with_its_header_and_no_temporary_file(tmp_path):
+def test_the_links_file_keeps_its_order_and_header_and_leaves_no_temporary_file(tmp_path):
     path = tmp_path / "checkout-links.yaml"
     path.write_text("# my header\n# second line\ntiers:\n  b: {platform: {url: 'https://gongyi.qq.com/b'}}\n")
     os.chmod(path, 0o640)
@@ -263,8 +263,13 @@ def test_the_links_file_is_written_sorted_with_its_header_and_no_temporary_file(
     }
     assert links.save({"a": {"zh": entry, "en": entry}})
     text = path.read_text()
-    assert text.startswith("# my header\n# second line\ntiers:\n  a:\n")
-    assert text.index("  a:") < text.index("  b:") and text.index("      en:") < text.index("      zh:")
+    # Nothing re-sorted: tier b stays as staff wrote it, the new tier a comes after it, and
+    # its languages and keys in the order the sync gives them.
+    assert text.startswith(
+        "# my header\n# second line\ntiers:\n  b: {platform: {url: 'https://gongyi.qq.com/b'}}\n  a:\n"
+    )
+    assert text.index("      zh:") < text.index("      en:")
+    assert text.index("        url:") < text.index("        amount_fen:") < text.index("        livemode:")
     assert yaml.safe_load(text)["tiers"]["b"] == {"platform": {"url": "https://gongyi.qq.com/b"}}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checkout-links.yaml"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o640

@@ -19,7 +19,8 @@ from haihui.giving.open_data import csv_bytes, json_bytes, published_files
 from haihui.giving.short_codes import Selection, find_short_codes, parse_spec, replace_short_codes
 from haihui.giving.summary import shares_in_tenths, summarise
 from haihui.giving.tiers import compute_tiers
-from haihui.languages.formatting import format_fen
+from haihui.languages.catalogs import load_translations
+from haihui.languages.formatting import format_money
 
 DATA = ROOT / "content" / "data" / "fund-use.yaml"
 LANGS = ("en", "zh")
@@ -130,10 +131,12 @@ def test_shares_round_by_largest_remainder():
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=1, max_value=10**11))
 def test_an_amount_reads_back_as_the_same_number_in_both_languages(amount):
-    en, zh = format_fen(amount, "en"), format_fen(amount, "zh_Hans_CN")
-    assert en.startswith("¥") and zh.endswith("元")
+    theme = str(ROOT / "theme")
+    en = format_money(amount, "en", load_translations(theme, "en"))
+    zh = format_money(amount, "zh_Hans_CN", load_translations(theme, "zh"))
+    assert en.startswith("CN¥") and zh.endswith("\u00a0元")
     for text in (en, zh):
-        number = text.strip("¥元\u00a0 ").replace(",", "")
+        number = text.removeprefix("CN¥").removesuffix("\u00a0元").replace(",", "")
         whole, _, cents = number.partition(".")
         assert int(whole) * 100 + int(cents or 0) == amount
 

@@ -1,5 +1,8 @@
 """The tiers data in whole builds: mistakes stop the build before output/ is touched,
-publish refuses what only a preview may show, and one changed unit cost changes every page."""
+publish refuses what only a preview may show, and one changed unit cost changes every page.
+
+What the checks say of each mistake is read from the checks themselves (no build); whole
+builds where the build is the subject: it stops, output/ stays, pages change."""
 
 import re
 import shutil
@@ -11,7 +14,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import edit, tree_digest
+from conftest import content_checks, edit, has_error, problems_text, tree_digest
 from haihui.build import ROOT, run_pelican
 
 DATA = "content/data/fund-use.yaml"
@@ -207,6 +210,24 @@ MISTAKES = {
 
 
 @pytest.mark.parametrize("case", list(MISTAKES))
+def test_each_mistake_in_the_tiers_data_is_an_error_at_its_line(project, case):
+    """What the checks say of each mistake, at its file and line: the build's first step,
+    which stops the build on any error (below, one mistake of each file in a whole build)."""
+    make_mistake, path, fragment, expected = MISTAKES[case]
+    make_mistake(project)
+    problems = content_checks(project)
+    messages = problems_text(problems)
+    assert has_error(problems)
+    where = f"{path}:{line_of(project / path, fragment)}:" if fragment else f"{path}:"
+    for text in [where, *expected]:
+        assert text in messages, f"{text!r} not in:\n{messages}"
+
+
+# One mistake of each data file, and of a story, through a whole build.
+BUILT_MISTAKES = ["unknown key", "YAML syntax", "link on another host", "unknown tier in a story"]
+
+
+@pytest.mark.parametrize("case", BUILT_MISTAKES)
 def test_a_mistake_in_the_tiers_data_stops_the_build_and_keeps_output(broken, case):
     make_mistake, path, fragment, expected = MISTAKES[case]
     before = tree_digest(broken / "output")
@@ -277,38 +298,38 @@ def test_a_stripe_test_link_is_shown_in_preview(broken):
         assert link.find_next_sibling(class_="tag") is not None  # marked as test mode
 
 
-def test_publish_refuses_a_stripe_test_link(broken):
-    confirm_disclosure(broken)
-    set_links(broken, real_links(broken, pigsty=stripe_test_links()))
-    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
-    messages = plain(result)
-    assert result.returncode != 0 and "Traceback" not in messages
+def test_publish_refuses_a_stripe_test_link(project):
+    confirm_disclosure(project)
+    set_links(project, real_links(project, pigsty=stripe_test_links()))
+    problems = content_checks(project, "publishconf.py")
+    messages = problems_text(problems)
+    assert has_error(problems)
     assert (
         "Stripe test-mode links, which take no real payment: tiers.pigsty.stripe.en; tiers.pigsty.stripe.zh"
         in messages
     )
 
 
-def test_publish_lists_exactly_the_tiers_without_a_link(broken):
-    confirm_disclosure(broken)
-    links = real_links(broken)
+def test_publish_lists_exactly_the_tiers_without_a_link(project):
+    confirm_disclosure(project)
+    links = real_links(project)
     del links["village-cohort"], links["any-amount"]
-    set_links(broken, links)
-    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
-    messages = plain(result)
-    assert result.returncode != 0 and "Traceback" not in messages
+    set_links(project, links)
+    problems = content_checks(project, "publishconf.py")
+    messages = problems_text(problems)
+    assert has_error(problems)
     assert (
         "tiers with no checkout link that a publish build accepts: village-cohort (en); village-cohort (zh); "
         "any-amount (en); any-amount (zh);"
     ) in messages
 
 
-def test_publish_refuses_sample_disclosure_values(broken):
-    set_links(broken, real_links(broken))
-    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
-    messages = plain(result)
-    assert result.returncode != 0 and "Traceback" not in messages
-    line = line_of(broken / ORGANISATION, "  samples: [")
+def test_publish_refuses_sample_disclosure_values(project):
+    set_links(project, real_links(project))
+    problems = content_checks(project, "publishconf.py")
+    messages = problems_text(problems)
+    assert has_error(problems)
+    line = line_of(project / ORGANISATION, "  samples: [")
     assert (
         f"{ORGANISATION}:{line}: fundraising_disclosure.samples: the disclosure still has sample values "
         "(qualification, record_number), which a publish build refuses"

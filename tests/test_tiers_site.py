@@ -44,8 +44,8 @@ def cards(site, url):
 
 
 def money_value(text: str) -> int:
-    """Fen from a printed amount (¥2,650 or 2,650 元)."""
-    number = text.strip().strip("¥元\u00a0 ").replace(",", "")
+    """Fen from a printed amount (CN¥2,650 or 2,650 元)."""
+    number = text.strip().removeprefix("CN¥").removesuffix("\u00a0元").replace(",", "")
     whole, _, cents = number.partition(".")
     return int(whole) * 100 + int(cents or 0)
 
@@ -91,7 +91,7 @@ def test_the_campaign_page_shows_every_tier_of_the_campaign_in_both_languages(si
     assert amounts["en"] == amounts["zh"]
     en_text = cards(site, campaign_url("en"))[0].select_one("[data-amount-fen]").get_text()
     zh_text = cards(site, campaign_url("zh"))[0].select_one("[data-amount-fen]").get_text()
-    assert en_text.startswith("¥") and zh_text.endswith("元")
+    assert en_text.startswith("CN¥") and zh_text.endswith("\u00a0元")
 
 
 def test_every_checkout_link_is_https_on_its_channels_allowed_host(site):

@@ -9,11 +9,15 @@
   and each [amount: id] by the amount, in the page's language ([literal: x]
   by x); any short-code text left over stops the build (ContentError).
 - Writes the summary as CSV and JSON beside the fund-use page.
+- Gives the templates `organisation_json_ld()`: the organisation as schema.org
+  JSON-LD in the page's language (the home pages carry it).
 """
 
 import html
 from pathlib import Path
 
+from jinja2 import pass_context
+from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
@@ -28,10 +32,14 @@ from haihui.giving.short_codes import (
     replace_short_codes,
 )
 from haihui.giving.site_data import SiteTiers, load_site_tiers
-from haihui.languages.formatting import format_fen
+from haihui.languages.catalogs import load_translations
+from haihui.languages.formatting import format_money
+from haihui.listings import listing_url
 from haihui.organisation import Organisation, load_organisation
 from haihui.problems import ERROR, N_, ContentError, Problem, display_path, msg, named
+from haihui.structured_data import organisation_json_ld, script_json
 from haihui_content import RULES
+from haihui_languages import page_lang
 
 TIER_LIST_TEMPLATE = "partials/tier-list.html"
 
@@ -116,11 +124,15 @@ def embed_tiers(generators):
     template = renderer.get_template(TIER_LIST_TEMPLATE.removesuffix(".html"))
     amounts = site.amounts() if site is not None else {}
     problems: list[Problem] = []
+    theme = renderer.settings["THEME"]
     for content in context["generated_content"].values():
-        locale = languages.get(getattr(content, "lang", ""), {}).get("locale", "en")
+        lang = getattr(content, "lang", "")
+        locale = languages.get(lang, {}).get("locale", "en")
+        # The same text as the `money` filter: the language's pattern from its catalog.
+        catalog = load_translations(theme, lang)
 
-        def amount(ident: str, locale=locale):
-            return format_fen(amounts[ident], locale) if ident in amounts else None
+        def amount(ident: str, locale=locale, catalog=catalog):
+            return format_money(amounts[ident], locale, catalog) if ident in amounts else None
 
         text = getattr(content, "_content", None)
         if text and "[tiers" in text:
@@ -155,12 +167,30 @@ class FundUseFilesGenerator(Generator):
             path.write_bytes(published.data)
 
 
+@pass_context
+def _organisation_json_ld(ctx):
+    """The organisation as JSON-LD for the page's language, ready to sit inside <script>."""
+    organisation = ctx.get("organisation")
+    if organisation is None:
+        return ""
+    lang = page_lang(ctx)
+    home = f"{ctx['SITE_ORIGIN'].rstrip('/')}/{listing_url(ctx, 'index', lang)}"
+    return Markup(script_json(organisation_json_ld(organisation, lang, home)))
+
+
+def install_globals(generator):
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.globals["organisation_json_ld"] = _organisation_json_ld
+
+
 def get_generators(pelican):
     return FundUseFilesGenerator
 
 
 def register():
     gates.register()  # every Haihui plugin brings the safety gates: they hold whichever are loaded
+    signals.generator_init.connect(install_globals)
     signals.article_generator_init.connect(load_data)
     signals.all_generators_finalized.connect(embed_tiers)
     signals.get_generators.connect(get_generators)

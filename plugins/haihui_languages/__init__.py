@@ -15,8 +15,8 @@ from pelican.generators import Generator
 
 import haihui_gates as gates
 from haihui.languages.catalogs import load_translations
-from haihui.languages.formatting import format_day, format_fen
-from haihui.listings import alternates_of, listing_url
+from haihui.languages.formatting import format_day, format_money
+from haihui.listings import alternates_of, indexable, listing_url
 
 # ------------------------------------------------------------ page language
 
@@ -34,12 +34,16 @@ CATALOGS = "haihui_catalogs"  # this build's catalogs by language, in the build'
 
 
 def _translations(ctx):
-    lang = page_lang(ctx)
-    catalogs = ctx.get(CATALOGS)
+    return catalog_of(ctx, page_lang(ctx))
+
+
+def catalog_of(context, lang: str):
+    """The theme's catalog for `lang`, kept in the build's context (CATALOGS) when there is one."""
+    catalogs = context.get(CATALOGS)
     if catalogs is None:
-        return load_translations(ctx["THEME"], lang)
+        return load_translations(context["THEME"], lang)
     if lang not in catalogs:
-        catalogs[lang] = load_translations(ctx["THEME"], lang)
+        catalogs[lang] = load_translations(context["THEME"], lang)
     return catalogs[lang]
 
 
@@ -64,7 +68,8 @@ def _day_filter(ctx, value):
 
 @pass_context
 def _money_filter(ctx, fen):
-    return format_fen(fen, _locale(ctx))
+    """CN¥1,000 / 1,000 元: the language's money pattern is a message of its catalog."""
+    return format_money(fen, _locale(ctx), _translations(ctx))
 
 
 @pass_context
@@ -106,6 +111,13 @@ def _page_lang(ctx):
     return page_lang(ctx)
 
 
+@pass_context
+def _indexable(ctx):
+    """False on a story or page whose header says `Robots: noindex` (haihui.listings.indexable)."""
+    item = ctx.get("article") or ctx.get("page")
+    return indexable(item) if item is not None else True
+
+
 def install_i18n(generator: Generator):
     generator.context.setdefault(CATALOGS, {})  # Pelican makes a new context for every build
     env = generator.env
@@ -117,6 +129,7 @@ def install_i18n(generator: Generator):
             "lang_url": _lang_url,
             "current_lang": _page_lang,
             "current_url": _current_url,
+            "indexable": _indexable,
         }
     )
 

@@ -1,13 +1,16 @@
 """Pelican plugin: the site's addresses beyond its stories and pages.
 
 Per language: the home page, the story and campaign listings and the Atom
-feed of stories; once: `sitemap.xml` (with hreflang alternates) and
-`robots.txt`. Campaign pages are placed under CAMPAIGN_URL in every language.
+feed of stories (its own atom:id, linking to that language's home page);
+once: `sitemap.xml` (with hreflang alternates; no page marked `Robots:
+noindex`), `robots.txt` and `favicon.ico` (from the theme's root/ folder).
+Campaign pages are placed under CAMPAIGN_URL in every language.
 The lists every template uses (stories, campaigns and pages by language, the
 navigation) are worked out once per build, in the build's context.
 """
 
 import logging
+import shutil
 from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -18,10 +21,13 @@ from pelican.generators import Generator
 import haihui_gates as gates
 from haihui.languages.catalogs import load_translations
 from haihui.listings import (
+    FAVICON_FILE,
     ROBOTS_FILE,
+    THEME_ROOT_FILES,
     NavItem,
     by_language,
     feed_file,
+    indexable,
     listing_alternates,
     listing_url,
     newest_first,
@@ -32,6 +38,8 @@ from haihui_languages import item_alternates
 logger = logging.getLogger(__name__)
 
 LISTED_STATUS = "published"
+# In a feed's context: the absolute address of its language's home page (feed_identity).
+FEED_HOME = "haihui_feed_home"
 
 
 # ------------------------------------------------------------ campaigns
@@ -112,16 +120,19 @@ class ListingsGenerator(Generator):
                 written.append(url)
             self._write_feed(writer, lang, stories)
         self._write_sitemap(written)
+        self._copy_favicon()
 
     def _write_feed(self, writer, lang, stories):
         settings = self.settings
         path = feed_file(settings, lang)
         translations = load_translations(settings["THEME"], lang)
+        origin = settings["SITE_ORIGIN"].rstrip("/")
         feed_context = dict(
             self.context,
             SITEURL=settings["SITE_ORIGIN"],
             FEED_DOMAIN=settings["SITE_ORIGIN"],
             SITENAME=translations.gettext(settings["SITENAME"]),
+            **{FEED_HOME: f"{origin}/{listing_url(settings, 'index', lang)}"},
         )
         writer.write_feed(stories, feed_context, path, path, feed_title=translations.gettext("Stories"))
 
@@ -134,6 +145,7 @@ class ListingsGenerator(Generator):
         urlset = ET.Element(f"{sm}urlset")
 
         def add(url, alternates, lastmod=None):
+            alternates = [a for a in alternates if a.indexable]  # no hreflang to a page kept out
             entry = ET.SubElement(urlset, f"{sm}url")
             ET.SubElement(entry, f"{sm}loc").text = origin + url
             if lastmod is not None:
@@ -161,6 +173,8 @@ class ListingsGenerator(Generator):
                 add(alternate.url, listing_alternates(settings, listing))
         for items in chain(self.context["stories_by_lang"].values(), self.context["pages_by_lang"].values()):
             for item in items:
+                if not indexable(item):  # `Robots: noindex`: the thank-you pages, say
+                    continue
                 add(
                     item.url,
                     item_alternates(item, languages),
@@ -172,6 +186,21 @@ class ListingsGenerator(Generator):
         robots = Path(self.output_path) / ROBOTS_FILE
         robots.write_text(f"User-agent: *\nAllow: /\nSitemap: {origin}{settings['SITEMAP_URL']}\n", "utf-8")
 
+    def _copy_favicon(self):
+        """Browsers ask every site for /favicon.ico: the theme's, at the root of the site."""
+        icon = Path(self.settings["THEME"]) / THEME_ROOT_FILES / FAVICON_FILE
+        if icon.is_file():
+            shutil.copyfile(icon, Path(self.output_path) / FAVICON_FILE)
+
+
+def feed_identity(context, feed):
+    """Each language's feed is its own: its atom:id is its own address, and it links to
+    its language's home page (Pelican gives every feed the site's root for both)."""
+    home = context.get(FEED_HOME) if isinstance(context, dict) else None
+    if home:
+        feed.feed["link"] = home
+        feed.feed["id"] = feed.feed.get("feed_url") or home
+
 
 def get_generators(pelican):
     return ListingsGenerator
@@ -182,3 +211,4 @@ def register():
     signals.content_object_init.connect(place_campaigns)
     signals.all_generators_finalized.connect(index_site)
     signals.get_generators.connect(get_generators)
+    signals.feed_generated.connect(feed_identity)

@@ -34,6 +34,7 @@ from pelican.generators import Generator
 import haihui_consent as consent_gate
 import haihui_gates as gates
 from haihui.consent import withdrawn_slugs
+from haihui.content import drafts
 from haihui.content.image_rules import (
     HTML_IMG,
     ILLUSTRATIONS,
@@ -101,8 +102,9 @@ def prepare_pictures(generator):
     uses = defaultdict(list)  # path in the content folder -> [(source, ref)]
     is_file = {}  # path -> bool: many stories may show the same picture
     links = []
+    not_read = {id(s) for s in drafts.left_out(sources, settings)}  # drafts a publish build leaves out
     for source in sources:
-        if source.kind == "story" and source.slug in withdrawn:
+        if (source.kind == "story" and source.slug in withdrawn) or id(source) in not_read:
             continue
         here = relative_to_content(source.path, content_root)
         page_url = content_url(source.kind, source.front.values, settings)

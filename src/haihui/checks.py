@@ -8,7 +8,7 @@ loads, so leaving a plugin out can never switch a safety rule off.
 from collections.abc import Callable, Iterable
 
 from haihui import consent
-from haihui.content import content_rules, html_rules, image_rules
+from haihui.content import content_rules, drafts, html_rules, image_rules
 from haihui.content.content_rules import Rules, Source
 from haihui.content.links import check_links
 from haihui.content.output_paths import check_output_paths
@@ -24,6 +24,7 @@ CHECKS: tuple[Check, ...] = (
     content_rules.check_campaign_links,
     check_placeholders,
     check_links,
+    drafts.check_links_to_drafts,  # a published page must not link a draft
     check_output_paths,
     consent.check_consent,
     image_rules.check_images,

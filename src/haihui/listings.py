@@ -13,6 +13,8 @@ class Alternate:
     html_lang: str
     name: str
     url: str  # site-relative, e.g. "zh/stories/adiniuniu/"
+    # False for a page kept out of search engines (`Robots: noindex`): no hreflang names it.
+    indexable: bool = True
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,22 @@ def save_as(url: str) -> str:
 
 
 ROBOTS_FILE = "robots.txt"
+# The icon browsers ask the site root for; the build copies it there from the theme
+# (theme/root/favicon.ico, made by tools/make_icons.py).
+FAVICON_FILE = "favicon.ico"
+THEME_ROOT_FILES = "root"
+
+# A page whose header says `Robots: noindex` (the thank-you and 404 pages) is kept out
+# of search engines: a robots meta tag, no canonical or hreflang link, not in the sitemap.
+ROBOTS_FIELD = "robots"
+NOINDEX = "noindex"
+
+
+def indexable(item) -> bool:
+    """Whether search engines may list this story or page: the one reading of `Robots:`."""
+    return str(getattr(item, ROBOTS_FIELD, "") or "").strip().lower() != NOINDEX
+
+
 # What each listing is called in messages to staff (haihui_content/output_paths.py).
 LISTING_NAMES = {
     "index": N_("the home page ({language})"),
@@ -74,6 +92,7 @@ def written_files(settings: Mapping) -> list[WrittenFile]:
         )
     found.append(WrittenFile(settings["SITEMAP_URL"], msg("the sitemap")))
     found.append(WrittenFile(ROBOTS_FILE, msg("the robots.txt file for search engines")))
+    found.append(WrittenFile(FAVICON_FILE, msg("the site's icon (favicon.ico)")))
     return found
 
 
@@ -83,7 +102,7 @@ def alternates_of(item, languages: dict) -> list[Alternate]:
     for translation in getattr(item, "translations", []):
         by_lang.setdefault(translation.lang, translation)
     return [
-        Alternate(lang, spec["html_lang"], spec["name"], by_lang[lang].url)
+        Alternate(lang, spec["html_lang"], spec["name"], by_lang[lang].url, indexable(by_lang[lang]))
         for lang, spec in languages.items()
         if lang in by_lang
     ]

@@ -16,8 +16,12 @@ from typing import Any
 DEFAULTS: Mapping[str, Any] = {
     # Absolute origin for canonical URLs, hreflang, Open Graph, feeds and the sitemap.
     "SITE_ORIGIN": "http://127.0.0.1:8000",
-    # Languages in site order: name, html_lang, Babel locale, URL prefix.
-    "LANGUAGES": {"en": {"name": "English", "html_lang": "en", "locale": "en", "prefix": ""}},
+    # Languages in site order: name, html_lang, Babel locale, URL prefix, and og_locale
+    # (Open Graph's language_TERRITORY; when a language leaves it out, add_defaults
+    # derives it from the Babel locale: haihui.languages.locales.open_graph_locale).
+    "LANGUAGES": {
+        "en": {"name": "English", "html_lang": "en", "locale": "en", "prefix": "", "og_locale": "en_US"}
+    },
     # Addresses our plugins write; `{prefix}` is the language's prefix.
     "CAMPAIGN_URL": "{prefix}campaigns/{slug}/",
     "LISTING_URLS": {"index": "{prefix}", "stories": "{prefix}stories/", "campaigns": "{prefix}campaigns/"},
@@ -28,6 +32,10 @@ DEFAULTS: Mapping[str, Any] = {
     "CAMPAIGN_STORIES_SHOWN": 6,
     # A publish build refuses what a preview only warns about.
     "STRICT_PUBLISH": False,
+    # Build drafts (a story with a TODO / 待填写 left, or `Status: draft`) for a local
+    # preview, with a banner, listed nowhere (haihui.content.drafts). Off unless a settings
+    # file turns it on (pelicanconf.py does); never with STRICT_PUBLISH.
+    "BUILD_DRAFTS": False,
     # Data files, inside PATH.
     "FUND_USE_FILE": "data/fund-use.yaml",
     "CHECKOUT_LINKS_FILE": "data/checkout-links.yaml",
@@ -40,15 +48,48 @@ DEFAULTS: Mapping[str, Any] = {
     # Caches, relative to where Pelican runs; keyed by content, safe to delete.
     "IMAGE_CACHE_PATH": ".cache/images",
     "TEMPLATE_CACHE_PATH": ".cache/jinja",
+    # `make deploy` (haihui.build.deploy): the rclone remote that the last publish build goes
+    # to, e.g. "cos:haihui-1250000000" (Tencent Cloud COS), "oss:haihui/site" (Alibaba OSS, any
+    # S3 endpoint) or "web:/var/www/haihui" (SFTP). The DEPLOY_REMOTE environment variable wins.
+    # Never a password or key here: rclone reads them from its RCLONE_CONFIG_<NAME>_... variables
+    # or its own config file.
+    "DEPLOY_REMOTE": "",
+    # How the remote serves the files: "object-store" (a header per file, compressed files
+    # stored compressed), "web-server" (no headers: the server's configuration sets them;
+    # a .gz copy beside each compressible file), or "" to ask rclone (an object store
+    # keeps a content type per file).
+    "DEPLOY_STYLE": "",
+    # Cache-Control per kind of file, where the remote keeps headers: files whose name carries
+    # a hash of their content (the theme's, the pictures) for a year, everything else briefly.
+    "DEPLOY_CACHE_CONTROL": {
+        "fingerprinted": "public, max-age=31536000, immutable",
+        "other": "public, max-age=300",
+    },
+    # Files on the remote that `make deploy` never deletes (shell patterns, e.g. a WeChat or
+    # Baidu verification file: "MP_verify_*.txt"). Hidden files (.htaccess, .well-known/) never are.
+    "DEPLOY_KEEP": [],
 }
 
 
 def add_defaults(settings: dict) -> dict:
-    """`settings` with every one of our settings it lacks set to its default (in place)."""
+    """`settings` with every one of our settings it lacks set to its default (in place),
+    and every language of LANGUAGES with the fields it may leave out (og_locale)."""
     for key, value in DEFAULTS.items():
         if key not in settings:
             settings[key] = copy.deepcopy(value)
+    languages = settings["LANGUAGES"]
+    if isinstance(languages, Mapping):
+        settings["LANGUAGES"] = {lang: language_defaults(spec) for lang, spec in languages.items()}
     return settings
+
+
+def language_defaults(spec: Any) -> Any:
+    """A language of LANGUAGES with og_locale derived from its Babel locale when it has none."""
+    if not isinstance(spec, Mapping) or spec.get("og_locale") or not spec.get("locale"):
+        return spec
+    from haihui.languages.locales import open_graph_locale
+
+    return {**spec, "og_locale": open_graph_locale(spec["locale"])}
 
 
 def read_settings(settings_file: str | Path, *, root: Path, override: Mapping | None = None) -> dict:

@@ -8,23 +8,10 @@ from urllib.parse import urlsplit
 from pelican.settings import read_settings
 
 from haihui.build import ROOT
+from haihui.build.browser import HOST  # the server and Chromium's flags: haihui.build.browser
 
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 LANGS = SETTINGS["LANGUAGES"]
-HOST = "127.0.0.1"
-
-# The flags this machine's Chromium needs: no background traffic to Google's
-# hosts, no sandbox as root. Playwright adds --headless and a fresh, empty
-# --user-data-dir of its own for every launch.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # A budget Android phone (360 CSS px wide, 2 device pixels per CSS pixel) and a laptop.
 VIEWPORTS = {

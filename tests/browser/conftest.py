@@ -1,7 +1,8 @@
 """The built site in a real Chromium (Debian's /usr/bin/chromium), served on 127.0.0.1.
 
 The suite serves the `site` fixture's output itself, from a thread, on a free
-port; Playwright drives the machine's Chromium (never a downloaded browser).
+port; Playwright drives the machine's Chromium (never a downloaded browser),
+with the flags and the server of haihui.build.browser (as `make screenshots`).
 Every page a test opens records every request, console message and failed
 response, so a test can say "nothing left 127.0.0.1 and nothing went wrong".
 Whether Chromium is there is decided once, in tests/conftest.py.
@@ -9,53 +10,33 @@ Whether Chromium is there is decided once, in tests/conftest.py.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
 
-from .browsing import CHROMIUM_ARGS, HOST, SUMMARY, VIEWPORTS, Visit
+from conftest import SUMMARY_PROPERTY
+from haihui.build.browser import CHROMIUM_ARGS, HOST, serve
+
+from .browsing import SUMMARY, VIEWPORTS, Visit
 
 
-def pytest_terminal_summary(terminalreporter):
+@pytest.fixture(autouse=True)
+def _summary_of_this_test(record_property):
+    """What a test added to SUMMARY, passed on with its report: with pytest-xdist the test
+    runs in a worker, and tests/conftest.py prints the summary in the process that reports."""
+    before = {title: len(lines) for title, lines in SUMMARY.items()}
+    yield
     for title, lines in SUMMARY.items():
-        terminalreporter.section(title, sep="-")
-        for line in sorted(lines) or ["(none)"]:
-            terminalreporter.write_line(line)
+        record_property(SUMMARY_PROPERTY, (title, lines[before.get(title, 0) :]))
 
 
 # ---------------------------------------------------------------- the server
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".webp": "image/webp",
-        ".avif": "image/avif",
-        ".svg": "image/svg+xml",
-        ".woff2": "font/woff2",
-        ".xml": "application/xml",
-        ".json": "application/json",
-        ".csv": "text/csv; charset=utf-8",
-        ".css": "text/css; charset=utf-8",
-    }
-
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(site) -> str:
     """http://127.0.0.1:<free port>, serving the built site until the run ends."""
-    handler = functools.partial(_QuietHandler, directory=str(site.root))
-    server = http.server.ThreadingHTTPServer((HOST, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{HOST}:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve(site.root) as url:
+        yield url
 
 
 # ---------------------------------------------------------------- the browser
@@ -112,3 +93,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            # These run no code of the core in this process (the site they browse is built
+            # by the `site` fixture, which coverage measures): no tracing of Playwright's
+            # client, which made each of them several times slower under `--cov`.
+            item.add_marker(pytest.mark.no_cover)

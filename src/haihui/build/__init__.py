@@ -172,12 +172,19 @@ def publish_site(
     output: Path, *, settings_file: str = "publishconf.py", cwd: Path = ROOT, extra: dict | None = None
 ) -> subprocess.CompletedProcess:
     """The public build: build into a fresh folder, check every link of the result,
-    and only then replace `output` (the content checks run inside Pelican)."""
+    and only then replace `output` (the content checks run inside Pelican). A build
+    that passed carries the record `make deploy` asks for (haihui.build.publish_record)."""
     from haihui.build.linkcheck import check_built_site
+    from haihui.build.publish_record import record_publish
 
     origins = [
         settings_value(settings_file, key, cwd=cwd, extra=extra) or "" for key in ("SITEURL", "SITE_ORIGIN")
     ]
-    return build_and_swap(
-        settings_file, output, extra=extra, cwd=cwd, verify=lambda staging: check_built_site(staging, origins)
-    )
+
+    def verify(staging: Path) -> list:
+        problems = check_built_site(staging, origins)
+        if not problems:
+            record_publish(staging, origins[0] or origins[1])
+        return problems
+
+    return build_and_swap(settings_file, output, extra=extra, cwd=cwd, verify=verify)

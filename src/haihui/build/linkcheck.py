@@ -3,6 +3,13 @@
 A pure function over a folder of built files, used by `invoke publish` as the
 `verify=` hook of `build_and_swap`: a publish build whose pages link to a page,
 an anchor or an image that the build did not write never replaces output/.
+The test suite runs the same function on its build (tests/test_validity.py).
+
+What is read: every HTML page (the attributes below, each srcset candidate,
+the og:/twitter: meta links), the sitemap (<loc> and the xhtml:link
+alternates) and every Atom feed (*.atom.xml: each <link href>). A link
+attribute that is there but empty (`<a href="">`, `<img src>`) is a problem
+too: it goes nowhere.
 
 Internal means root-relative (`/zh/about/`), relative (`../images/a.webp`), or
 absolute on one of the site's own origins (`https://haihuichina.org/...`, as
@@ -50,6 +57,7 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[tuple[int, str]] = []  # (line, url)
+        self.empty: list[tuple[int, str]] = []  # (line, "<a href>"): an attribute with no value
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -64,8 +72,11 @@ class _Page(HTMLParser):
                 self.links.append((line, values["content"]))
             return
         for attribute in LINK_ATTRIBUTES.get(tag, ()):
-            value = values.get(attribute)
-            if not value:
+            if attribute not in values:
+                continue
+            value = values[attribute]
+            if not (value or "").strip():
+                self.empty.append((line, f"<{tag} {attribute}>"))
                 continue
             if attribute == "srcset":
                 for candidate in value.split(","):
@@ -121,16 +132,24 @@ def _read_pages(root: Path) -> dict[str, _Page]:
     return pages
 
 
-def _sitemap_links(root: Path) -> list[tuple[str, int, str]]:
-    sitemap = root / "sitemap.xml"
-    if not sitemap.is_file():
-        return []
+def _xml_links(root: Path) -> list[tuple[str, int, str]]:
+    """The links of the sitemap (<loc>, <xhtml:link href>) and of every Atom feed (<link href>).
+
+    Both are written on a line or two, so the line is always given as 1.
+    """
+    files = [root / "sitemap.xml", *sorted(root.rglob("*.atom.xml"))]
     found = []
-    for element in ET.parse(sitemap).iter():
-        if element.tag.endswith("}loc") and element.text:
-            found.append(("sitemap.xml", 1, element.text.strip()))
-        elif element.tag.endswith("}link") and (href := element.get("href")):
-            found.append(("sitemap.xml", 1, href))
+    for path in files:
+        if not path.is_file():
+            continue
+        name = path.relative_to(root).as_posix()
+        for element in ET.parse(path).iter():
+            if not isinstance(element.tag, str):
+                continue
+            if element.tag.endswith("}loc") and element.text:
+                found.append((name, 1, element.text.strip()))
+            elif element.tag.rpartition("}")[2] == "link" and (href := element.get("href")):
+                found.append((name, 1, href))
     return found
 
 
@@ -144,8 +163,11 @@ def check_built_site(root: Path, origins: Iterable[str] = ()) -> list[Problem]:
     origins = [o for o in origins if o]
     pages = _read_pages(root)
     links = [(page, line, url) for page, parsed in pages.items() for line, url in parsed.links]
-    links += _sitemap_links(root)
+    links += _xml_links(root)
     broken: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for page, parsed in pages.items():
+        for line, what in parsed.empty:
+            broken[(what, "empty")].append((page, line))
     for page, line, raw_url in links:
         url = raw_url.strip()
         internal = _internal_path(url, origins)
@@ -171,6 +193,23 @@ def check_built_site(root: Path, origins: Iterable[str] = ()) -> list[Problem]:
             if others == 1
             else msg("(and on {count} other pages)", count=others)
         )
+        fix = N_(
+            "if the link is in a story or page, correct it in the Markdown file (link other pages "
+            "with {{filename}}/pages/<file>.md and photos with {{static}}/images/<file>, which "
+            "`make check` verifies); if it is in the theme, correct the template"
+        )
+        if kind == "empty":
+            message = (
+                N_("the built page has an empty {what}: a link or image that goes nowhere {also}")
+                if others
+                else N_("the built page has an empty {what}: a link or image that goes nowhere")
+            )
+            fix = N_(
+                "if it is in a story or page, write the address of the link or image in the Markdown "
+                "file, or take the link out; if it is in the theme, correct the template"
+            )
+            problems.append(Problem(page, line, message, fix, params=named(what=url, also=also)))
+            continue
         if kind == "page":
             message = (
                 N_("the built page links to '{url}', which the build did not write {also}")
@@ -183,17 +222,5 @@ def check_built_site(root: Path, origins: Iterable[str] = ()) -> list[Problem]:
                 if others
                 else N_("the built page links to '{url}', but that page has no such anchor")
             )
-        problems.append(
-            Problem(
-                page,
-                line,
-                message,
-                N_(
-                    "if the link is in a story or page, correct it in the Markdown file (link other pages "
-                    "with {{filename}}/pages/<file>.md and photos with {{static}}/images/<file>, which "
-                    "`make check` verifies); if it is in the theme, correct the template"
-                ),
-                params=named(url=url, also=also),
-            )
-        )
+        problems.append(Problem(page, line, message, fix, params=named(url=url, also=also)))
     return sorted(problems)

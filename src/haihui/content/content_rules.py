@@ -21,6 +21,7 @@ from haihui.content.placeholders import (
     placeholder_lines,
     placeholder_problem,
 )
+from haihui.listings import NOINDEX
 from haihui.problems import ERROR, N_, WARNING, Items, Msg, Problem, msg, named
 
 # A slug: lower-case letters and digits in words joined by single hyphens (not "a--b").
@@ -62,6 +63,9 @@ class Rules:
     source_urls: tuple[tuple[str, str], ...] = ()  # (source path, its address)
     # Files ("stories/a.en.md") and addresses ("stories/a/") of stories taken down.
     taken_down: frozenset[str] = frozenset()
+    # What this build does with drafts (haihui.content.drafts): "build" them for a local
+    # preview or "leave_out"; None checks a draft like any story (plain-text tests).
+    drafts: str | None = None
     # All settings, for the checks that read the data files (fund use, checkout
     # links, organisation). Empty: no project (plain-text tests).
     settings: dict = field(default_factory=dict, compare=False, hash=False)
@@ -167,6 +171,18 @@ def template(value: str, rules: Rules):
     return None
 
 
+def robots(value: str, rules: Rules):
+    if value.strip().lower() != NOINDEX:
+        return (
+            msg("'{value}' is not 'noindex'", value=value),
+            msg(
+                "write 'Robots: noindex' to keep the page out of search engines and the sitemap, "
+                "or remove the line"
+            ),
+        )
+    return None
+
+
 COMMON_FIELDS = {
     "title": Field(text, example="Title: Jibuguoguo: from recipient to contributor"),
     "slug": Field(slug, example="Slug: jibuguoguo"),
@@ -205,6 +221,9 @@ PAGE_FIELDS = {
     # Only for pages with a fixed address, such as the 404 page (Save_as: 404.html).
     "save_as": Field(text, required=False),
     "url": Field(text, required=False),
+    # `Robots: noindex` keeps a page out of search engines and the sitemap (the
+    # thank-you and 404 pages); haihui.listings.indexable reads it.
+    "robots": Field(robots, required=False),
 }
 FIELDS = {"story": STORY_FIELDS, "page": PAGE_FIELDS}
 
@@ -368,7 +387,9 @@ def check_sources(sources: list[Source], rules: Rules) -> list[Problem]:
     # what other checks make of the placeholder text is noise.
     unfilled = placeholder_lines(sources)
     from haihui import checks  # the list of checks imports this module
+    from haihui.content import drafts  # and so does this one
 
     for check in checks.CHECKS:
         problems.extend(p for p in check(sources, rules) if (p.path, p.line) not in unfilled)
-    return sorted(problems)
+    # A draft is not published: its own mistakes are warnings (drafts.py says when).
+    return sorted(drafts.mark_drafts(problems, sources, rules))

@@ -91,6 +91,16 @@ def content_url(kind: str, values: Mapping[str, str], settings: Mapping) -> str 
         return None
 
 
+def draft_url(kind: str, values: Mapping[str, str], settings: Mapping) -> str | None:
+    """The site-relative address Pelican gives a story or page built as a draft (DRAFT_URL ...)."""
+    if not values.get("slug") or values.get("lang") not in settings.get("LANGUAGES", {}):
+        return None
+    try:
+        return _pelican_item(kind, {**values, "status": "draft"}, settings).get_url_setting("url")
+    except (KeyError, IndexError, AttributeError):
+        return None
+
+
 def content_save_as(kind: str, values: Mapping[str, str], settings: Mapping) -> str | None:
     """The file in the output folder Pelican writes a story or page to (a draft too), or None.
 

@@ -117,6 +117,15 @@ def placeholder_lines(sources) -> set[tuple[str, int]]:
     }
 
 
+def has_placeholder(source) -> bool:
+    """True when a story or page still holds a placeholder, in its header or its text."""
+    if any(is_placeholder(value) for found in source.front.all_values.values() for _, value in found):
+        return True
+    if not _may_hold_placeholder(source.text):
+        return False
+    return any(PLACEHOLDER.search(line) for _, line in body_lines(source.text, source.front.body_line))
+
+
 def check_placeholders(sources, rules) -> Iterable[Problem]:
     """Placeholders left in the text of a story or page (front matter: see check_fields)."""
     for source in sources:

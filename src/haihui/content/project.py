@@ -1,11 +1,14 @@
 """Find the content of a project on disk and run every check over it."""
 
 import os
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from haihui.assets import theme_assets
 from haihui.consent import taken_down
+from haihui.content import drafts
 from haihui.content.content_rules import Rules, Source, check_sources, load_sources
 from haihui.content.image_rules import files_below
 from haihui.content.links import content_url
@@ -15,8 +18,12 @@ from haihui.organisation import load_organisation
 from haihui.problems import N_, ContentError, Problem, display_path, msg, named, read_utf8
 
 
-def site_addresses(settings: dict, sources: list[Source]) -> tuple[frozenset[str], tuple]:
-    """Every address a build writes that a link may name, and each source's own address."""
+def site_addresses(
+    settings: dict, sources: list[Source], draft_sources: Sequence[Source] = ()
+) -> tuple[frozenset[str], tuple]:
+    """Every address a build writes that a link may name, and each source's own address.
+
+    `draft_sources`: this build's drafts, which are not at their published address."""
     languages = settings["LANGUAGES"]
     urls = set()
     for pattern in settings.get("LISTING_URLS", {}).values():
@@ -25,15 +32,16 @@ def site_addresses(settings: dict, sources: list[Source]) -> tuple[frozenset[str
         urls |= {settings["FEED_URL"].format(prefix=spec["prefix"]) for spec in languages.values()}
     if settings.get("SITEMAP_URL"):
         urls.add(settings["SITEMAP_URL"])
-    theme_static = settings.get("THEME_STATIC_DIR", "theme").strip("/")
-    urls |= {f"{theme_static}/{f}" for f in files_below(str(Path(settings["THEME"]) / "static"))}
+    # The theme's files are written under fingerprinted names only (haihui.assets).
+    urls |= {asset.file for asset in theme_assets(settings).values()}
     content = Path(settings["PATH"])
     for folder in settings.get("STATIC_PATHS", []):
         if (content / folder).is_file():
             urls.add(folder)
         urls |= {f"{folder.strip('/')}/{f}" for f in files_below(str(content / folder))}
     own = []
-    down = {id(s) for s in taken_down(sources)}  # not built, so not an address a link may name
+    # Not built (or, drafts, not there), so not an address a link may name.
+    down = {id(s) for s in taken_down(sources)} | {id(s) for s in draft_sources}
     for source in sources:
         if id(source) in down:
             continue
@@ -48,7 +56,11 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
     templates_dir = Path(settings["THEME"]) / "templates"
     templates = frozenset(p.stem for p in templates_dir.glob("*.html"))
     content = Path(settings["PATH"])
-    site_urls, source_urls = site_addresses(settings, sources) if sources is not None else (None, ())
+    draft_mode = drafts.mode_of(settings)
+    these_drafts = drafts.draft_files(sources or [], draft_mode, bool(settings.get("STRICT_PUBLISH")))
+    site_urls, source_urls = (
+        site_addresses(settings, sources, these_drafts) if sources is not None else (None, ())
+    )
     shown_root = display_path(content, Path.cwd())
     down = taken_down(sources or [])
     down_marks = {relative_to_content(s.path, shown_root) for s in down} | {
@@ -69,6 +81,7 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
         organisation=load_organisation(settings),
         today=site_today(settings),
         taken_down=frozenset(down_marks),
+        drafts=draft_mode,
     )
 
 

@@ -35,7 +35,9 @@ FIELD_GUIDE = {
     "person": N_("the name exactly as the person agreed to show it; no surname she did not agree to"),
     "person_note": N_("a note about the name, e.g. that the Chinese spelling is a transliteration"),
     "single_language": N_("yes if the story is on purpose in one language only"),
-    "status": N_("draft keeps the story off the site while you work on it"),
+    "status": N_(
+        "draft keeps the story off the published site while you work on it (make serve still shows it)"
+    ),
     "modified": N_("the day of the last real change, YYYY-MM-DD"),
     "consent": N_(
         "'given YYYY-MM-DD' when she gave informed consent; 'withdrawn YYYY-MM-DD' takes the "
@@ -56,7 +58,8 @@ GUIDE = (
     N_("How to write this story (delete this comment when you are done; it never shows on the page):"),
     N_(
         "- Replace every {marker} in the header above and in the text below with real text.\n"
-        "  `make check` lists what is still missing; the site does not build until all are filled."
+        "  Until then the story is a draft: `make serve` shows it on your computer only, with what\n"
+        "  is still missing, `make publish` refuses it, and `make check` lists what is missing."
     ),
     N_("- The header ends at the first blank line: one field per line, written `Key: value`."),
     N_("- Required fields:"),

@@ -5,7 +5,7 @@
     [tiers: campaign left-behind-mothers]     a campaign's      } before and after
 
     [amount: pigsty-grant]    the amount of a unit cost or a tier, in the page's language,
-                              anywhere in a sentence: "¥1,000" in English, "1,000 元" in Chinese
+                              anywhere in a sentence: "CN¥1,000" in English, "1,000 元" in Chinese
     [literal: 3,000 yuan]     an amount that is not one of our prices (a market price, say):
                               shown as the text inside, and not refused as a typed amount
 
