@@ -124,6 +124,15 @@ def unsafe_parts(markup: str, *, page: bool = False) -> list[str]:
             name = element.name.lower()
             if page and name in ("meta", "link") and element.find_parent("head") is not None:
                 continue
+            # The theme's JSON-LD (the organisation, home pages only) is data, not script:
+            # a browser never runs it, and its text is escaped (tests/test_metadata.py).
+            if (
+                page
+                and name == "script"
+                and element.get("type") == "application/ld+json"
+                and element.find_parent("head") is not None
+            ):
+                continue
             if name in BAD_ELEMENTS:
                 found.append(f"<{name}>")
             for raw_attribute, value in element.attrs.items():
