@@ -118,6 +118,12 @@ def test_the_tasks_run_in_a_folder_named_with_a_space_and_chinese_characters(spa
     assert "`make preview`" in summary.read_text("utf-8")
     assert (folder / "src/haihui/translations/zh/LC_MESSAGES/staff.po").is_file()
     assert not (folder / "src/haihui/translations/staff.pot").exists(), "translations left its template"
+    # On an unchanged theme and core, `make translations` rewrites neither catalog.
+    for catalog in (
+        "theme/translations/zh/LC_MESSAGES/messages.po",
+        "src/haihui/translations/zh/LC_MESSAGES/staff.po",
+    ):
+        assert (folder / catalog).read_bytes() == (ROOT / catalog).read_bytes(), f"{catalog} was rewritten"
 
 
 def test_make_serve_starts_in_that_folder(spaced, tmp_path):
