@@ -27,7 +27,7 @@ from haihui.giving.data_problems import (
     shown_path,
     unreadable_problem,
 )
-from haihui.giving.fund_use import Model, Slug, Text, Texts
+from haihui.giving.fund_use import Model, Slug, Text, Texts, language_findings
 from haihui.giving.validation import fields_at, validation_problems
 from haihui.giving.yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, read_yaml
 from haihui.problems import ERROR, N_, WARNING, Msg, Problem, msg, named
@@ -75,22 +75,7 @@ Finding = tuple[Loc, Msg, Msg, str]
 
 
 def _language_findings(loc: Loc, texts: dict[str, str], languages: tuple[str, ...]) -> Iterable[Finding]:
-    for lang in languages:
-        if lang not in texts:
-            yield (
-                loc,
-                msg("has no text in '{lang}', a language of this site", lang=lang),
-                msg("add '{lang}: ...' with the text in that language", lang=lang),
-                ERROR,
-            )
-    for lang in texts:
-        if languages and lang not in languages:
-            yield (
-                (*loc, lang),
-                msg("'{value}' is not a language of this site", value=lang),
-                msg("use the language codes: {codes}", codes=", ".join(languages)),
-                ERROR,
-            )
+    return ((*finding, ERROR) for finding in language_findings(loc, texts, languages))
 
 
 def _is_https_page(url: str) -> bool:

@@ -155,7 +155,8 @@ def _account_findings(name: str, account: Account) -> Iterable[Finding]:
         )
 
 
-def _language_findings(loc: Loc, texts: dict[str, str], languages: tuple[str, ...]) -> Iterable[Finding]:
+def language_findings(loc: Loc, texts: dict[str, str], languages: tuple[str, ...]) -> Iterable[Finding]:
+    """A text per language of the site, and no other (fund-use.yaml and organisation.yaml)."""
     for lang in languages:
         if lang not in texts:
             yield (
@@ -331,7 +332,7 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
     for k, t in fund_use.tiers.items():
         texts_at += [(("tiers", k, "names"), t.names), (("tiers", k, "descriptions"), t.descriptions)]
     for loc, texts in texts_at:
-        findings += _language_findings(loc, texts, languages)
+        findings += language_findings(loc, texts, languages)
     return findings
 
 

@@ -109,6 +109,11 @@ class Plan:
         return any(step.writes for step in self.steps())
 
 
+def _deactivation(tier: str, lang: str, link: Obj, detail: str) -> Step:
+    """The step that switches off a payment link no tier should sell through any more."""
+    return Step("link", "deactivate", tier, lang, target=link["id"], current=link, detail=detail)
+
+
 def _meta(obj: Obj) -> Mapping[str, Any]:
     return obj.get("metadata") or {}
 
@@ -224,17 +229,7 @@ def plan_tier(tier: DesiredTier, snap: Snapshot, recorded: Mapping[str, str] | N
                 )
             for link in matching:
                 if link is not chosen and link.get("active"):
-                    deactivate.append(
-                        Step(
-                            "link",
-                            "deactivate",
-                            tier.id,
-                            want.lang,
-                            target=link["id"],
-                            current=link,
-                            detail=f"duplicate of {chosen['id']}",
-                        )
-                    )
+                    deactivate.append(_deactivation(tier.id, want.lang, link, f"duplicate of {chosen['id']}"))
         else:
             old = [link for link in others if link.get("active")]
             op = "replace" if old else "create"
@@ -250,17 +245,7 @@ def plan_tier(tier: DesiredTier, snap: Snapshot, recorded: Mapping[str, str] | N
         for link in others:
             if link.get("active"):
                 was = _meta(link).get(META_LOOKUP_KEY) or "another price"
-                deactivate.append(
-                    Step(
-                        "link",
-                        "deactivate",
-                        tier.id,
-                        want.lang,
-                        target=link["id"],
-                        current=link,
-                        detail=f"was {was}",
-                    )
-                )
+                deactivate.append(_deactivation(tier.id, want.lang, link, f"was {was}"))
         link_plans.append(LinkPlan(desired=want, step=step, deactivate=deactivate))
 
     return TierPlan(desired=tier, product=product_step, price=price_step, links=link_plans)
