@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -65,12 +66,36 @@ class Visit:
     responses: list = field(default_factory=list)  # playwright Response objects
     console_errors: list = field(default_factory=list)
     failures: list = field(default_factory=list)
+    in_flight: set = field(default_factory=set)  # requests sent and not yet answered
 
-    def goto(self, url: str, settle: str = "networkidle"):
-        """Open `url`; wait until the network is quiet (or only for `load`, where that is enough)."""
+    def goto(self, url: str, settle: bool = True):
+        """Open `url`; with `settle`, wait until every request it started has been answered."""
         response = self.page.goto(self.base_url + url)
-        self.page.wait_for_load_state(settle)
+        if settle:
+            self.settle()
         return response
+
+    def settle(self, quiet: float = 0.05, limit: float = 15.0) -> None:
+        """Wait for `load`, then until no request has been in flight for `quiet` seconds.
+
+        Playwright's "networkidle" waits a fixed 500 ms after the last request;
+        counting the requests ourselves ends as soon as the page is done (about
+        90 s of the suite's browser time).
+        """
+        self.page.wait_for_load_state("load")
+        deadline = time.monotonic() + limit
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if self.in_flight:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet:
+                return
+            self.page.wait_for_timeout(10)  # lets Playwright deliver the request events
+        raise AssertionError(
+            f"requests still in flight after {limit} s: {sorted(r.url for r in self.in_flight)}"
+        )
 
     @property
     def path(self) -> str:
