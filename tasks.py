@@ -422,12 +422,22 @@ def translations(c):
         "stories": "stories per language (default 500)",
         "runs": "timed builds per side (default 5)",
         "warmup": "untimed builds per side first (default 1)",
+        "families": "families of a synthetic gift chain, e.g. 10000 (default 0: the real chain)",
     }
 )
-def bench(c, stories=500, runs=5, warmup=1):
+def bench(c, stories=500, runs=5, warmup=1, families=0):
     """Build time of this site against bare Pelican on the same synthetic stories."""
     _run(
-        sys.executable, "benchmarks/build_bench.py", "--stories", stories, "--runs", runs, "--warmup", warmup
+        sys.executable,
+        "benchmarks/build_bench.py",
+        "--stories",
+        stories,
+        "--runs",
+        runs,
+        "--warmup",
+        warmup,
+        "--families",
+        families,
     )
 
 

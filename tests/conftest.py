@@ -8,11 +8,55 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
+from pelican_fork_server import ForkedPelican
 
-from haihui.build import ROOT, run_pelican
+import haihui.build
+from haihui.build import ROOT
 from haihui.build.browser import CHROMIUM
 from haihui.content.content_rules import load_sources
 from haihui.content.project import markdown_files
+
+# ---------------------------------------------------------------- Pelican builds
+# A build in a fresh Python spends most of its time importing (about 0.9 s of
+# 1.7 s here). The tests' builds are forks of one process per test worker that
+# has imported Pelican and the core once (tests/pelican_fork_server.py), each
+# run as `python -m pelican` would be: own process group, folder, environment,
+# arguments; the plugins and the settings imported afresh by each build. This
+# stands in for haihui.build.run_pelican (and so for build_and_swap) in every
+# test module, which imports it after this file. A test about the subprocess
+# itself (killing it, its process group) asks for the real one with
+# @pytest.mark.pelican_process. The tasks (`invoke build`, `publish`...) run
+# in subprocesses of their own and always use the real run_pelican.
+_REAL_RUN_PELICAN = haihui.build.run_pelican
+_FORKED = ForkedPelican()
+_REAL_PROCESS: list[bool] = []  # [True] while a test marked pelican_process runs
+
+
+def run_pelican(settings_file, output, *, extra=None, content=None, cwd=ROOT, timeout=None):
+    if _REAL_PROCESS:
+        return _REAL_RUN_PELICAN(
+            settings_file, output, extra=extra, content=content, cwd=cwd, timeout=timeout
+        )
+    return _FORKED.run(settings_file, output, extra=extra, content=content, cwd=cwd, timeout=timeout)
+
+
+haihui.build.run_pelican = run_pelican
+
+
+@pytest.fixture(autouse=True)
+def _pelican_process(request):
+    if request.node.get_closest_marker("pelican_process"):
+        _REAL_PROCESS.append(True)
+        yield
+        _REAL_PROCESS.clear()
+    else:
+        yield
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish():
+    _FORKED.close()  # the server exits (and saves its coverage data) before the run's report
+
 
 PROJECT_PARTS = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
 

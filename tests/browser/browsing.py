@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -41,13 +42,25 @@ def template_url(template: str, lang: str) -> str:
         "stories": SETTINGS["LISTING_URLS"]["stories"].format(prefix=prefix),
         "campaigns": SETTINGS["LISTING_URLS"]["campaigns"].format(prefix=prefix),
         "fund-use": f"{lang_part}fund-use/",
+        "gift-chain": f"{lang_part}passing-on-the-gift/",
         "partner": f"{lang_part}partner/",
         "thank-you": f"{lang_part}thank-you/",
     }
     return "/" + urls[template]
 
 
-TEMPLATES = ["home", "story", "campaign", "page", "stories", "campaigns", "fund-use", "partner", "thank-you"]
+TEMPLATES = [
+    "home",
+    "story",
+    "campaign",
+    "page",
+    "stories",
+    "campaigns",
+    "fund-use",
+    "gift-chain",
+    "partner",
+    "thank-you",
+]
 TEMPLATE_PAGES = [(t, lang) for t in TEMPLATES for lang in LANGS]
 
 # Findings the tests want shown at the end of the run (moderate axe findings,
@@ -65,12 +78,36 @@ class Visit:
     responses: list = field(default_factory=list)  # playwright Response objects
     console_errors: list = field(default_factory=list)
     failures: list = field(default_factory=list)
+    in_flight: set = field(default_factory=set)  # requests sent and not yet answered
 
-    def goto(self, url: str, settle: str = "networkidle"):
-        """Open `url`; wait until the network is quiet (or only for `load`, where that is enough)."""
+    def goto(self, url: str, settle: bool = True):
+        """Open `url`; with `settle`, wait until every request it started has been answered."""
         response = self.page.goto(self.base_url + url)
-        self.page.wait_for_load_state(settle)
+        if settle:
+            self.settle()
         return response
+
+    def settle(self, quiet: float = 0.05, limit: float = 15.0) -> None:
+        """Wait for `load`, then until no request has been in flight for `quiet` seconds.
+
+        Playwright's "networkidle" waits a fixed 500 ms after the last request;
+        counting the requests ourselves ends as soon as the page is done (about
+        90 s of the suite's browser time).
+        """
+        self.page.wait_for_load_state("load")
+        deadline = time.monotonic() + limit
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if self.in_flight:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet:
+                return
+            self.page.wait_for_timeout(10)  # lets Playwright deliver the request events
+        raise AssertionError(
+            f"requests still in flight after {limit} s: {sorted(r.url for r in self.in_flight)}"
+        )
 
     @property
     def path(self) -> str:

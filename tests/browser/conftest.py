@@ -65,6 +65,10 @@ def open_tab(browser, base_url):
 
         def on_request(request):
             visit.requests.append((request.resource_type, request.url))
+            visit.in_flight.add(request)
+
+        def on_done(request):
+            visit.in_flight.discard(request)
 
         def on_response(response):
             visit.responses.append(response)
@@ -73,6 +77,8 @@ def open_tab(browser, base_url):
 
         context.on("request", on_request)
         context.on("response", on_response)
+        context.on("requestfinished", on_done)
+        context.on("requestfailed", on_done)
         context.on("requestfailed", lambda r: visit.failures.append(f"{r.failure} {r.url}"))
         page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
         page.on("pageerror", lambda e: visit.console_errors.append(str(e)))

@@ -104,12 +104,12 @@ def round_trip_language(tab, lang: str) -> None:
         if other == lang:
             continue
         tab.page.locator(f'nav.language-switcher a[hreflang="{spec["html_lang"]}"]').click()
-        tab.page.wait_for_load_state("networkidle")
+        tab.settle()
         assert tab.page.locator("html").get_attribute("lang") == spec["html_lang"]
         assert tab.path != start, "the switcher did not leave the page"
         back = LANGS[lang]["html_lang"]
         tab.page.locator(f'nav.language-switcher a[hreflang="{back}"]').click()
-        tab.page.wait_for_load_state("networkidle")
+        tab.settle()
         assert tab.path == start, f"switching {lang} -> {other} -> {lang} ended on {tab.path}, not {start}"
 
 
@@ -125,7 +125,7 @@ def test_donor_path_home_campaign_tier_checkout(open_tab, lang, viewport, javasc
     call_to_action = tab.page.locator("main a.button").first
     assert call_to_action.is_visible(), "the home page has no visible call to action"
     call_to_action.click()
-    tab.page.wait_for_load_state("networkidle")
+    tab.settle()
     assert tab.path == campaign, f"the home page's call to action leads to {tab.path}, not {campaign}"
     assert tab.horizontal_overflow() == 0, f"{campaign} scrolls sideways at {viewport}"
 

@@ -91,7 +91,7 @@ def test_story_photos_keep_their_place_while_they_load(open_tab, url):
     before = tab.page.evaluate(boxes)
     while held:
         held.pop().fallback()
-    tab.page.wait_for_load_state("networkidle")
+    tab.settle()
     after = tab.page.evaluate(boxes)
     moved = [
         f"{a[0]}: {b[1]}x{b[2]} while loading, {a[1]}x{a[2]} loaded"
@@ -110,7 +110,9 @@ def test_largest_photo_a_phone_downloads_for_a_story_is_at_most_120_kb(open_tab,
     height = tab.page.evaluate("document.documentElement.scrollHeight")
     for y in range(0, height + 600, 600):
         tab.page.evaluate("y => window.scrollTo(0, y)", y)
-    tab.page.wait_for_load_state("networkidle")
+    # Every photo of the story has arrived (lazy ones included), then nothing is left in flight.
+    tab.page.wait_for_function("[...document.querySelectorAll('main img')].every(i => i.complete)")
+    tab.settle()
     photos = sorted(
         (
             (len(body), urlsplit(r.url).path)
