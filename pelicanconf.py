@@ -46,7 +46,9 @@ JINJA_ENVIRONMENT = {
 
 # ---------------------------------------------------------------- content
 ARTICLE_PATHS = ["stories"]
-PAGE_PATHS = ["pages"]
+# Progress reports are pages with `Template: report` in content/reports/ (haihui.reports).
+PAGE_PATHS = ["pages", "reports"]
+REPORT_PATHS = ["reports"]
 STATIC_PATHS = ["images"]
 ARTICLE_TRANSLATION_ID = "slug"
 PAGE_TRANSLATION_ID = "slug"
@@ -83,6 +85,10 @@ LISTING_URLS = {
     "campaigns": "{prefix}campaigns/",
 }
 FEED_URL = "{prefix}feeds/stories.atom.xml"
+# Progress reports: each report, each campaign's listing of them and its feed per language.
+REPORT_URL = "{prefix}reports/{slug}/"
+REPORT_LISTING_URL = "{prefix}campaigns/{campaign}/reports/"
+REPORT_FEED_URL = "{prefix}feeds/{campaign}-reports.atom.xml"
 SITEMAP_URL = "sitemap.xml"
 # Preview builds only: every problem `make check` reports, one page per language.
 CHECK_REPORT_URL = "{prefix}preview-problems/"
@@ -118,12 +124,19 @@ PLUGINS = [
     "haihui_speed",
     "haihui_languages",
     "haihui_listings",
+    "haihui_reports",  # progress reports: their addresses, listings and feeds per campaign
     "haihui_giving",
+    "haihui_gift_chain",  # Passing on the Gift: the chain's page, its open data, stories' links
     "haihui_pictures",
     "haihui_assets",  # the theme's files by fingerprinted names (asset() in templates)
 ]
 # Preview builds warn about what a publish build refuses.
 STRICT_PUBLISH = False
+# The disclosure clock: a preview warns this many days before a progress report is due,
+# and a publish build refuses a campaign whose report is overdue. HAIHUI_TODAY = "2026-12-01"
+# fixes the day the build takes as today (else SOURCE_DATE_EPOCH, else the clock).
+REPORT_WARNING_DAYS = 30
+HAIHUI_TODAY = ""
 
 # ---------------------------------------------------------------- drafts
 # A story not finished yet (a TODO / 待填写 left in it, or `Status: draft`) is
@@ -153,6 +166,14 @@ FUND_USE_FILE = "data/fund-use.yaml"
 CHECKOUT_LINKS_FILE = "data/checkout-links.yaml"
 # The summary as open data, beside the fund-use page (both languages link here).
 FUND_USE_DATA_FILES = {"csv": "fund-use/fund-use.csv", "json": "fund-use/fund-use.json"}
+# The Passing on the Gift chain: families and pass-ons (path inside PATH; see its comments),
+# its open data beside the page, and the most families drawn one by one (beyond: a summary).
+GIFT_CHAIN_FILE = "data/gift-chain.yaml"
+GIFT_CHAIN_DATA_FILES = {
+    "csv": "passing-on-the-gift/gift-chain.csv",
+    "json": "passing-on-the-gift/gift-chain.json",
+}
+GIFT_CHAIN_DRAW_LIMIT = 40
 # Every checkout URL must be https on one of its channel's hosts, or the build
 # fails: a tampered link would send donations elsewhere.
 CHECKOUT_CHANNELS = {

@@ -14,7 +14,7 @@ from pathlib import Path
 from invoke import task
 
 from haihui.build import build_and_swap, publish_site
-from haihui.languages.staff import SOURCE_LANGUAGE, Items, Msg, in_each_language, msg
+from haihui.languages.staff import EXTRACT_KEYWORDS, SOURCE_LANGUAGE, Items, Msg, in_each_language, msg
 from haihui.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -369,6 +369,7 @@ def _catalogs(folder: Path, domain: str, languages) -> list[Path]:
         "-D",
         domain,
         "--no-fuzzy-matching",
+        "--ignore-obsolete",  # a message no longer in the code is gone; git keeps its history
         "--omit-header",
         "--width",
         "0",
@@ -399,10 +400,7 @@ def translations(c):
     _babel(
         "extract",
         "--no-default-keywords",
-        "-k",
-        "N_",
-        "-k",
-        "msg",
+        *(option for keyword in EXTRACT_KEYWORDS for option in ("-k", keyword)),
         "-o",
         staff / "staff.pot",
         "--no-location",
@@ -422,12 +420,22 @@ def translations(c):
         "stories": "stories per language (default 500)",
         "runs": "timed builds per side (default 5)",
         "warmup": "untimed builds per side first (default 1)",
+        "families": "families of a synthetic gift chain, e.g. 10000 (default 0: the real chain)",
     }
 )
-def bench(c, stories=500, runs=5, warmup=1):
+def bench(c, stories=500, runs=5, warmup=1, families=0):
     """Build time of this site against bare Pelican on the same synthetic stories."""
     _run(
-        sys.executable, "benchmarks/build_bench.py", "--stories", stories, "--runs", runs, "--warmup", warmup
+        sys.executable,
+        "benchmarks/build_bench.py",
+        "--stories",
+        stories,
+        "--runs",
+        runs,
+        "--warmup",
+        warmup,
+        "--families",
+        families,
     )
 
 

@@ -34,9 +34,18 @@ It prints the median, min and max wall time of each side, the CPU time (user +
 system: steadier than wall time on a busy machine) and, as its last line,
 `ratio <ours/bare>` of the median wall times, with two decimals. A failed
 build stops it loudly.
+
+`--families N` (e.g. 10000) puts a synthetic Passing on the Gift chain of N
+families in place of the real one (haihui.gift_chain.synthetic; story k is
+about family k); the synthetic stories name no family otherwise. Before the
+ratio it prints the chain's share of our build (its own work, timed in this
+process: reading and checking the file, the figures, the drawing, the open
+data) and the gzip weight of the chain's page and stylesheet from the first
+timed build.
 """
 
 import argparse
+import gzip
 import os
 import random
 import re
@@ -47,12 +56,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import chain
 from pathlib import Path
+
+from haihui.gift_chain.synthetic import synthetic_chain_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 TEMPLATE_STORY = CONTENT / "stories" / "jibuguoguo"  # .en.md and .zh.md
+# Synthetic progress reports copy the header of a real one (haihui.reports), with their
+# own Title, Slug, Date, Summary and period: consecutive periods from the campaign's start.
+TEMPLATE_REPORT = CONTENT / "reports" / "left-behind-mothers-2026-07"  # .en.md and .zh.md
+REPORT_PERIOD_DAYS = 6
 LANGS = ("en", "zh")
 WORDS_PER_STORY = 600
 LIST_BLOCK = 3  # where a story with a list has it: its fourth block
@@ -265,11 +281,13 @@ def derive_header(template_lines: list[str], values: dict[str, str]) -> str:
         match = HEADER_KEY.match(line)
         key = match[1].lower() if match else ""
         if key in values:
-            out.append(f"{match[1]}: {values.pop(key)}")
+            value = values.pop(key)
+            if value is not None:  # None: the field is left out
+                out.append(f"{match[1]}: {value}")
             skipping = True
         else:
             out.append(line)
-    out += [f"{key.capitalize()}: {value}" for key, value in values.items()]  # absent in the template
+    out += [f"{key.capitalize()}: {value}" for key, value in values.items() if value is not None]
     return "\n".join(out)
 
 
@@ -325,12 +343,15 @@ def story_date(template_header: list[str], number: int, n: int) -> str:
     return f"{day:%Y-%m-%d} {number // 3600 % 24:02d}:{number // 60 % 60:02d}:{number % 60:02d}"
 
 
-def make_site(folder: Path, n: int) -> Path:
-    """content/ with the real pages, data and images, and 2n synthetic stories."""
+def make_site(folder: Path, n: int, reports: int = 0, families: int = 0) -> Path:
+    """content/ with the real pages, data and images, 2n synthetic stories and, in place of
+    the real reports, `reports` synthetic ones in each language; with `families`, a synthetic
+    Passing on the Gift chain of that many families in place of the real one, story k being
+    about family k (haihui.gift_chain.synthetic). Without, no story names a family."""
     content = folder / "content"
     content.mkdir(parents=True)
     for part in CONTENT.iterdir():
-        if part.name == "stories":
+        if part.name == "stories" or (part.name == "reports" and reports):
             continue
         if part.is_dir():
             shutil.copytree(part, content / part.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -355,18 +376,101 @@ def make_site(folder: Path, n: int) -> Path:
                     "slug": f"bench-{number:05d}",
                     "date": story_date(header, number, n),
                     "summary": summary,
+                    # A family has one story: story k is about synthetic family k, or none.
+                    "family": f"s-{number:05d}" if number <= families else None,
                 },
             )
             (stories / f"bench-{number:05d}.{lang}.md").write_text(
                 text + "\n\n" + body(rng, lang, number, n), "utf-8"
             )
+    if reports:
+        make_reports(content / "reports", reports, rng)
+    if families:
+        (content / "data" / "gift-chain.yaml").write_text(synthetic_chain_yaml(families), "utf-8")
     return content
+
+
+def chain_share(content: Path, build_seconds: float, runs: int = 3) -> str:
+    """The chain's own work in a build (read and check the file, its figures, the drawing, the
+    open data), timed in this process, against the median build."""
+    from haihui.clock import build_today
+    from haihui.gift_chain import load_gift_chain
+    from haihui.gift_chain.drawing import chain_drawing
+    from haihui.gift_chain.open_data import published_files
+    from haihui.settings import read_settings
+
+    settings = dict(read_settings("pelicanconf.py", root=ROOT), PATH=str(content))
+    today = build_today(settings)
+    reading, total = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        loaded = load_gift_chain(settings, [], today)
+        read = time.perf_counter()
+        assert loaded.view is not None, "\n".join(str(p) for p in loaded.problems)
+        chain_drawing(loaded.view, settings["GIFT_CHAIN_DRAW_LIMIT"])
+        published_files(settings["GIFT_CHAIN_DATA_FILES"], loaded.view, tuple(settings["LANGUAGES"]), {})
+        reading.append(read - start)
+        total.append(time.perf_counter() - start)
+    families = len(loaded.view.families)
+    spent = statistics.median(total)
+    return (
+        f"gift chain: {families:,} families, {len(loaded.view.generations)} generations; its work "
+        f"{spent:.2f} s per build (reading and checking the file {statistics.median(reading):.2f} s), "
+        f"{100 * spent / build_seconds:.0f}% of ours' median build"
+    )
+
+
+def chain_page_weight(output: Path) -> str:
+    """The chain page's HTML and the stylesheets, gzip level 6 (the page-weight budget: 30,000)."""
+    css = sum(len(gzip.compress(p.read_bytes(), compresslevel=6)) for p in output.glob("theme/css/*.css"))
+    sizes = []
+    for url in ("passing-on-the-gift/index.html", "zh/passing-on-the-gift/index.html"):
+        page = output / url
+        if page.is_file():
+            size = len(gzip.compress(page.read_bytes(), compresslevel=6))
+            sizes.append(f"/{url.removesuffix('index.html')} {size:,}")
+    return (
+        f"gift chain page, gzip: {', '.join(sizes)} bytes of HTML, plus {css:,} bytes of CSS (budget 30,000)"
+    )
+
+
+def make_reports(folder: Path, count: int, rng: random.Random) -> None:
+    """`count` reports per language, each covering REPORT_PERIOD_DAYS days after the one before,
+    from the first day of the real first report (the campaign's start)."""
+    folder.mkdir()
+    first = None
+    for line in split_header(
+        (TEMPLATE_REPORT.parent / "left-behind-mothers-2026-04.en.md").read_text("utf-8")
+    )[0]:
+        if line.lower().startswith("period_start:"):
+            first = datetime.strptime(line.split(":", 1)[1].strip(), "%Y-%m-%d").date()
+    assert first is not None, "the first real report has no Period_start"
+    for lang in LANGS:
+        header, _ = split_header(TEMPLATE_REPORT.with_suffix(f".{lang}.md").read_text("utf-8"))
+        for number in range(count):
+            start = first + timedelta(days=number * REPORT_PERIOD_DAYS)
+            end = start + timedelta(days=REPORT_PERIOD_DAYS - 1)
+            text = derive_header(
+                header,
+                {
+                    "title": f"Report {number + 1}" if lang == "en" else f"报告 {number + 1}",
+                    "slug": f"bench-report-{number + 1:03d}",
+                    "date": (end + timedelta(days=1)).isoformat(),
+                    "summary": f"Report {number + 1}." if lang == "en" else f"第 {number + 1} 期报告。",
+                    "period_start": start.isoformat(),
+                    "period_end": end.isoformat(),
+                },
+            )
+            (folder / f"bench-report-{number + 1:03d}.{lang}.md").write_text(
+                text + "\n\n" + body(rng, lang, 2 * number + 1, count),
+                "utf-8",  # odd: no link to a story
+            )
 
 
 def bare_settings(folder: Path, content: Path) -> Path:
     """Pelican's defaults, but for the paths and templates needed to read the same files."""
     names = set()
-    for md in (content / "pages").rglob("*.md"):
+    for md in chain((content / "pages").rglob("*.md"), (content / "reports").rglob("*.md")):
         for line in split_header(md.read_text("utf-8"))[0]:
             if line.lower().startswith("template:"):
                 names.add(line.split(":", 1)[1].strip())
@@ -379,7 +483,7 @@ def bare_settings(folder: Path, content: Path) -> Path:
     settings.write_text(
         f"PATH = {str(content)!r}\n"
         "ARTICLE_PATHS = ['stories']\n"
-        "PAGE_PATHS = ['pages']\n"
+        "PAGE_PATHS = ['pages', 'reports']\n"
         "ARTICLE_TRANSLATION_ID = 'slug'\n"
         "PAGE_TRANSLATION_ID = 'slug'\n"
         "PLUGINS = []\n"
@@ -397,8 +501,11 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build(name: str, settings: Path, content: Path, folder: Path, expect: str) -> tuple[float, float]:
-    """(wall, CPU) seconds of one `python -m pelican` build into an empty folder; stops on failure."""
+def build(
+    name: str, settings: Path, content: Path, folder: Path, expect: str, inspect=None
+) -> tuple[float, float]:
+    """(wall, CPU) seconds of one `python -m pelican` build into an empty folder; stops on failure.
+    `inspect(output)` looks at what it wrote before it is deleted."""
     output = Path(tempfile.mkdtemp(prefix=f"out-{name}-", dir=folder))
     command = [
         sys.executable,
@@ -427,6 +534,8 @@ def build(name: str, settings: Path, content: Path, folder: Path, expect: str) -
         sys.stderr.write(result.stderr)
         why = f"exit status {result.returncode}" if result.returncode else f"{expect} was not written"
         sys.exit(f"\nThe {name} build failed ({why}); command: {' '.join(command)}")
+    if inspect is not None:
+        inspect(output)
     shutil.rmtree(output, ignore_errors=True)
     return elapsed, cpu
 
@@ -440,17 +549,32 @@ def main(argv=None) -> None:
     parser.add_argument("--stories", type=int, default=500, help="stories per language (default 500)")
     parser.add_argument("--runs", type=int, default=5, help="timed builds per side (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed builds per side first (default 1)")
+    parser.add_argument(
+        "--reports",
+        type=int,
+        default=40,
+        help="progress reports per language, in place of the real ones (default 40)",
+    )
+    parser.add_argument(
+        "--families",
+        type=int,
+        default=0,
+        help="families of a synthetic Passing on the Gift chain in place of the real one, e.g. 10000 "
+        "(default 0: the real chain)",
+    )
     args = parser.parse_args(argv)
     if args.stories < 1 or args.runs < 1 or args.warmup < 0:
         parser.error("--stories and --runs must be at least 1, --warmup at least 0")
 
     with tempfile.TemporaryDirectory(prefix="haihui-bench-") as tmp:
         folder = Path(tmp)
-        content = make_site(folder, args.stories)
+        content = make_site(folder, args.stories, args.reports, args.families)
         bare = bare_settings(folder, content)
         ours = ROOT / "pelicanconf.py"
         print(
-            f"{2 * args.stories} synthetic stories ({args.stories} per language) plus the real pages; "
+            f"{2 * args.stories} synthetic stories ({args.stories} per language), "
+            f"{2 * args.reports} synthetic progress reports ({args.reports} per language), "
+            f"a gift chain of {args.families:,} synthetic families plus the real pages; "
             f"{args.warmup} untimed and {args.runs} timed build(s) per side, interleaved",
             flush=True,
         )
@@ -460,9 +584,13 @@ def main(argv=None) -> None:
         for _ in range(args.warmup):
             for name, settings, expect in sides:
                 build(name, settings, content, folder, expect)
+        weight: list[str] = []
         for run in range(1, args.runs + 1):
             for name, settings, expect in sides:  # interleaved, to share the machine's noise
-                wall, used = build(name, settings, content, folder, expect)
+                inspect = (
+                    (lambda output: weight.append(chain_page_weight(output))) if name == "ours" else None
+                )
+                wall, used = build(name, settings, content, folder, expect, inspect if not weight else None)
                 times[name].append(wall)
                 cpu[name].append(used)
             print(
@@ -470,7 +598,10 @@ def main(argv=None) -> None:
                 f"(CPU {cpu['ours'][-1]:.2f} s, {cpu['bare'][-1]:.2f} s)",
                 flush=True,
             )
+        share = chain_share(content, statistics.median(times["ours"]))
     print(f"ours (pelicanconf.py, theme, plugins): {describe(times['ours'])}")
+    print(share)
+    print(weight[0])
     print(f"bare (default theme, no plugins):      {describe(times['bare'])}")
     print(
         f"CPU time, median: ours {statistics.median(cpu['ours']):.2f} s, "

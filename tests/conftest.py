@@ -16,6 +16,14 @@ from haihui.build.browser import CHROMIUM
 from haihui.content.content_rules import load_sources
 from haihui.content.project import markdown_files
 
+# ---------------------------------------------------------------- the build's "today"
+# The disclosure clock (haihui.clock) makes a publish build refuse a campaign
+# whose progress report is overdue. The sample reports are dated, so on a real
+# clock the suite would start failing the day the next one falls due. Every
+# build a test starts (forked, subprocess or task) takes this day as today;
+# the clock's own tests pass their dates explicitly.
+os.environ["SOURCE_DATE_EPOCH"] = "1796126400"  # 2026-12-01 12:00 UTC
+
 # ---------------------------------------------------------------- Pelican builds
 # A build in a fresh Python spends most of its time importing (about 0.9 s of
 # 1.7 s here). The tests' builds are forks of one process per test worker that

@@ -16,7 +16,10 @@ def test_benchmark_builds_both_sides_and_ends_with_the_ratio(tmp_path):
     shutil.copytree(ROOT / "benchmarks", project / "benchmarks", ignore=shutil.ignore_patterns("__pycache__"))
     # As the README spells it: `invoke bench --stories 100`.
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "bench", "--stories", "3", "--runs", "1", "--warmup", "0"],
+        [
+            *(sys.executable, "-m", "invoke", "bench", "--stories", "3", "--runs", "1", "--warmup", "0"),
+            *("--families", "60"),  # a synthetic gift chain: beyond the drawing's limit of 40
+        ],
         cwd=project,
         capture_output=True,
         text=True,
@@ -28,6 +31,8 @@ def test_benchmark_builds_both_sides_and_ends_with_the_ratio(tmp_path):
     assert re.fullmatch(r"ratio \d+\.\d\d", lines[-1]), lines[-1]
     assert any(line.startswith("ours ") and "median" in line for line in lines), result.stdout
     assert any(line.startswith("bare ") and "median" in line for line in lines), result.stdout
+    assert any(line.startswith("gift chain: 60 families") and "% of ours'" in line for line in lines)
+    assert any(line.startswith("gift chain page, gzip: /passing-on-the-gift/ ") for line in lines)
 
 
 def keys(header_lines):
@@ -40,7 +45,7 @@ def test_synthetic_stories_copy_the_real_header_and_replace_four_fields(tmp_path
         import build_bench
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    content = build_bench.make_site(tmp_path, 4)
+    content = build_bench.make_site(tmp_path, 4, families=4)  # story k is about family k
     for lang in build_bench.LANGS:
         real, _ = build_bench.split_header(
             (ROOT / "content" / "stories" / f"jibuguoguo.{lang}.md").read_text("utf-8")
@@ -50,8 +55,8 @@ def test_synthetic_stories_copy_the_real_header_and_replace_four_fields(tmp_path
         )
         assert keys(made) == keys(real)
         changed = set(keys(set(made) - set(real)))
-        assert changed <= {"title", "slug", "date", "summary"}
-        assert "Slug: bench-00004" in made
+        assert changed <= {"title", "slug", "date", "summary", "family"}
+        assert "Slug: bench-00004" in made and "Family: s-00004" in made
         assert len(body.split()) >= 500 if lang == "en" else len(body) >= 1000
         if lang == "zh":
             assert re.search(r"[\u4e00-\u9fff]{20}", body)

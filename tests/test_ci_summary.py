@@ -14,6 +14,7 @@ from conftest import edit, tree_digest
 from haihui.build import ROOT
 from haihui.build.summary import annotations, as_warnings, summary_markdown
 from haihui.problems import WARNING, Problem, msg
+from haihui.settings import DEFAULTS
 
 STORY = "content/stories/jibuguoguo.en.md"
 DATE = Problem.of(
@@ -195,6 +196,22 @@ def test_pull_requests_preview_and_test_and_main_tests_publishes_and_deploys():
         < names.index(upload)
     )
     assert workflow["jobs"]["deploy"]["needs"] == "build"
+
+
+def test_main_commits_the_record_of_fund_use_releases_only_after_the_deploy():
+    """Without it the hash chain of published fund-use periods would be lost with the runner."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/site.yml").read_text("utf-8"))
+    steps = steps_of(workflow).values()
+    kept = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
+    record = f"content/{DEFAULTS['FUND_USE_RELEASES_FILE']}"  # pelicanconf's PATH is content
+    assert kept["with"]["path"] == record
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"]["contents"] == "write"
+    steps = deploy["steps"]
+    deployed = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/deploy-pages"))
+    commit = next(i for i, s in enumerate(steps) if "git push" in s.get("run", ""))
+    assert deployed < commit
+    assert f"git add {record}" in steps[commit]["run"]
 
 
 @pytest.mark.parametrize("guide", ["docs/staff-guide.md", "docs/staff-guide.zh.md"])

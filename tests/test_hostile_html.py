@@ -112,13 +112,14 @@ def unsafe_parts(markup: str, *, page: bool = False) -> list[str]:
     """What in `markup`, parsed as HTML (two parsers), could run script or load another site.
 
     page: a whole page of the site, whose <head> has its own <meta> and <link> and whose
-    fund-use page draws its charts in SVG (the theme's, not the content's).
+    fund-use page draws its charts in SVG, and the Passing on the Gift page its chain (the
+    theme's, not the content's; the chain's escaping is tested in tests/test_gift_chain.py).
     """
     found = []
     for parser in ("html.parser", "lxml"):
         soup = BeautifulSoup(markup, parser)
         if page:
-            for chart in soup.select("figure.chart > svg"):
+            for chart in soup.select("figure.chart > svg, svg[data-chain]"):
                 chart.decompose()
         for element in soup.find_all(True):
             name = element.name.lower()

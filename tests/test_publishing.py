@@ -660,7 +660,8 @@ def test_the_workflow_is_valid_yaml_and_runs_the_readme_commands():
     )
     # Pull requests get the checks, never a deployment.
     assert "push" in deploy["if"] and "refs/heads/main" in deploy["if"]
-    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    # Pages, and contents only to commit back the record of fund-use releases (test_ci_summary).
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write", "contents": "write"}
 
 
 @pytest.mark.parametrize("guide", ["docs/staff-guide.md", "docs/staff-guide.zh.md"])

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from haihui.build import ROOT
 from haihui.content.content_rules import Rules, check_sources, load_sources
 from haihui.languages import staff
-from haihui.problems import WARNING, ContentError, Items, Problem, msg, named
+from haihui.problems import P_, WARNING, ContentError, Items, Problem, msg, named
 
 ZH_PO = ROOT / "src/haihui/translations/zh/LC_MESSAGES/staff.po"
 RULES = Rules(languages=("en", "zh"), strict=False, templates=frozenset({"campaign"}))
@@ -28,7 +28,7 @@ def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-def extracted(tmp_path) -> set[str]:
+def extracted(tmp_path) -> set[str | tuple[str, str]]:
     """The message ids `invoke translations` extracts from the code."""
     pot = tmp_path / "staff.pot"
     subprocess.run(
@@ -38,10 +38,7 @@ def extracted(tmp_path) -> set[str]:
             "babel.messages.frontend",
             "extract",
             "--no-default-keywords",
-            "-k",
-            "N_",
-            "-k",
-            "msg",
+            *(option for keyword in staff.EXTRACT_KEYWORDS for option in ("-k", keyword)),
             "-o",
             str(pot),
             "--no-location",
@@ -67,9 +64,12 @@ def test_every_staff_message_has_a_chinese_translation_that_fits(tmp_path):
     obsolete = sorted(set(catalog) - ids)
     assert not obsolete, f"run `make translations`: no longer in the code: {obsolete}"
     for msgid in ids:
-        msgstr = catalog[msgid].string
-        assert fields(msgstr) <= fields(msgid), (msgid, msgstr)
-        msgstr.format_map(dict.fromkeys(fields(msgid), "x"))  # balanced braces
+        # A plural entry (msgid, msgid_plural) has one msgstr per plural form of the language.
+        given = set().union(*map(fields, msgid)) if isinstance(msgid, tuple) else fields(msgid)
+        strings = catalog[msgid].string
+        for msgstr in strings if isinstance(strings, tuple) else (strings,):
+            assert fields(msgstr) <= given, (msgid, msgstr)
+            msgstr.format_map(dict.fromkeys(given, "x"))  # balanced braces
     assert len(ids) > 300
 
 
@@ -195,3 +195,36 @@ def test_no_language_is_named_in_the_code_that_picks_a_message():
         if branch.search(line) and "name_zh" not in line
     ]
     assert not found, found
+
+
+def test_a_counted_noun_takes_the_plural_form_of_each_language(catalogs):
+    """ "overdue by 1 day", "overdue by 5 days": gettext plural entries, each language by its own rule."""
+
+    def due(days: int):
+        return msg(
+            "campaign {campaign}: a progress report was due on {due}, and is overdue by {days}",
+            campaign="left-behind-mothers",
+            due="2027-02-20",
+            days=P_("{n} day", "{n} days", days),
+        )
+
+    assert due(1).render("en").endswith("is overdue by 1 day")
+    assert due(5).render("en").endswith("is overdue by 5 days")
+    assert due(1).render("zh").endswith("已逾期 1 天")
+    assert due(5).render("zh").endswith("已逾期 5 天")
+    # A language with three forms (Russian: 1, 2-4, 5+) picks each by its own rule.
+    po = catalogs / "ru" / "LC_MESSAGES" / "staff.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid "{n} day"\nmsgid_plural "{n} days"\n'
+        'msgstr[0] "{n} день"\nmsgstr[1] "{n} дня"\nmsgstr[2] "{n} дней"\n',
+        "utf-8",
+    )
+    assert [staff.render_value(P_("{n} day", "{n} days", n), "ru") for n in (1, 3, 5, 21)] == [
+        "1 день",
+        "3 дня",
+        "5 дней",
+        "21 день",
+    ]
+    # A catalog without the entry shows the English forms.
+    assert staff.render_value(P_("{n} day", "{n} days", 2), "fr") == "2 days"

@@ -52,6 +52,7 @@ def template_context(site: SiteTiers, organisation: Organisation) -> dict:
         "tiers": site.tiers,
         "checkout_links": site.links,
         "fund_use_files": site.files,
+        "fund_use_history": site.history,
         "bar_chart": bar_chart,
     }
 
@@ -158,10 +159,13 @@ def embed_tiers(generators):
 
 
 class FundUseFilesGenerator(Generator):
-    """Writes fund-use.csv and fund-use.json: the bytes whose SHA-256 the page prints."""
+    """Writes fund-use.csv and fund-use.json, each period's CSV and JSON and the manifest of
+    releases: the bytes whose SHA-256 the page prints."""
 
     def generate_output(self, writer):
-        for published in self.context["haihui_giving"].files:
+        site = self.context["haihui_giving"]
+        history = site.history.files if site.history is not None else []
+        for published in [*site.files, *history]:
             path = Path(self.output_path) / published.url
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(published.data)

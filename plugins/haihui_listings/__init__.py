@@ -171,6 +171,9 @@ class ListingsGenerator(Generator):
         for listing in settings["LISTING_URLS"]:
             for alternate in listing_alternates(settings, listing):
                 add(alternate.url, listing_alternates(settings, listing))
+        # Addresses other plugins write (haihui_reports: each campaign's reports listing).
+        for url, alternates in self.context.get("haihui_sitemap_extra", ()):
+            add(url, alternates)
         for items in chain(self.context["stories_by_lang"].values(), self.context["pages_by_lang"].values()):
             for item in items:
                 if not indexable(item):  # `Robots: noindex`: the thank-you pages, say

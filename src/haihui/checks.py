@@ -13,9 +13,11 @@ from haihui.content.content_rules import Rules, Source
 from haihui.content.links import check_links
 from haihui.content.output_paths import check_output_paths
 from haihui.content.placeholders import check_placeholders
+from haihui.gift_chain import check_gift_chain
 from haihui.giving.site_data import check_tiers
 from haihui.organisation import check_organisation
 from haihui.problems import Problem
+from haihui.reports import check_reports
 
 Check = Callable[[list[Source], Rules], Iterable[Problem]]
 
@@ -32,4 +34,6 @@ CHECKS: tuple[Check, ...] = (
     html_rules.check_html,
     check_tiers,  # fund-use.yaml, checkout-links.yaml and the short codes that name them
     check_organisation,  # organisation.yaml: contact, fundraising disclosure, channel names
+    check_gift_chain,  # gift-chain.yaml: families, pass-ons, consent; stories' Family; reports agree
+    check_reports,  # progress reports: periods in order, figures, the disclosure clock
 )

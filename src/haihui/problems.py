@@ -12,7 +12,9 @@ from pathlib import Path
 
 from haihui.languages.staff import (
     N_,
+    P_,
     SOURCE_LANGUAGE,
+    Count,
     Items,
     Msg,
     Params,
@@ -21,7 +23,7 @@ from haihui.languages.staff import (
     other_languages,
 )
 
-__all__ = ["ERROR", "N_", "WARNING", "ContentError", "Items", "Msg", "Problem", "msg", "named"]
+__all__ = ["ERROR", "N_", "P_", "WARNING", "ContentError", "Count", "Items", "Msg", "Problem", "msg", "named"]
 
 ERROR = "error"
 WARNING = "warning"

@@ -29,6 +29,18 @@ DEFAULTS: Mapping[str, Any] = {
     "SITEMAP_URL": "sitemap.xml",
     "CHECK_REPORT_URL": "{prefix}preview-problems/",
     "HOME_STORIES_SHOWN": 3,
+    # Progress reports (haihui.reports): the folders inside PATH that hold them (also in
+    # PAGE_PATHS: Pelican reads them as pages with `Template: report`), each report's address,
+    # each campaign's listing of its reports and its Atom feed per language.
+    "REPORT_PATHS": ["reports"],
+    "REPORT_URL": "{prefix}reports/{slug}/",
+    "REPORT_LISTING_URL": "{prefix}campaigns/{campaign}/reports/",
+    "REPORT_FEED_URL": "{prefix}feeds/{campaign}-reports.atom.xml",
+    # The disclosure clock (haihui.clock): a preview warns this many days before a report is due.
+    "REPORT_WARNING_DAYS": 30,
+    # The day the build takes as today (YYYY-MM-DD) for the clock and consent dates; "" reads the
+    # SOURCE_DATE_EPOCH environment variable, else the clock (haihui.clock.build_today).
+    "HAIHUI_TODAY": "",
     "CAMPAIGN_STORIES_SHOWN": 6,
     # A publish build refuses what a preview only warns about.
     "STRICT_PUBLISH": False,
@@ -42,6 +54,24 @@ DEFAULTS: Mapping[str, Any] = {
     # Contact, ICP number, Charity Law disclosure and channel names (haihui.organisation).
     "ORGANISATION_FILE": "data/organisation.yaml",
     "FUND_USE_DATA_FILES": {"csv": "fund-use/fund-use.csv", "json": "fund-use/fund-use.json"},
+    # The Passing on the Gift chain (haihui.gift_chain): its data file inside PATH, its open data
+    # (written beside the page that shows it, `Template: gift-chain`), and the most families
+    # drawn one by one; beyond it the drawing summarises by generation and cohort.
+    "GIFT_CHAIN_FILE": "data/gift-chain.yaml",
+    "GIFT_CHAIN_DATA_FILES": {
+        "csv": "passing-on-the-gift/gift-chain.csv",
+        "json": "passing-on-the-gift/gift-chain.json",
+    },
+    "GIFT_CHAIN_DRAW_LIMIT": 40,
+    # Fund use over time (haihui.giving.history): each period's open data at a stable address
+    # ({period} is its start_end), the manifest of every release with its SHA-256 and the one
+    # before it, and (inside PATH) the copy of that manifest `make publish` keeps in the repository.
+    "FUND_USE_PERIOD_FILES": {
+        "csv": "fund-use/periods/{period}.csv",
+        "json": "fund-use/periods/{period}.json",
+    },
+    "FUND_USE_RELEASES_URL": "fund-use/releases.json",
+    "FUND_USE_RELEASES_FILE": "data/fund-use-releases.json",
     # Allowlists: no checkout host and no payment link is allowed unless named here.
     "CHECKOUT_CHANNELS": {},
     "PAYMENT_LINKS": {"hosts": [], "schemes": [], "words": []},

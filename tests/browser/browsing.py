@@ -42,13 +42,25 @@ def template_url(template: str, lang: str) -> str:
         "stories": SETTINGS["LISTING_URLS"]["stories"].format(prefix=prefix),
         "campaigns": SETTINGS["LISTING_URLS"]["campaigns"].format(prefix=prefix),
         "fund-use": f"{lang_part}fund-use/",
+        "gift-chain": f"{lang_part}passing-on-the-gift/",
         "partner": f"{lang_part}partner/",
         "thank-you": f"{lang_part}thank-you/",
     }
     return "/" + urls[template]
 
 
-TEMPLATES = ["home", "story", "campaign", "page", "stories", "campaigns", "fund-use", "partner", "thank-you"]
+TEMPLATES = [
+    "home",
+    "story",
+    "campaign",
+    "page",
+    "stories",
+    "campaigns",
+    "fund-use",
+    "gift-chain",
+    "partner",
+    "thank-you",
+]
 TEMPLATE_PAGES = [(t, lang) for t in TEMPLATES for lang in LANGS]
 
 # Findings the tests want shown at the end of the run (moderate axe findings,

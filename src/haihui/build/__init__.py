@@ -182,9 +182,39 @@ def publish_site(
     ]
 
     def verify(staging: Path) -> list:
-        problems = check_built_site(staging, origins)
+        problems = check_built_site(staging, origins) + _figure_problems(staging, origins, settings)
         if not problems:
             record_publish(staging, origins[0] or origins[1])
         return problems
 
-    return build_and_swap(settings_file, output, extra=extra, cwd=cwd, verify=verify)
+    from haihui.settings import read_settings
+
+    settings = read_settings(settings_file, root=cwd, override=extra)
+    result = build_and_swap(settings_file, output, extra=extra, cwd=cwd, verify=verify)
+    if result.returncode == 0:
+        _record_releases(Path(cwd, output), settings, cwd)
+    return result
+
+
+def _figure_problems(staging: Path, origins: list[str], settings: dict) -> list:
+    """Figures that differ between twin pages, or from the data (haihui.figures)."""
+    from haihui.figures import check_built_figures, expected_figures
+    from haihui.giving.site_data import load_site_tiers
+
+    cwd = os.getcwd()
+    os.chdir(Path(settings["PATH"]).parent)  # data files' paths are shown as the build shows them
+    try:
+        site, _ = load_site_tiers(settings)
+    finally:
+        os.chdir(cwd)
+    return check_built_figures(staging, origins, expected_figures(site) if site is not None else {})
+
+
+def _record_releases(output: Path, settings: dict, cwd: Path) -> None:
+    """Keep the manifest of fund-use releases just published in the repository
+    (FUND_USE_RELEASES_FILE): the next build compares every published period with it."""
+    published = output / settings["FUND_USE_RELEASES_URL"]
+    record = Path(cwd, settings["PATH"], settings["FUND_USE_RELEASES_FILE"])
+    if published.is_file() and (not record.is_file() or record.read_bytes() != published.read_bytes()):
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_bytes(published.read_bytes())

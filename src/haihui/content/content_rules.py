@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from haihui import consent as consent_rules
+from haihui import reports
 from haihui.content import image_rules
 from haihui.content.frontmatter import FrontMatter, parse_front_matter
 from haihui.content.placeholders import (
@@ -75,6 +76,9 @@ class Rules:
     # The same for content/data/organisation.yaml: (Organisation or None, problems);
     # None until read (haihui.organisation.check_organisation reads it then).
     organisation: tuple | None = field(default=None, compare=False, hash=False)
+    # The Passing on the Gift chain as this build reads it once (haihui.gift_chain.LoadedChain);
+    # None until read (haihui.gift_chain.check_gift_chain reads it then).
+    gift_chain: object | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass
@@ -199,6 +203,8 @@ STORY_FIELDS = {
     "campaign": Field(slug, example="Campaign: left-behind-mothers"),
     "person": Field(text, example="Person: Jibuguoguo"),  # the name as she agreed to show it
     "person_note": Field(text, required=False),
+    # The family of the Passing on the Gift chain she is (her id in gift-chain.yaml; haihui.gift_chain).
+    "family": Field(slug, required=False),
     # Her informed consent, the place and the hero picture (consent_rules.py, image_rules.py).
     "consent": Field(consent_rules.consent, example="Consent: given 2026-11-28"),
     "consent_languages": Field(consent_rules.consent_languages, example="Consent_languages: en, zh"),
@@ -225,11 +231,48 @@ PAGE_FIELDS = {
     # thank-you and 404 pages); haihui.listings.indexable reads it.
     "robots": Field(robots, required=False),
 }
+_FIGURE_EXAMPLE = {"spent_fen": "Spent_fen: 3800000"}
+# A progress report (haihui.reports): a page with `Template: report`, in both languages always.
+REPORT_FIELDS = {
+    **{key: spec for key, spec in COMMON_FIELDS.items() if key != "single_language"},
+    "template": Field(reports.report_template, example="Template: report"),
+    "date": Field(date, example="Date: 2026-11-20"),
+    "summary": Field(text, example="Summary: One sentence that says what happened in the period."),
+    "campaign": Field(slug, example="Campaign: left-behind-mothers"),
+    "period_start": Field(date, example="Period_start: 2026-07-01"),
+    "period_end": Field(date, example="Period_end: 2026-09-30"),
+    **{
+        name: Field(reports.count, example=_FIGURE_EXAMPLE.get(name, f"{name.capitalize()}: 0"))
+        for name in reports.FIGURES
+    },
+    "setbacks": Field(reports.setbacks, example="Setbacks: none"),
+    "tiers_delivered": Field(reports.tier_counts, required=False),
+    "final": Field(yes_no, required=False),
+    "left_over_fen": Field(reports.count, required=False),
+    "left_over": Field(text, required=False),
+    "sample": Field(yes_no, required=False),
+    # A person named or shown in a report: her consent record, as in a story (haihui.consent).
+    "person": Field(text, required=False),
+    "consent": Field(consent_rules.consent, required=False),
+    "consent_languages": Field(consent_rules.consent_languages, required=False),
+    "photos": Field(yes_no, required=False),
+    "consent_form": Field(consent_rules.form_reference, required=False),
+    "location": Field(consent_rules.county_level, required=False),
+    "image": Field(image_rules.image_path, required=False),
+    "image_alt": Field(text, required=False),
+}
 FIELDS = {"story": STORY_FIELDS, "page": PAGE_FIELDS}
 
 
+def fields_of(source: Source) -> dict[str, Field]:
+    """The header fields a file may have: a story's, a page's, or a progress report's."""
+    if source.kind == "page" and reports.is_report(source.front.values):
+        return REPORT_FIELDS
+    return FIELDS[source.kind]
+
+
 def check_fields(source: Source, rules: Rules) -> Iterable[Problem]:
-    fields = FIELDS[source.kind]
+    fields = fields_of(source)
     front = source.front
     for line, content in front.malformed:
         yield Problem(

@@ -254,7 +254,8 @@ def check_images(sources, rules) -> Iterable[Problem]:
         if here in rules.taken_down:
             continue
         page_url = page_urls.get(source.path)
-        no_photos = source.kind == "story" and source.front.values.get("photos", "").strip().lower() in (
+        # A story's, or a progress report's that names someone (haihui.reports): `Photos: no`.
+        no_photos = source.front.values.get("photos", "").strip().lower() in (
             "no",
             "false",
         )

@@ -74,11 +74,24 @@ def _campaign_url(kind: str, values: Mapping[str, str], settings: Mapping) -> st
     return settings["CAMPAIGN_URL"].format(slug=slug, lang=lang, prefix=languages[lang].get("prefix", ""))
 
 
+def _report_url(kind: str, values: Mapping[str, str], settings: Mapping) -> str | None:
+    """haihui_reports.place_reports puts every progress report (`Template: report`) at REPORT_URL."""
+    slug, lang = values.get("slug"), values.get("lang")
+    languages = settings.get("LANGUAGES", {})
+    if kind != "page" or values.get("template") != "report" or not settings.get("REPORT_URL"):
+        return None
+    if not slug or lang not in languages:
+        return None
+    return settings["REPORT_URL"].format(
+        slug=slug, lang=lang, prefix=languages[lang].get("prefix", ""), campaign=values.get("campaign", "")
+    )
+
+
 def content_url(kind: str, values: Mapping[str, str], settings: Mapping) -> str | None:
     """The site-relative address Pelican gives a story or page, or None if it has none."""
     if values.get("status") == "draft":
         return None
-    campaign = _campaign_url(kind, values, settings)
+    campaign = _campaign_url(kind, values, settings) or _report_url(kind, values, settings)
     if campaign is not None:
         return campaign
     if values.get("url"):
@@ -107,7 +120,7 @@ def content_save_as(kind: str, values: Mapping[str, str], settings: Mapping) -> 
     As Pelican works it out: a campaign page at CAMPAIGN_URL (place_campaigns),
     else `Save_as`, else the *_SAVE_AS setting of its kind, status and language.
     """
-    campaign = _campaign_url(kind, values, settings)
+    campaign = _campaign_url(kind, values, settings) or _report_url(kind, values, settings)
     if campaign is not None:
         return f"{campaign}index.html" if campaign == "" or campaign.endswith("/") else campaign
     if "save_as" in values:

@@ -2,17 +2,18 @@
 
 import os
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from haihui.assets import theme_assets
+from haihui.clock import build_today
 from haihui.consent import taken_down
 from haihui.content import drafts
 from haihui.content.content_rules import Rules, Source, check_sources, load_sources
 from haihui.content.image_rules import files_below
 from haihui.content.links import content_url
 from haihui.content.paths import relative_to_content
+from haihui.gift_chain import load_gift_chain
 from haihui.giving.site_data import load_site_tiers
 from haihui.organisation import load_organisation
 from haihui.problems import N_, ContentError, Problem, display_path, msg, named, read_utf8
@@ -79,6 +80,10 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
         settings=settings,
         giving=load_site_tiers(settings) if "FUND_USE_FILE" in settings else None,
         organisation=load_organisation(settings),
+        # Read with every file, stories taken down too: a family one of them names is never named.
+        gift_chain=load_gift_chain(settings, sources or [], site_today(settings))
+        if "GIFT_CHAIN_FILE" in settings
+        else None,
         today=site_today(settings),
         taken_down=frozenset(down_marks),
         drafts=draft_mode,
@@ -86,12 +91,9 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
 
 
 def site_today(settings: dict) -> date:
-    """Today where the site's staff are (TIMEZONE), not where the build machine is."""
-    try:
-        zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.now(zone).date()
+    """Today where the site's staff are (TIMEZONE), not where the build machine is; fixed by
+    HAIHUI_TODAY or SOURCE_DATE_EPOCH when set (haihui.clock.build_today, the one reading)."""
+    return build_today(settings)
 
 
 def pelican_files(settings: dict, get_files=None) -> list[tuple[str, str]]:

@@ -79,9 +79,22 @@ class Progress(Model):
     as_of: dt.date
 
 
+class Attribution(Model):
+    """How a campaign's gifts are attributed, in every language (GlobalGiving's "donation options")."""
+
+    when_met: Texts  # a tier that names what it buys: where its gift goes once that need is met
+    pooled: Texts  # a gift of the donor's own amount: how it is pooled
+    sample: bool = False  # sample wording, marked on the cards until Haihui confirms its policy
+
+
 class Campaign(Model):
     goal: Goal
     progress: Progress
+    # The disclosure clock (haihui.clock): the day the campaign began, and its last day once known.
+    start: dt.date | None = None
+    end: dt.date | None = None
+    # Honest attribution (haihui.giving.tiers): what each tier card says about where a gift goes.
+    attribution: Attribution | None = None
 
 
 class Item(Model):
@@ -108,6 +121,27 @@ class TierSpec(Model):
     custom_amount: CustomAmountSpec | None = None
 
 
+class EarlierPeriod(Model):
+    """A period published before the latest one (the file's top level): its dates, status, accounts."""
+
+    status: Status
+    audit: Audit | None = None
+    period: Period
+    income: Account
+    expenditure: Account
+
+
+class Correction(Model):
+    """A figure of a published period changed on purpose: when, which, from what to what, and why."""
+
+    date: dt.date
+    period: StrictStr  # "YYYY-MM-DD/YYYY-MM-DD", the period's start and end
+    field: StrictStr  # e.g. "expenditure.categories.training.amount_fen"
+    old: FenOrNothing
+    new: FenOrNothing
+    why: Texts
+
+
 class FundUse(Model):
     status: Status
     audit: Audit | None = None
@@ -118,6 +152,10 @@ class FundUse(Model):
     unit_costs: Annotated[dict[Slug, UnitCost], Field(min_length=1)]
     campaigns: Annotated[dict[Slug, Campaign], Field(min_length=1)]
     tiers: Annotated[dict[Slug, TierSpec], Field(min_length=1)]
+    # Fund use over time (haihui.giving.history): every period published before this one, oldest
+    # first, and every correction of a published figure.
+    earlier_periods: list[EarlierPeriod] = []
+    corrections: list[Correction] = []
 
 
 class FundUseError(DataFileError):
@@ -152,6 +190,50 @@ def _account_findings(name: str, account: Account) -> Iterable[Finding]:
                 total=yuan(account.total_fen),
             ),
             msg("correct total_fen or the category amounts so that they agree"),
+        )
+
+
+def _earlier_findings(fund_use: FundUse) -> Iterable[Finding]:
+    """Each earlier period adds up and has its dates in order: oldest first, none overlapping."""
+    previous: Period | None = None
+    for index, earlier in enumerate(fund_use.earlier_periods):
+        here: Loc = ("earlier_periods", index)
+        period = earlier.period
+        if period.start > period.end:
+            yield (
+                (*here, "period"),
+                msg("start is after end"),
+                msg("correct the dates of the reporting period"),
+            )
+        elif previous is not None and period.start <= previous.end:
+            yield (
+                (*here, "period"),
+                msg(
+                    "starts on {start}, before the previous period ends ({end})",
+                    start=period.start.isoformat(),
+                    end=previous.end.isoformat(),
+                ),
+                msg("list the earlier periods oldest first, each starting after the one before it ends"),
+            )
+        if earlier.status == "audited" and earlier.audit is None:
+            yield (
+                (*here, "status"),
+                msg("is 'audited' but no audit is given"),
+                msg("add 'audit: {{auditor: ..., date: YYYY-MM-DD}}', or set status to draft"),
+            )
+        for name in ACCOUNTS:
+            for loc, what, fix in _account_findings(name, getattr(earlier, name)):
+                yield ((*here, *loc), what, fix)
+        previous = period
+    if previous is not None and previous.end >= fund_use.period.start:
+        yield (
+            ("period",),
+            msg(
+                "starts on {start}, before the previous period ends ({end})",
+                start=fund_use.period.start.isoformat(),
+                end=previous.end.isoformat(),
+            ),
+            msg("the period at the top of the file is the latest: move older figures under earlier_periods"),
         )
 
 
@@ -311,6 +393,18 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
                 )
             )
     for slug, campaign in fund_use.campaigns.items():
+        if campaign.start and campaign.end and campaign.end < campaign.start:
+            findings.append(
+                (
+                    ("campaigns", slug, "end"),
+                    msg(
+                        "{end} is before the start {start}",
+                        end=campaign.end.isoformat(),
+                        start=campaign.start.isoformat(),
+                    ),
+                    msg("correct the campaign's start or end"),
+                )
+            )
         funded, goal = campaign.progress.mothers_funded, campaign.goal.mothers
         if funded > goal:
             findings.append(
@@ -321,6 +415,7 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
                 )
             )
     findings += _tier_findings(fund_use)
+    findings += _earlier_findings(fund_use)
     texts_at: list[tuple[Loc, dict[str, str]]] = [
         (("income", "categories", k, "names"), c.names) for k, c in fund_use.income.categories.items()
     ]
@@ -331,6 +426,19 @@ def consistency_findings(fund_use: FundUse, languages: tuple[str, ...] = ()) -> 
     texts_at += [(("unit_costs", k, "names"), u.names) for k, u in fund_use.unit_costs.items()]
     for k, t in fund_use.tiers.items():
         texts_at += [(("tiers", k, "names"), t.names), (("tiers", k, "descriptions"), t.descriptions)]
+    for k, c in fund_use.campaigns.items():
+        if c.attribution is not None:
+            texts_at += [
+                (("campaigns", k, "attribution", "when_met"), c.attribution.when_met),
+                (("campaigns", k, "attribution", "pooled"), c.attribution.pooled),
+            ]
+    for index, earlier in enumerate(fund_use.earlier_periods):
+        for name in ACCOUNTS:
+            texts_at += [
+                (("earlier_periods", index, name, "categories", k, "names"), c.names)
+                for k, c in getattr(earlier, name).categories.items()
+            ]
+    texts_at += [(("corrections", i, "why"), c.why) for i, c in enumerate(fund_use.corrections)]
     for loc, texts in texts_at:
         findings += language_findings(loc, texts, languages)
     return findings

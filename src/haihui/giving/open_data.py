@@ -195,8 +195,21 @@ def json_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) ->
                     {"unit": b.unit, "quantity": b.quantity, "unit_fen": b.unit_fen, "total_fen": b.total_fen}
                     for b in t.breakdown
                 ],
+                "earmarked_fen": t.attribution.earmarked_fen if t.attribution else None,
+                "when_met_or_pooled": t.attribution.texts if t.attribution else None,
             }
             for t in tiers
+        ],
+        "corrections": [
+            {
+                "date": c.date.isoformat(),
+                "period": c.period,
+                "field": c.field,
+                "old_fen": c.old,
+                "new_fen": c.new,
+                "why": dict(c.why),
+            }
+            for c in fund_use.corrections
         ],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

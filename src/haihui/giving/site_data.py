@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from haihui.clock import build_today
 from haihui.content.content_rules import Rules, Source
 from haihui.giving.checkout_links import LinksByTier, check_checkout_links
 from haihui.giving.data_problems import shown_path
 from haihui.giving.fund_use import FundUse, read_fund_use
+from haihui.giving.history import History, load_history
 from haihui.giving.open_data import PublishedFile, published_files
 from haihui.giving.short_codes import (
     AMOUNT_EXAMPLE,
@@ -39,6 +41,7 @@ class SiteTiers:
     links: LinksByTier
     files: list[PublishedFile]
     source: YamlSource | None = None  # fund-use.yaml as read: the line of each entry
+    history: History | None = None  # every published period, the releases, corrections (giving.history)
 
     def select(self, selection: Selection) -> list[Tier]:
         if selection.campaign is not None:
@@ -65,6 +68,8 @@ def load_site_tiers(settings: dict) -> tuple[SiteTiers | None, list[Problem]]:
         root / settings["CHECKOUT_LINKS_FILE"], tiers, settings["CHECKOUT_CHANNELS"], languages, strict
     )
     summary = summarise(fund_use)
+    data_file = root / settings["FUND_USE_FILE"]
+    history, history_problems = load_history(fund_use, settings, build_today(settings), data_file, source)
     site = SiteTiers(
         fund_use,
         summary,
@@ -72,8 +77,9 @@ def load_site_tiers(settings: dict) -> tuple[SiteTiers | None, list[Problem]]:
         links,
         published_files(settings["FUND_USE_DATA_FILES"], fund_use, summary, tiers),
         source,
+        history,
     )
-    return site, problems + link_problems
+    return site, problems + link_problems + history_problems
 
 
 def _header_lines(source: Source, *keys: str) -> list[int]:

@@ -27,6 +27,20 @@ class CustomAmount:
 
 
 @dataclass(frozen=True)
+class TierAttribution:
+    """Honest attribution: how much of a gift pays for what the tier names, and where the rest goes.
+
+    A tier that buys items earmarks all of its amount for them, and `texts` say where the gift
+    goes once that need is met; a gift of the donor's own amount earmarks nothing and `texts` say
+    how it is pooled. The words are the campaign's, from fund-use.yaml, in every language.
+    """
+
+    earmarked_fen: int
+    texts: dict[str, str]
+    sample: bool
+
+
+@dataclass(frozen=True)
 class Tier:
     id: str
     campaign: str
@@ -37,6 +51,7 @@ class Tier:
     amount_fen: int | None  # None only for the choose-your-amount tier
     custom_amount: CustomAmount | None
     breakdown: tuple[BreakdownLine, ...]
+    attribution: TierAttribution | None = None  # None when its campaign gives no attribution
 
 
 def unit_quantities(tiers: dict[str, TierSpec], tier_id: str) -> dict[str, int]:
@@ -64,6 +79,16 @@ def compute_tiers(fund_use: FundUse) -> list[Tier]:
             for cost in (fund_use.unit_costs[unit],)
         )
         custom = spec.custom_amount
+        amount_fen = sum(line.total_fen for line in lines) if lines else None
+        campaign = fund_use.campaigns.get(spec.campaign)
+        words = campaign.attribution if campaign is not None else None
+        attribution = (
+            TierAttribution(
+                amount_fen or 0, dict(words.when_met if amount_fen else words.pooled), words.sample
+            )
+            if words is not None
+            else None
+        )
         result.append(
             Tier(
                 id=tier_id,
@@ -72,11 +97,12 @@ def compute_tiers(fund_use: FundUse) -> list[Tier]:
                 descriptions=dict(spec.descriptions),
                 currency=fund_use.currency,
                 interval=spec.interval,
-                amount_fen=sum(line.total_fen for line in lines) if lines else None,
+                amount_fen=amount_fen,
                 custom_amount=CustomAmount(custom.minimum_fen, custom.preset_fen, custom.maximum_fen)
                 if custom
                 else None,
                 breakdown=lines,
+                attribution=attribution,
             )
         )
     return result

@@ -14,6 +14,7 @@ file is unchanged: `make serve` rebuilds in one process, and an edited msgstr
 must show in the next build.
 """
 
+import gettext
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,8 @@ SOURCE_LANGUAGE = "en"
 # The catalogs: <CATALOGS>/<lang>/LC_MESSAGES/<DOMAIN>.po.
 CATALOGS = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "staff"
+# The functions that mark a message for extraction, as Babel's -k options take them.
+EXTRACT_KEYWORDS = ("N_", "msg", "P_:1,2")
 
 
 def N_(message: str) -> str:
@@ -34,7 +37,7 @@ def N_(message: str) -> str:
     return message
 
 
-Value = Union[str, int, "Msg", "Items"]
+Value = Union[str, int, "Msg", "Items", "Count"]
 Params = tuple[tuple[str, Value], ...]
 
 
@@ -76,6 +79,22 @@ class Items:
     joiner: str = N_("{first}, {second}")
 
 
+@dataclass(frozen=True, order=True)
+class Count:
+    """A number with its noun, in the plural form each language gives that number
+    ("1 day", "5 days"; "5 天"): a gettext plural entry, msgid `singular` and
+    msgid_plural `plural`, each with an `{n}` placeholder. Made by `P_`."""
+
+    n: int
+    singular: str
+    plural: str
+
+
+def P_(singular: str, plural: str, n: int) -> Count:
+    """Marks a counted message for extraction: P_("{n} day", "{n} days", days)."""
+    return Count(n, singular, plural)
+
+
 # ---------------------------------------------------------------- catalogs
 
 
@@ -87,25 +106,43 @@ def catalog(lang: str) -> Mapping[str, str]:
         stat = po.stat()
     except OSError:
         return {}
-    return _read(str(po), stat.st_size, stat.st_mtime_ns)
+    return _read(str(po), stat.st_size, stat.st_mtime_ns)[0]
+
+
+def plural_catalog(lang: str) -> Mapping[str, tuple[str, ...]]:
+    """{singular msgid: (msgstr[0], msgstr[1], ...)} of the plural entries of `lang`'s catalog."""
+    po = CATALOGS / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    try:
+        stat = po.stat()
+    except OSError:
+        return {}
+    return _read(str(po), stat.st_size, stat.st_mtime_ns)[1]
 
 
 @lru_cache(maxsize=16)
-def _read(po: str, size: int, mtime_ns: int) -> Mapping[str, str]:
+def _read(po: str, size: int, mtime_ns: int) -> tuple[Mapping[str, str], Mapping[str, tuple[str, ...]]]:
     from babel.messages.pofile import read_po
 
     with open(po, "rb") as f:
-        messages = read_po(f)
+        # The language (the folder's name) sets how many plural forms an entry has.
+        messages = read_po(f, locale=Path(po).parent.parent.name)
     # An empty or fuzzy msgstr is no translation: the English is shown instead.
-    return {
-        message.id: message.string
-        for message in messages
-        if isinstance(message.id, str)
-        and message.id
-        and isinstance(message.string, str)
-        and message.string
-        and not message.fuzzy
+    usable = [m for m in messages if m.id and m.string and not m.fuzzy]
+    singles = {m.id: m.string for m in usable if isinstance(m.id, str) and isinstance(m.string, str)}
+    plurals = {
+        m.id[0]: tuple(m.string)
+        for m in usable
+        if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string)
     }
+    return singles, plurals
+
+
+@lru_cache(maxsize=16)
+def _plural_index(lang: str):
+    """The language's gettext plural rule (CLDR's, through Babel): n -> index of the msgstr."""
+    from babel.messages.plurals import get_plural
+
+    return gettext.c2py(get_plural(lang).plural_expr)
 
 
 # ---------------------------------------------------------------- rendering
@@ -124,6 +161,11 @@ def render(msgid: str, params: Params, lang: str) -> str:
 def render_value(value: Value, lang: str) -> str:
     if isinstance(value, Msg):
         return value.render(lang)
+    if isinstance(value, Count):
+        forms = plural_catalog(lang).get(value.singular)
+        if forms is None:  # untranslated: the English forms, by the English rule
+            forms, lang = (value.singular, value.plural), SOURCE_LANGUAGE
+        return forms[min(_plural_index(lang)(value.n), len(forms) - 1)].format(n=value.n)
     if isinstance(value, Items):
         shown = [render_value(item, lang) for item in value.values]
         if not shown:
@@ -152,6 +194,8 @@ def is_translated(msgid: str, params: Params, lang: str) -> bool:
 def _value_translated(value: Value, lang: str) -> bool:
     if isinstance(value, Msg):
         return value.translated(lang)
+    if isinstance(value, Count):
+        return value.singular in plural_catalog(lang)
     if isinstance(value, Items):
         if not value.values:
             return _value_translated(value.empty, lang)
