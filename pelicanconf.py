@@ -127,7 +127,9 @@ PLUGINS = [
     "haihui_reports",  # progress reports: their addresses, listings and feeds per campaign
     "haihui_giving",
     "haihui_gift_chain",  # Passing on the Gift: the chain's page, its open data, stories' links
+    "haihui_partners",  # the CSR partner kit: each campaign's printable partner brief
     "haihui_pictures",
+    "haihui_sharing",  # share images, WeChat posters, QR codes, the printable flyer and honour cards
     "haihui_assets",  # the theme's files by fingerprinted names (asset() in templates)
 ]
 # Preview builds warn about what a publish build refuses.

@@ -46,6 +46,7 @@ timed build.
 
 import argparse
 import gzip
+import json
 import os
 import random
 import re
@@ -496,6 +497,32 @@ def bare_settings(folder: Path, content: Path) -> Path:
 # ------------------------------------------------------------ timing
 
 
+def share_stats() -> dict:
+    """What the last build of ours drew and spent on share images (haihui_sharing writes it)."""
+    from haihui.settings import DEFAULTS
+    from haihui.sharing.cache import FOLDER, STATS
+
+    path = ROOT / DEFAULTS["IMAGE_CACHE_PATH"] / FOLDER / STATS
+    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+
+
+def share_images_share(warmup: list[dict], timed: list[dict], build_seconds: float) -> str:
+    """The share images' work in the timed builds (from the cache) against the median build, and
+    what the untimed first build drew."""
+    if not timed or not timed[-1]:
+        return "share images: not built (haihui_sharing is not in PLUGINS)"
+    work = [s.get("prepare_seconds", 0) + s.get("write_seconds", 0) for s in timed]
+    spent = statistics.median(work)
+    drawn = sum(s.get("drawn", 0) for s in warmup)
+    drawing = sum(s.get("seconds", 0) for s in warmup)
+    return (
+        f"share images: {timed[-1]['images']:,} (an Open Graph image, a poster and its half-size copy "
+        "per story and campaign page); "
+        f"their work {spent:.2f} s per build from the cache ({100 * spent / build_seconds:.0f}% of ours' "
+        f"median build); the untimed first build drew {drawn:,} in {drawing:.1f} s"
+    )
+
+
 def cpu_of_children() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -581,9 +608,12 @@ def main(argv=None) -> None:
         times: dict[str, list[float]] = {"ours": [], "bare": []}
         cpu: dict[str, list[float]] = {"ours": [], "bare": []}
         sides = (("ours", ours, "stories/bench-00001/index.html"), ("bare", bare, "bench-00001.html"))
+        shares: dict[str, list[dict]] = {"warmup": [], "timed": []}  # share images' statistics
         for _ in range(args.warmup):
             for name, settings, expect in sides:
                 build(name, settings, content, folder, expect)
+                if name == "ours":
+                    shares["warmup"].append(share_stats())
         weight: list[str] = []
         for run in range(1, args.runs + 1):
             for name, settings, expect in sides:  # interleaved, to share the machine's noise
@@ -593,14 +623,18 @@ def main(argv=None) -> None:
                 wall, used = build(name, settings, content, folder, expect, inspect if not weight else None)
                 times[name].append(wall)
                 cpu[name].append(used)
+                if name == "ours":
+                    shares["timed"].append(share_stats())
             print(
                 f"run {run}: ours {times['ours'][-1]:.2f} s, bare {times['bare'][-1]:.2f} s "
                 f"(CPU {cpu['ours'][-1]:.2f} s, {cpu['bare'][-1]:.2f} s)",
                 flush=True,
             )
         share = chain_share(content, statistics.median(times["ours"]))
+        share_images = share_images_share(shares["warmup"], shares["timed"], statistics.median(times["ours"]))
     print(f"ours (pelicanconf.py, theme, plugins): {describe(times['ours'])}")
     print(share)
+    print(share_images)
     print(weight[0])
     print(f"bare (default theme, no plugins):      {describe(times['bare'])}")
     print(

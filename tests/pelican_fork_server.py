@@ -30,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from haihui.build import pelican_arguments
+
 # What every build imports (not the plugins, not the settings: those are each project's own).
 WARM_MODULES = (
     "markdown",
@@ -151,9 +153,7 @@ class ForkedPelican:
         cwd: Path,
         timeout: float | None = None,
     ) -> subprocess.CompletedProcess:
-        argv = [str(content or "content"), "-s", settings_file, "-o", str(output)]
-        for key, value in (extra or {}).items():
-            argv += ["-e", f"{key}={value}"]
+        argv = pelican_arguments(settings_file, output, extra=extra, content=content)
         server = self._started()
         assert server.stdin and server.stdout
         with tempfile.TemporaryDirectory(prefix="pelican-fork-") as folder:

@@ -33,6 +33,7 @@ def test_benchmark_builds_both_sides_and_ends_with_the_ratio(tmp_path):
     assert any(line.startswith("bare ") and "median" in line for line in lines), result.stdout
     assert any(line.startswith("gift chain: 60 families") and "% of ours'" in line for line in lines)
     assert any(line.startswith("gift chain page, gzip: /passing-on-the-gift/ ") for line in lines)
+    assert any(line.startswith("share images: ") and "% of ours'" in line for line in lines), result.stdout
 
 
 def keys(header_lines):

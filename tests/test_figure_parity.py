@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, problems_text
 from haihui.build import _figure_problems
 from haihui.figures import (
+    SOURCE_PREFIX,
     VALUE_ATTRIBUTES,
     check_built_figures,
     data_mismatches,
@@ -99,11 +100,13 @@ def test_the_reader_finds_what_a_browser_parser_finds_on_every_page(site):
         soup = site.soup(url)
         found = []
         for element in soup.select(
-            "[data-figure], [data-report-due], [data-report-period], "
+            "[data-figure], [data-source], [data-report-due], [data-report-period], "
             + ", ".join(f"[{a}]" for a in VALUE_ATTRIBUTES)
         ):
             if element.has_attr("data-figure"):
                 found.append((element["data-figure"], element.get("data-value", "")))
+            elif element.has_attr("data-source"):  # the partner brief's figures (haihui.partners)
+                found.append((SOURCE_PREFIX + element["data-source"], element.get("data-value", "")))
             if element.has_attr("data-report-due"):
                 found.append(("data-report-due", element.get("datetime", "")))
             if element.has_attr("data-report-period"):

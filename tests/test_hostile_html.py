@@ -113,14 +113,18 @@ def unsafe_parts(markup: str, *, page: bool = False) -> list[str]:
 
     page: a whole page of the site, whose <head> has its own <meta> and <link> and whose
     fund-use page draws its charts in SVG, and the Passing on the Gift page its chain (the
-    theme's, not the content's; the chain's escaping is tested in tests/test_gift_chain.py).
+    theme's, not the content's; the chain's escaping is tested in tests/test_gift_chain.py), and
+    the print pages their QR codes (segno's path only: tests/test_sharing.py).
     """
     found = []
     for parser in ("html.parser", "lxml"):
         soup = BeautifulSoup(markup, parser)
         if page:
-            for chart in soup.select("figure.chart > svg, svg[data-chain]"):
+            for chart in soup.select("figure.chart > svg, svg[data-chain], figure.qr > svg[data-qr]"):
                 chart.decompose()
+            # The share block's address to copy: a read-only field of the theme, in no form.
+            for field in soup.select("[data-share] input[data-share-url][readonly]:not([form])"):
+                field.decompose()
         for element in soup.find_all(True):
             name = element.name.lower()
             if page and name in ("meta", "link") and element.find_parent("head") is not None:

@@ -175,10 +175,11 @@ def test_originals_are_never_copied_to_the_output(photo_site):
 
 
 @pytest.mark.parametrize("url", ["stories/jibuguoguo/", "zh/stories/adiniuniu/"])
-def test_open_graph_image_is_the_hero_at_1200_by_630(photo_site, url):
+def test_open_graph_image_is_the_page_s_share_image_at_1200_by_630(photo_site, url):
+    """Its share image (haihui_sharing: her photo with the title; tests/test_sharing_site.py)."""
     soup = BeautifulSoup((photo_site / "output" / url / "index.html").read_text("utf-8"), "lxml")
     og = soup.find("meta", property="og:image")["content"]
-    assert "/images/" in og
+    assert f"/{url}share-" in og
     with Image.open(url_to_path(photo_site / "output", og)) as image:
         assert image.size == OG_SIZE and metadata_of(image) == {"tags": {}, "gps": {}}
     assert soup.find("meta", property="og:image:width")["content"] == str(OG_SIZE[0])

@@ -65,6 +65,17 @@ def make_publishable(project: Path) -> None:
     complete_checkout_links(project)
     complete_consent_records(project)
     complete_disclosure(project)
+    complete_partner_kit(project)
+
+
+def complete_partner_kit(project: Path) -> None:
+    """The partner kit's wording and the donation-receipt fields, as confirmed by staff (issue 17)."""
+    kit = project / "content/data/partner-kit.yaml"
+    if kit.is_file():
+        edit(kit, "\nstatus: sample\n", "\nstatus: confirmed\n")
+    organisation = project / "content/data/organisation.yaml"
+    if "donation_receipt:\n  sample: true\n" in organisation.read_text("utf-8"):
+        edit(organisation, "donation_receipt:\n  sample: true\n", "donation_receipt:\n  sample: false\n")
 
 
 def complete_consent_records(project: Path) -> None:

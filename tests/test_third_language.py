@@ -18,8 +18,7 @@ def add_french(project) -> str:
     catalog = project / "theme/translations/fr/LC_MESSAGES/messages.po"
     catalog.parent.mkdir(parents=True)
     catalog.write_text(FRENCH_CATALOG, "utf-8")
-    for name in ("fund-use.yaml", "organisation.yaml", "checkout-links.yaml", "gift-chain.yaml"):
-        data = project / "content/data" / name
+    for data in sorted((project / "content/data").glob("*.yaml")):
         text = data.read_text("utf-8")
         # Block maps (`  zh: ...` on a line of its own) and flow maps (`{en: ..., zh: ...}`).
         text = re.sub(

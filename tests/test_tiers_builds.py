@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from test_publishing import complete_partner_kit
 
 from conftest import content_checks, edit, has_error, problems_text, tree_digest
 from haihui.build import ROOT, run_pelican
@@ -53,7 +54,9 @@ def real_links(project: Path, **override) -> dict:
 
 
 def confirm_disclosure(project: Path) -> None:
+    """The organisation's sample values confirmed: the disclosure and the donation-receipt fields."""
     edit(project / ORGANISATION, "samples: [qualification, record_number]", "samples: []")
+    complete_partner_kit(project)
 
 
 # ---------------------------------------------------------------- each mistake stops the build

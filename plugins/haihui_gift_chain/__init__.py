@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from babel.numbers import format_decimal
-from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
@@ -28,7 +26,6 @@ from haihui.gift_chain.open_data import published_files
 from haihui.giving.open_data import PublishedFile
 from haihui.problems import ERROR, ContentError
 from haihui_content import RULES
-from haihui_languages import page_lang
 
 CHAIN = "gift_chain"  # the page's model, in the build's context
 PUBLISHED_STATUS = "published"
@@ -121,24 +118,11 @@ class GiftChainFilesGenerator(Generator):
             path.write_bytes(published.data)
 
 
-@pass_context
-def _count(ctx, number):
-    """A count in the page's language's digits (10,000)."""
-    return format_decimal(number, locale=ctx["LANGUAGES"][page_lang(ctx)]["locale"])
-
-
-def install_filters(generator):
-    env = getattr(generator, "env", None)
-    if env is not None:
-        env.filters["count"] = _count
-
-
 def get_generators(pelican):
     return GiftChainFilesGenerator
 
 
 def register():
     gates.register()  # every Haihui plugin brings the safety gates: they hold whichever are loaded
-    signals.generator_init.connect(install_filters)
     signals.all_generators_finalized.connect(link_stories)
     signals.get_generators.connect(get_generators)

@@ -9,6 +9,7 @@ spaces. The per-language listings, feeds and sitemap are haihui_listings'.
 
 import re
 
+from babel.numbers import format_decimal
 from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
@@ -73,6 +74,12 @@ def _money_filter(ctx, fen):
 
 
 @pass_context
+def _count_filter(ctx, number):
+    """A count in the page's language's digits (10,000)."""
+    return format_decimal(number, locale=_locale(ctx))
+
+
+@pass_context
 def _alternates(ctx):
     """[Alternate] for the page being rendered, current language first in site order."""
     if ctx.get("page_alternates"):
@@ -122,7 +129,7 @@ def install_i18n(generator: Generator):
     generator.context.setdefault(CATALOGS, {})  # Pelican makes a new context for every build
     env = generator.env
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
-    env.filters.update({"day": _day_filter, "money": _money_filter})
+    env.filters.update({"count": _count_filter, "day": _day_filter, "money": _money_filter})
     env.globals.update(
         {
             "alternates": _alternates,

@@ -16,8 +16,10 @@ from haihui.content.placeholders import check_placeholders
 from haihui.gift_chain import check_gift_chain
 from haihui.giving.site_data import check_tiers
 from haihui.organisation import check_organisation
+from haihui.partners import check_partner_kit
 from haihui.problems import Problem
 from haihui.reports import check_reports
+from haihui.sharing.checks import check_share_images
 
 Check = Callable[[list[Source], Rules], Iterable[Problem]]
 
@@ -36,4 +38,6 @@ CHECKS: tuple[Check, ...] = (
     check_organisation,  # organisation.yaml: contact, fundraising disclosure, channel names
     check_gift_chain,  # gift-chain.yaml: families, pass-ons, consent; stories' Family; reports agree
     check_reports,  # progress reports: periods in order, figures, the disclosure clock
+    check_partner_kit,  # partner-kit.yaml: frameworks, employee giving, named partners and logos
+    check_share_images,  # share images: a font with every character of the titles and summaries
 )

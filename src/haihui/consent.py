@@ -69,6 +69,13 @@ def consent_of(values: dict) -> tuple[str, date] | None:
         return None
 
 
+def photos_allowed(values: dict) -> bool:
+    """True only when a header records consent given and `Photos: yes` (deny by default):
+    what a photo of her on a new medium (a share image, a poster) needs."""
+    state = consent_of(values)
+    return state is not None and state[0] == "given" and values.get("photos", "").strip().lower() == "yes"
+
+
 def is_withdrawn(source) -> bool:
     """A story whose consent is withdrawn, however the header says it.
 

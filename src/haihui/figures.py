@@ -34,8 +34,12 @@ VALUE_ATTRIBUTES = (
 # Figures named after the data: their value must be what the data computes.
 DATA_PREFIXES = ("fund-use.", "fund-use-change.", "correction.", "tiers.", "campaigns.")
 _MARKED = "|".join(
-    re.escape(name) for name in ("data-figure", "data-report-due", "data-report-period", *VALUE_ATTRIBUTES)
+    re.escape(name)
+    for name in ("data-figure", "data-source", "data-report-due", "data-report-period", *VALUE_ATTRIBUTES)
 )
+# The partner brief names each figure by where it comes from (`data-source`, haihui.partners):
+# paired between languages under this prefix (never a DATA_PREFIXES name: its test checks the data).
+SOURCE_PREFIX = "data-source:"
 _TAG = re.compile(rf"<[a-zA-Z][a-zA-Z0-9]*\s[^>]*?\b(?:{_MARKED})\b[^>]*>")
 _ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _ALTERNATE = re.compile(r"<link\s[^>]*\brel=\"alternate\"[^>]*>")
@@ -65,6 +69,9 @@ def figures_in_html(text: str) -> list[Figure]:
         line = text.count("\n", 0, match.start()) + 1
         if "data-figure" in attributes:
             figures.append(Figure(attributes["data-figure"], attributes.get("data-value", ""), line))
+        elif "data-source" in attributes:
+            name = SOURCE_PREFIX + attributes["data-source"]
+            figures.append(Figure(name, attributes.get("data-value", ""), line))
         if "data-report-due" in attributes:
             figures.append(Figure("data-report-due", attributes.get("datetime", ""), line))
         if "data-report-period" in attributes:

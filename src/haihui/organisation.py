@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, StrictStr, StringConstraints, ValidationError
+from pydantic import Field, StrictBool, StrictStr, StringConstraints, ValidationError
 
 from haihui.content.content_rules import Rules, Source
 from haihui.giving.data_problems import (
@@ -61,11 +61,21 @@ class Channel(Model):
     names: Texts
 
 
+class DonationReceipt(Model):
+    """How a company receives an official donation receipt (捐赠票据): sample until staff confirm."""
+
+    sample: StrictBool = True
+    issuer: Texts  # who issues it and the deduction qualification it rests on
+    needed: list[Texts]  # what Haihui needs from the company, one item each
+    when: Texts  # when and how the receipt is sent
+
+
 class Organisation(Model):
     contact: Contact
     icp_number: Annotated[StrictStr, StringConstraints(strip_whitespace=True)] = ""
     fundraising_disclosure: Disclosure
     checkout_channels: dict[Slug, Channel] = Field(default_factory=dict)
+    donation_receipt: DonationReceipt | None = None  # the partner brief's "giving as a company"
 
 
 DISCLOSURE_FIELDS = tuple(name for name in Disclosure.model_fields if name != "samples")
@@ -147,6 +157,19 @@ def consistency_findings(
             msg("write the real values in fundraising_disclosure and remove their names from samples"),
             ERROR if strict else WARNING,
         )
+    receipt = organisation.donation_receipt
+    if receipt is not None:
+        for field in ("issuer", "when"):
+            findings += _language_findings(("donation_receipt", field), getattr(receipt, field), languages)
+        for index, item in enumerate(receipt.needed):
+            findings += _language_findings(("donation_receipt", "needed", index), item, languages)
+        if receipt.sample:
+            add(
+                ("donation_receipt", "sample"),
+                msg("the donation-receipt details are still a sample, which a publish build refuses"),
+                msg("have the finance team confirm them, then remove 'sample: true'"),
+                ERROR if strict else WARNING,
+            )
     for channel, spec in organisation.checkout_channels.items():
         findings += _language_findings(("checkout_channels", channel, "names"), spec.names, languages)
         if channels is None:

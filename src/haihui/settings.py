@@ -41,6 +41,25 @@ DEFAULTS: Mapping[str, Any] = {
     # The day the build takes as today (YYYY-MM-DD) for the clock and consent dates; "" reads the
     # SOURCE_DATE_EPOCH environment variable, else the clock (haihui.clock.build_today).
     "HAIHUI_TODAY": "",
+    # Share and print (haihui.sharing, plugins/haihui_sharing): each campaign's printable A5
+    # flyer and an honour card per tier (`{prefix}`, `{slug}` of the campaign, `{tier}`), the
+    # one-time tiers a flyer shows (the first ones of fund-use.yaml), the checkout channels a
+    # flyer's QR codes for donors in mainland China may lead to (never Stripe, whatever is
+    # listed), and the font files the share images are drawn with, the first that exists
+    # (a collection's Simplified Chinese face): it must have the Chinese characters.
+    "FLYER_URL": "{prefix}campaigns/{slug}/flyer/",
+    "HONOUR_CARD_URL": "{prefix}campaigns/{slug}/honour-cards/{tier}/",
+    "FLYER_TIERS": 3,
+    "MAINLAND_CHANNELS": ["platform"],
+    "SHARE_FONTS": [
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian, Ubuntu (CI)
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",  # Fedora
+        "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch
+        "/System/Library/Fonts/PingFang.ttc",  # macOS
+        "/System/Library/Fonts/Hiragino Sans GB.ttc",  # older macOS
+        "C:/Windows/Fonts/msyh.ttc",  # Windows: Microsoft YaHei
+        "C:/Windows/Fonts/simhei.ttf",  # Windows: SimHei
+    ],
     "CAMPAIGN_STORIES_SHOWN": 6,
     # A publish build refuses what a preview only warns about.
     "STRICT_PUBLISH": False,
@@ -63,6 +82,10 @@ DEFAULTS: Mapping[str, Any] = {
         "json": "passing-on-the-gift/gift-chain.json",
     },
     "GIFT_CHAIN_DRAW_LIMIT": 40,
+    # The CSR partner kit (haihui.partners): its data file inside PATH (frameworks, employee giving,
+    # named partners) and the address of each campaign's printable partner brief per language.
+    "PARTNER_KIT_FILE": "data/partner-kit.yaml",
+    "PARTNER_BRIEF_URL": "{prefix}partner/{campaign}/brief/",
     # Fund use over time (haihui.giving.history): each period's open data at a stable address
     # ({period} is its start_end), the manifest of every release with its SHA-256 and the one
     # before it, and (inside PATH) the copy of that manifest `make publish` keeps in the repository.

@@ -44,6 +44,7 @@ def template_url(template: str, lang: str) -> str:
         "fund-use": f"{lang_part}fund-use/",
         "gift-chain": f"{lang_part}passing-on-the-gift/",
         "partner": f"{lang_part}partner/",
+        "partner-brief": f"{lang_part}partner/left-behind-mothers/brief/",
         "thank-you": f"{lang_part}thank-you/",
     }
     return "/" + urls[template]
@@ -59,6 +60,7 @@ TEMPLATES = [
     "fund-use",
     "gift-chain",
     "partner",
+    "partner-brief",
     "thank-you",
 ]
 TEMPLATE_PAGES = [(t, lang) for t in TEMPLATES for lang in LANGS]

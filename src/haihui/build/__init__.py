@@ -19,6 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def pelican_arguments(
+    settings_file: str, output: Path, *, extra: dict | None = None, content=None
+) -> list[str]:
+    """What follows `python -m pelican` for one build: content, settings, output, overrides."""
+    arguments = [str(content or "content"), "-s", settings_file, "-o", str(output)]
+    for key, value in (extra or {}).items():
+        arguments += ["-e", f"{key}={value}"]
+    return arguments
+
+
 def run_pelican(
     settings_file: str,
     output: Path,
@@ -40,14 +50,8 @@ def run_pelican(
         sys.executable,
         "-m",
         "pelican",
-        str(content or "content"),
-        "-s",
-        settings_file,
-        "-o",
-        str(output),
+        *pelican_arguments(settings_file, output, extra=extra, content=content),
     ]
-    for key, value in (extra or {}).items():
-        command += ["-e", f"{key}={value}"]
     # A wide terminal keeps Pelican's log messages on one line each.
     env = dict(os.environ, COLUMNS="200")
     posix = os.name == "posix"

@@ -79,6 +79,9 @@ class Rules:
     # The Passing on the Gift chain as this build reads it once (haihui.gift_chain.LoadedChain);
     # None until read (haihui.gift_chain.check_gift_chain reads it then).
     gift_chain: object | None = field(default=None, compare=False, hash=False)
+    # The CSR partner kit as this build reads it once (haihui.partners.data.ReadKit);
+    # None until read (haihui.partners.check_partner_kit reads it then).
+    partner_kit: object | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass

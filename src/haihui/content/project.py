@@ -16,6 +16,7 @@ from haihui.content.paths import relative_to_content
 from haihui.gift_chain import load_gift_chain
 from haihui.giving.site_data import load_site_tiers
 from haihui.organisation import load_organisation
+from haihui.partners import load_partner_kit
 from haihui.problems import N_, ContentError, Problem, display_path, msg, named, read_utf8
 
 
@@ -67,6 +68,7 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
     down_marks = {relative_to_content(s.path, shown_root) for s in down} | {
         url for s in down if (url := content_url("story", s.front.values, settings))
     }
+    giving = load_site_tiers(settings) if "FUND_USE_FILE" in settings else None
     return Rules(
         languages=tuple(settings["LANGUAGES"]),
         strict=bool(settings.get("STRICT_PUBLISH")),
@@ -78,8 +80,12 @@ def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> 
         site_urls=site_urls,
         source_urls=source_urls,
         settings=settings,
-        giving=load_site_tiers(settings) if "FUND_USE_FILE" in settings else None,
+        giving=giving,
         organisation=load_organisation(settings),
+        # The partner kit names unit costs and tiers of the giving data (haihui.partners).
+        partner_kit=load_partner_kit(settings, site_today(settings), giving)
+        if "PARTNER_KIT_FILE" in settings
+        else None,
         # Read with every file, stories taken down too: a family one of them names is never named.
         gift_chain=load_gift_chain(settings, sources or [], site_today(settings))
         if "GIFT_CHAIN_FILE" in settings

@@ -1,0 +1,90 @@
+"""The print pages in Chromium: each flyer and honour card prints on one A5 sheet with
+nothing cut off, and axe-core finds nothing serious on them or on the share block."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .browsing import LANGS
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE = Axe()
+CAMPAIGN = "campaigns/left-behind-mothers/"
+CARDS = ["pigsty", "mothers-start", "village-cohort", "monthly-care", "any-amount"]
+PRINT_PAGES = [
+    (lang, f"/{spec['prefix']}{CAMPAIGN}{part}")
+    for lang, spec in LANGS.items()
+    for part in ["flyer/", *(f"honour-cards/{tier}/" for tier in CARDS)]
+]
+# A5 less the 9 mm margins of print.css's `@page a5`, in CSS pixels (96 per inch).
+MM = 96 / 25.4
+SHEET = (round((148 - 18) * MM), round((210 - 18) * MM))
+PAGES_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The page count of the PDF's page tree (its /Pages node)."""
+    counts = [int(a or b) for a, b in PAGES_COUNT.findall(pdf)]
+    assert counts, "no /Pages node in the PDF"
+    return max(counts)
+
+
+@pytest.mark.parametrize("lang,url", PRINT_PAGES)
+def test_a_print_page_fits_one_a5_sheet_with_nothing_cut_off(open_tab, lang, url):
+    tab = open_tab("desktop", javascript=False)
+    page = tab.page
+    assert tab.goto(url).status == 200
+    assert page.locator("main[data-print]").count() == 1
+    pdf = page.pdf(prefer_css_page_size=True)
+    size = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf)
+    assert size and abs(float(size[1]) - 148 / 25.4 * 72) < 2 and abs(float(size[2]) - 210 / 25.4 * 72) < 2
+    assert pdf_pages(pdf) == 1, f"{url} prints on {pdf_pages(pdf)} pages"
+    # The same layout on screen, at the sheet's width: nothing wider than it, nothing below it.
+    page.set_viewport_size({"width": SHEET[0], "height": SHEET[1]})
+    page.emulate_media(media="print")
+    overflow = page.evaluate("document.documentElement.scrollWidth") - SHEET[0]
+    assert overflow <= 0, f"{url}: {overflow}px wider than the sheet"
+    bottom = page.evaluate("document.querySelector('main').getBoundingClientRect().bottom")
+    assert bottom <= SHEET[1], f"{url}: {bottom - SHEET[1]:.0f}px past the sheet"
+    codes = page.locator("svg[data-qr]")
+    assert codes.count() >= 1
+    for index in range(codes.count()):
+        box = codes.nth(index).bounding_box()
+        assert box and box["width"] >= 25 * MM and box["x"] >= 0 and box["x"] + box["width"] <= SHEET[0]
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        *(f"/{spec['prefix']}{CAMPAIGN}flyer/" for spec in LANGS.values()),
+        *(f"/{spec['prefix']}{CAMPAIGN}honour-cards/pigsty/" for spec in LANGS.values()),
+    ],
+)
+def test_axe_finds_nothing_serious_on_the_print_pages(open_tab, url):
+    tab = open_tab("phone")
+    assert tab.goto(url, settle=False).status == 200
+    results = AXE.run(tab.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{url}: {serious}"
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_axe_finds_nothing_serious_on_the_share_block(open_tab, lang):
+    tab = open_tab("phone")
+    url = f"/{LANGS[lang]['prefix']}stories/jibuguoguo/"
+    assert tab.goto(url, settle=False).status == 200
+    block = tab.page.locator("[data-share]")
+    assert block.count() == 1
+    field = tab.page.locator("[data-share-url]")
+    assert field.input_value().endswith(f"{url}?src=link")
+    results = AXE.run(
+        tab.page,
+        context={"include": [["[data-share]"]]},
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}},
+    )
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{url}: {serious}"
