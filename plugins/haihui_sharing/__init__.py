@@ -197,13 +197,17 @@ def prepare_share(generators):
     identity = face.identity()
     files: dict[str, Path] = {}
     jobs: list[PageJob] = []
+    words_of: dict[tuple[str, str], dict[str, str]] = {}  # by language and tier, for this build
     for content, kind in items:
         url = urls[id(content)]
         if url is None:
             continue
         campaign_slug = content.slug if kind == CAMPAIGN else content.metadata.get("campaign", "")
         tier = _campaign_tier(site.tiers, campaign_slug)
-        words = _words(renderer, context, content.lang, tier)
+        wording = (content.lang, tier.id if tier else "")
+        if wording not in words_of:
+            words_of[wording] = _words(renderer, context, content.lang, tier)
+        words = words_of[wording]
         campaign_title = _campaign_title(context, content.lang, campaign_slug) or words.get("campaign", "")
         texts = ShareTexts(
             title=_plain(content.title),

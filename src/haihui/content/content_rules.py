@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date as Day
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from haihui import consent as consent_rules
@@ -100,6 +101,14 @@ class Source:
     @property
     def lang(self) -> str:
         return self.front.values.get("lang", "")
+
+    @cached_property
+    def holds_placeholder(self) -> bool:
+        """A placeholder left in its header or text; read once (the drafts' rules ask several times
+        a build, and a Source lives for one build)."""
+        from haihui.content.placeholders import has_placeholder
+
+        return has_placeholder(self)
 
 
 def text(value: str, rules: Rules):

@@ -41,7 +41,7 @@ from haihui.consent import consent_of, taken_down
 from haihui.content.content_rules import SLUG, Rules, Source, parse_date
 from haihui.content.links import REFERENCE, draft_url, may_link
 from haihui.content.paths import relative_to_content
-from haihui.content.placeholders import body_lines, has_placeholder, is_placeholder
+from haihui.content.placeholders import body_lines, is_placeholder
 from haihui.problems import ERROR, N_, WARNING, Problem, named
 
 BUILD = "build"
@@ -89,7 +89,7 @@ def draft_files(sources: list[Source], mode: str | None, strict: bool) -> list[S
     down = {id(source) for source in taken_down(sources)}  # withdrawal wins over everything
     stories = [s for s in sources if s.kind == "story" and s.slug and id(s) not in down]
     marked_only = mode == LEAVE_OUT and strict
-    slugs = {s.slug for s in stories if is_marked(s) or (not marked_only and has_placeholder(s))}
+    slugs = {s.slug for s in stories if is_marked(s) or (not marked_only and s.holds_placeholder)}
     return [s for s in stories if s.slug in slugs]
 
 
@@ -139,7 +139,7 @@ def mark_drafts(problems: list[Problem], sources: list[Source], rules: Rules) ->
         problems = problems + [
             Problem(s.path, 1, NOT_FINISHED, KEEP_IT_OFF)
             for s in draft_files(sources, LEAVE_OUT, strict=False)
-            if id(s) not in kept_off and has_placeholder(s)
+            if id(s) not in kept_off and s.holds_placeholder
         ]
     drafts = draft_files(sources, rules.drafts, rules.strict)
     if not drafts:
