@@ -24,27 +24,13 @@ from pathlib import Path
 
 from haihui.giving.data_problems import data_problem, shown_path
 from haihui.giving.fund_use import Account, Audit, Correction, FundUse, Period
-from haihui.giving.open_data import PublishedFile
+from haihui.giving.open_data import FIGURE_COLUMNS, PublishedFile
 from haihui.giving.summary import FundUseSummary, account_view
 from haihui.giving.yaml_source import Loc, YamlSource
 from haihui.problems import N_, Msg, Problem, msg, named
 
 ACCOUNT_NAMES = ("income", "expenditure")
-PERIOD_CSV_COLUMNS = (
-    "period_start",
-    "period_end",
-    "status",
-    "currency",
-    "section",
-    "id",
-    "name_en",
-    "name_zh",
-    "amount_fen",
-    "amount_yuan",
-    "share_percent",
-    "corrected_from_fen",
-    "corrected_on",
-)
+PERIOD_CSV_COLUMNS = (*FIGURE_COLUMNS, "corrected_from_fen", "corrected_on")
 
 
 def period_key(period: Period) -> str:

@@ -14,7 +14,8 @@ from haihui.giving.fund_use import FundUse
 from haihui.giving.summary import FundUseSummary, percent_text
 from haihui.giving.tiers import Tier
 
-CSV_COLUMNS = (
+# The columns of a fund-use figure, in the open data of the latest period and of every period.
+FIGURE_COLUMNS = (
     "period_start",
     "period_end",
     "status",
@@ -26,8 +27,8 @@ CSV_COLUMNS = (
     "amount_fen",
     "amount_yuan",
     "share_percent",
-    "interval",
 )
+CSV_COLUMNS = (*FIGURE_COLUMNS, "interval")
 
 
 @dataclass(frozen=True)

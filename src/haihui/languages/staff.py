@@ -101,22 +101,22 @@ def P_(singular: str, plural: str, n: int) -> Count:
 def catalog(lang: str) -> Mapping[str, str]:
     """{msgid: msgstr} of the staff catalog of `lang` ({} when there is none); cached on the
     file's identity (path, size, modification time), never for the life of the process."""
-    po = CATALOGS / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    try:
-        stat = po.stat()
-    except OSError:
-        return {}
-    return _read(str(po), stat.st_size, stat.st_mtime_ns)[0]
+    return _catalog_file(lang)[0]
 
 
 def plural_catalog(lang: str) -> Mapping[str, tuple[str, ...]]:
     """{singular msgid: (msgstr[0], msgstr[1], ...)} of the plural entries of `lang`'s catalog."""
+    return _catalog_file(lang)[1]
+
+
+def _catalog_file(lang: str) -> tuple[Mapping[str, str], Mapping[str, tuple[str, ...]]]:
+    """The messages and the plural entries of `lang`'s catalog (none when it has none)."""
     po = CATALOGS / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     try:
         stat = po.stat()
     except OSError:
-        return {}
-    return _read(str(po), stat.st_size, stat.st_mtime_ns)[1]
+        return {}, {}
+    return _read(str(po), stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=16)
