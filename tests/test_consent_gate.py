@@ -5,29 +5,26 @@ import shutil
 import pytest
 
 from conftest import edit
-from haihui.build import run_pelican
+from haihui.build import ROOT, run_pelican
 from haihui.consent import FORM_ITSELF, is_withdrawn
 from haihui.content.content_rules import Rules, check_sources, load_sources
+from haihui.settings import read_settings
 
 EN, ZH = "content/stories/jibuguoguo.en.md", "content/stories/jibuguoguo.zh.md"
 GIVEN_EN, GIVEN_ZH = "Consent: given 2026-10-12", "Consent: given 2026-10-12"
-PLUGINS = [
-    "haihui_content",
-    "haihui_speed",
-    "haihui_languages",
-    "haihui_listings",
-    "haihui_giving",
-    "haihui_pictures",
-    "haihui_assets",
-]
+# Every plugin the site runs with (pelicanconf.py): each safety rule must hold without any one.
+PLUGINS = list(read_settings("pelicanconf.py", root=ROOT)["PLUGINS"])
 
 
 def published_files_naming(folder, word: str) -> list[str]:
-    """Built files that name `word`, except the preview's own list of problems (never published)."""
+    """Built files that name `word` in their path or their bytes (a share image's folder, say),
+    except the preview's own list of problems (never published)."""
     return sorted(
         str(p.relative_to(folder))
         for p in folder.rglob("*")
-        if p.is_file() and "preview-problems" not in str(p) and word.encode() in p.read_bytes()
+        if p.is_file()
+        and "preview-problems" not in str(p)
+        and (word in str(p.relative_to(folder)) or word.encode() in p.read_bytes())
     )
 
 
