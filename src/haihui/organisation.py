@@ -24,12 +24,12 @@ from haihui.giving.data_problems import (
     data_problem,
     duplicate_key_problems,
     placeholder_problems,
+    read_data_file,
     shown_path,
-    unreadable_problem,
 )
 from haihui.giving.fund_use import Model, Slug, Text, Texts, language_findings
 from haihui.giving.validation import fields_at, validation_problems
-from haihui.giving.yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, read_yaml
+from haihui.giving.yaml_source import Loc, YamlSource
 from haihui.problems import ERROR, N_, WARNING, Msg, Problem, msg, named
 from haihui.settings import DEFAULTS
 
@@ -214,21 +214,11 @@ def read_organisation(
     channels: CHECKOUT_CHANNELS; when given, each channel but Stripe needs a name, and only they.
     strict: a publish build, which refuses the sample values the disclosure lists.
     """
-    shown = shown_path(path)
-    try:
-        source = read_yaml(path)
-    except FileNotFoundError:
-        return None, [
-            Problem(
-                shown,
-                1,
-                N_("the organisation file (contact, fundraising disclosure, channel names) is missing"),
-                N_("restore it from git (git checkout -- {file})"),
-                params=named(file=shown),
-            )
-        ]
-    except (YamlSyntaxError, NotUtf8Error) as error:
-        return None, [unreadable_problem(path, error)]
+    source, unread = read_data_file(
+        path, N_("the organisation file (contact, fundraising disclosure, channel names) is missing")
+    )
+    if source is None:
+        return None, unread
     problems = duplicate_key_problems(path, source) + placeholder_problems(path, source, strict)
     if not isinstance(source.data, dict):
         return None, [

@@ -34,13 +34,14 @@ from haihui import consent as consent_rules
 from haihui.content.content_rules import SLUG_PATTERN
 from haihui.giving.data_problems import (
     data_problem,
+    duplicate_key_problem,
     placeholder_problems,
+    read_data_file,
     shown_path,
-    unreadable_problem,
 )
 from haihui.giving.fund_use import language_findings
 from haihui.giving.validation import validation_problems
-from haihui.giving.yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, key_path, read_yaml
+from haihui.giving.yaml_source import Loc, YamlSource
 from haihui.problems import ERROR, N_, Msg, Problem, msg, named
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -238,15 +239,7 @@ def duplicate_id_problems(path: Path, source: YamlSource) -> list[Problem]:
                 )
             )
         else:
-            problems.append(
-                Problem(
-                    shown_path(path),
-                    line,
-                    N_("{field}: is written twice (YAML would silently keep only this one)"),
-                    N_("keep one of the two entries and delete the other"),
-                    params=named(field=key_path(loc)),
-                )
-            )
+            problems.append(duplicate_key_problem(path, loc, line))
     return problems
 
 
@@ -274,19 +267,10 @@ def read_gift_chain(
     path: Path, languages: tuple[str, ...], today: dt.date, rules, strict: bool = False
 ) -> ReadChain:
     """Read and check the chain; `rules` is the build's Rules (haihui.consent's checks read it)."""
-    try:
-        source = read_yaml(path, fast=True)  # the chain grows with the work: libyaml's parser
-    except FileNotFoundError:
-        problem = Problem(
-            shown_path(path),
-            1,
-            N_("the Passing on the Gift chain is missing"),
-            N_("restore it from git (git checkout -- {path})"),
-            params=named(path=shown_path(path)),
-        )
-        return ReadChain(None, [problem], None)
-    except (YamlSyntaxError, NotUtf8Error) as error:
-        return ReadChain(None, [unreadable_problem(path, error)], None)
+    # The chain grows with the work: libyaml's parser underneath.
+    source, unread = read_data_file(path, N_("the Passing on the Gift chain is missing"), fast=True)
+    if source is None:
+        return ReadChain(None, unread, None)
     problems = duplicate_id_problems(path, source) + placeholder_problems(path, source, strict)
     try:
         chain = GiftChain.model_validate(source.data)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from haihui.giving.yaml_source import Loc, YamlSource, key_path
+from haihui.giving.yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, key_path, read_yaml
 from haihui.problems import ERROR, N_, WARNING, Msg, Problem, display_path, msg, named
 
 SHOWN_VALUE = 60  # characters of a placeholder value quoted in its problem
@@ -44,6 +44,21 @@ def yuan(fen: int) -> Msg:
     return msg("{yuan} yuan ({fen} fen)", yuan=f"{whole:,}{f'.{rest:02d}' if rest else ''}", fen=fen)
 
 
+def read_data_file(
+    path: Path, missing: str, *, fast: bool = False
+) -> tuple[YamlSource | None, list[Problem]]:
+    """A data file's nodes; or None and its problem when it is missing (`missing`: the message
+    id that names it) or cannot be read as YAML."""
+    try:
+        return read_yaml(path, fast=fast), []
+    except FileNotFoundError:
+        shown = shown_path(path)
+        restore = N_("restore it from git (git checkout -- {path})")
+        return None, [Problem(shown, 1, missing, restore, params=named(path=shown))]
+    except (YamlSyntaxError, NotUtf8Error) as error:
+        return None, [unreadable_problem(path, error)]
+
+
 def unreadable_problem(path: Path, error: Exception) -> Problem:
     """A data file that cannot be read as YAML text: not UTF-8, or not valid (1.2) YAML."""
     from haihui.giving.yaml_source import NotUtf8Error
@@ -62,19 +77,17 @@ def unreadable_problem(path: Path, error: Exception) -> Problem:
 
 def duplicate_key_problems(path: Path, source: YamlSource) -> list[Problem]:
     """Each key written a second time in the same mapping, at the line of the second one."""
-    problems = []
-    for loc, line in source.duplicate_keys():
-        where = key_path(loc)
-        problems.append(
-            Problem(
-                shown_path(path),
-                line,
-                N_("{field}: is written twice (YAML would silently keep only this one)"),
-                N_("keep one of the two entries and delete the other"),
-                params=named(field=where),
-            )
-        )
-    return problems
+    return [duplicate_key_problem(path, loc, line) for loc, line in source.duplicate_keys()]
+
+
+def duplicate_key_problem(path: Path, loc: Loc, line: int) -> Problem:
+    return Problem(
+        shown_path(path),
+        line,
+        N_("{field}: is written twice (YAML would silently keep only this one)"),
+        N_("keep one of the two entries and delete the other"),
+        params=named(field=key_path(loc)),
+    )
 
 
 def placeholder_problems(path: Path, source: YamlSource, strict: bool) -> list[Problem]:

@@ -19,13 +19,12 @@ from haihui.giving.data_problems import (
     data_problem,
     duplicate_key_problems,
     placeholder_problems,
-    shown_path,
-    unreadable_problem,
+    read_data_file,
     yuan,
 )
 from haihui.giving.validation import validation_problems
-from haihui.giving.yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, read_yaml
-from haihui.problems import ERROR, N_, Msg, Problem, msg, named
+from haihui.giving.yaml_source import Loc, YamlSource
+from haihui.problems import ERROR, N_, Msg, Problem, msg
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Fen = Annotated[StrictInt, Field(gt=0)]
@@ -452,24 +451,9 @@ def read_fund_use(
     def problem(source, loc, *wording):
         return data_problem(path, source, loc, *wording)
 
-    try:
-        source = read_yaml(path)
-    except FileNotFoundError:
-        return (
-            None,
-            [
-                Problem(
-                    shown_path(path),
-                    1,
-                    N_("the fund-use summary is missing"),
-                    N_("restore it from git (git checkout -- {path})"),
-                    params=named(path=shown_path(path)),
-                )
-            ],
-            None,
-        )
-    except (YamlSyntaxError, NotUtf8Error) as error:
-        return None, [unreadable_problem(path, error)], None
+    source, unread = read_data_file(path, N_("the fund-use summary is missing"))
+    if source is None:
+        return None, unread, None
     problems = duplicate_key_problems(path, source) + placeholder_problems(path, source, strict)
     try:
         fund_use = FundUse.model_validate(source.data)

@@ -34,12 +34,13 @@ from haihui.giving.data_problems import (
     data_problem,
     duplicate_key_problems,
     placeholder_problems,
-    unreadable_problem,
+    read_data_file,
+    shown_path,
 )
 from haihui.giving.fund_use import Model, Slug, Text, Texts, language_findings
 from haihui.giving.validation import validation_problems
-from haihui.giving.yaml_source import Loc, NotUtf8Error, YamlSource, YamlSyntaxError, read_yaml
-from haihui.problems import ERROR, N_, WARNING, Msg, Problem, msg, named
+from haihui.giving.yaml_source import Loc, YamlSource
+from haihui.problems import ERROR, N_, WARNING, Msg, Problem, msg
 
 # Stripe's rule for client_reference_id: letters, digits, dashes and underscores, at most 200.
 REFERENCE = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
@@ -253,27 +254,10 @@ def read_partner_kit(
     strict: bool = False,
 ) -> ReadKit:
     """Read and check the file: the kit (None if unusable), its nodes, and every problem."""
-    from haihui.giving.data_problems import shown_path
-
     shown = shown_path(path)
-    try:
-        source = read_yaml(path)
-    except FileNotFoundError:
-        return ReadKit(
-            None,
-            None,
-            [
-                Problem(
-                    shown,
-                    1,
-                    N_("the partner kit's data file (frameworks, partners) is missing"),
-                    N_("restore it from git (git checkout -- {file})"),
-                    params=named(file=shown),
-                )
-            ],
-        )
-    except (YamlSyntaxError, NotUtf8Error) as error:
-        return ReadKit(None, None, [unreadable_problem(path, error)])
+    source, unread = read_data_file(path, N_("the partner kit's data file (frameworks, partners) is missing"))
+    if source is None:
+        return ReadKit(None, None, unread)
     problems = duplicate_key_problems(path, source) + placeholder_problems(path, source, strict)
     if not isinstance(source.data, dict):
         problems.append(
