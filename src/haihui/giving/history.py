@@ -24,7 +24,13 @@ from pathlib import Path
 
 from haihui.giving.data_problems import data_problem, shown_path
 from haihui.giving.fund_use import Account, Audit, Correction, FundUse, Period
-from haihui.giving.open_data import FIGURE_COLUMNS, PublishedFile
+from haihui.giving.open_data import (
+    FIGURE_COLUMNS,
+    PublishedFile,
+    balance_cells,
+    category_cells,
+    total_cells,
+)
 from haihui.giving.summary import FundUseSummary, account_view
 from haihui.giving.yaml_source import Loc, YamlSource
 from haihui.problems import N_, Msg, Problem, msg, named
@@ -82,12 +88,6 @@ def _correction_record(correction: Correction) -> dict:
     }
 
 
-def _yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, rest = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{rest:02d}"
-
-
 def period_json(view: PeriodView) -> bytes:
     def account(name: str) -> dict:
         summary_view = getattr(view.summary, name)
@@ -126,35 +126,10 @@ def period_csv(view: PeriodView) -> bytes:
         summary_view = getattr(view.summary, name)
         for row in summary_view.rows:
             field = f"{name}.categories.{row.id}.amount_fen"
-            rows.append(
-                (
-                    name,
-                    row.id,
-                    row.names.get("en", ""),
-                    row.names.get("zh", ""),
-                    row.amount_fen,
-                    _yuan(row.amount_fen),
-                    row.percent,
-                    *corrected(field),
-                )
-            )
+            rows.append((*category_cells(name, row), *corrected(field)))
         total = summary_view.total_fen
-        rows.append(
-            (
-                f"{name}_total",
-                "total",
-                "Total",
-                "合计",
-                total,
-                _yuan(total),
-                "100.0%",
-                *corrected(f"{name}.total_fen"),
-            )
-        )
-    balance = view.summary.balance_fen
-    rows.append(
-        ("balance", "carried-forward", "Balance carried forward", "结余", balance, _yuan(balance), "", "", "")
-    )
+        rows.append((*total_cells(name, total), *corrected(f"{name}.total_fen")))
+    rows.append((*balance_cells(view.summary.balance_fen), "", ""))
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PERIOD_CSV_COLUMNS)

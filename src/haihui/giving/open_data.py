@@ -56,6 +56,37 @@ def _yuan(fen: int) -> str:
     return f"{sign}{whole}.{rest:02d}"
 
 
+# The cells of a fund-use CSV row after the period's own (FIGURE_COLUMNS from `section`), shared
+# by the latest period's file and every period's file (haihui.giving.history).
+def category_cells(section: str, row) -> tuple:
+    names = row.names
+    return (
+        section,
+        row.id,
+        names.get("en", ""),
+        names.get("zh", ""),
+        row.amount_fen,
+        _yuan(row.amount_fen),
+        row.percent,
+    )
+
+
+def total_cells(section: str, total_fen: int) -> tuple:
+    return (f"{section}_total", "total", "Total", "合计", total_fen, _yuan(total_fen), "100.0%")
+
+
+def balance_cells(balance_fen: int) -> tuple:
+    return (
+        "balance",
+        "carried-forward",
+        "Balance carried forward",
+        "结余",
+        balance_fen,
+        _yuan(balance_fen),
+        "",
+    )
+
+
 def csv_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> bytes:
     """One row per figure; the first columns repeat the period and status so each row stands alone.
 
@@ -70,42 +101,9 @@ def csv_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> 
     rows = []
     for section, view in (("income", summary.income), ("expenditure", summary.expenditure)):
         for row in view.rows:
-            rows.append(
-                (
-                    section,
-                    row.id,
-                    row.names.get("en", ""),
-                    row.names.get("zh", ""),
-                    row.amount_fen,
-                    _yuan(row.amount_fen),
-                    percent_text(row.share_tenths),
-                    "",
-                )
-            )
-        rows.append(
-            (
-                f"{section}_total",
-                "total",
-                "Total",
-                "合计",
-                view.total_fen,
-                _yuan(view.total_fen),
-                "100.0%",
-                "",
-            )
-        )
-    rows.append(
-        (
-            "balance",
-            "carried-forward",
-            "Balance carried forward",
-            "结余",
-            summary.balance_fen,
-            _yuan(summary.balance_fen),
-            "",
-            "",
-        )
-    )
+            rows.append((*category_cells(section, row), ""))
+        rows.append((*total_cells(section, view.total_fen), ""))
+    rows.append((*balance_cells(summary.balance_fen), ""))
     for unit_id, unit in fund_use.unit_costs.items():
         rows.append(
             (
