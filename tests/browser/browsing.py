@@ -70,6 +70,16 @@ TEMPLATE_PAGES = [(t, lang) for t in TEMPLATES for lang in LANGS]
 SUMMARY: dict[str, list[str]] = {}
 
 
+def is_tab_icon(url: str) -> bool:
+    """The favicon Chromium fetches for its tab, on its own schedule, not the page's.
+
+    Its "request finished" event sometimes never arrives (Playwright filters
+    /favicon.ico for that reason, not our hashed SVG), which left a page
+    "in flight" for 15 s in CI; whether it loads is still checked, by its response.
+    """
+    return urlsplit(url).path.rsplit("/", 1)[-1].startswith("favicon")
+
+
 @dataclass
 class Visit:
     """One browser tab with everything it did written down."""

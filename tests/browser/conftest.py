@@ -18,7 +18,7 @@ import pytest
 from conftest import SUMMARY_PROPERTY
 from haihui.build.browser import CHROMIUM_ARGS, HOST, serve
 
-from .browsing import SUMMARY, VIEWPORTS, Visit
+from .browsing import SUMMARY, VIEWPORTS, Visit, is_tab_icon
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +65,8 @@ def open_tab(browser, base_url):
 
         def on_request(request):
             visit.requests.append((request.resource_type, request.url))
-            visit.in_flight.add(request)
+            if not is_tab_icon(request.url):
+                visit.in_flight.add(request)
 
         def on_done(request):
             visit.in_flight.discard(request)
