@@ -3,6 +3,8 @@
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,24 @@ def run_pelican(*args, cwd=ROOT, **kwargs):
 
 
 haihui.build.run_pelican = run_pelican
+
+
+def run_invoke(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m invoke ARGS` in `project` as `make` runs it (no terminal, nothing on stdin,
+    output captured), with `env` (default: this process's); a fork of the prewarmed process
+    whose builds are forks too, or a new Python for a test marked pelican_process."""
+    env = dict(os.environ if env is None else env, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1")
+    if _REAL_PROCESS:
+        return subprocess.run(
+            [sys.executable, "-m", "invoke", *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    return _FORKED.invoke(list(args), cwd=project, env=env)
 
 
 @pytest.fixture(autouse=True)

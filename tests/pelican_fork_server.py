@@ -1,20 +1,23 @@
-"""Pelican builds for the tests, each a fork of a process that has already imported Pelican.
+"""Pelican builds and staff tasks for the tests, each a fork of a process that has already
+imported Pelican, invoke and the core.
 
 A build in a fresh Python spends about 0.9 s importing Pelican, Markdown,
 Jinja, Pillow, pydantic and the core before it reads a file (1.4 s traced by
-coverage), and the suite runs a few hundred builds. This server imports them
-once; each build is then a fork of it, run exactly as `python -m pelican`
-would run (its own session and process group, its own working folder,
-environment and arguments, `pelican.main`), and what it printed comes back as
-from a subprocess. The plugins are not imported here: each build imports them
-from its own project's `plugins/`, as a fresh process does, and registers them
-afresh, so no build sees another's signals or state.
+coverage), and the suite runs a few hundred builds and tasks. This server
+imports them once; each build is then a fork of it, run exactly as
+`python -m pelican` would run (its own session and process group, its own
+working folder, environment and arguments, `pelican.main`), and what it printed
+comes back as from a subprocess. A task (`python -m invoke ARGS`) is run the
+same way, and the builds it starts are forks of it in turn. The plugins are
+not imported here: each build imports them from its own project's `plugins/`,
+as a fresh process does, and registers them afresh, so no build sees
+another's signals or state.
 
-Protocol, one JSON object per line: the client sends {"argv", "cwd", "env",
-"stdout", "stderr"} (the last two: files for the build's output); the server
-answers {"pid"} at once, then {"returncode"} when the build and everything it
-left in its process group have ended. End of input: the server exits (and
-coverage, when it measures this process, saves its data).
+Protocol, one JSON object per line: the client sends {"kind" ("build" or
+"task"), "argv", "cwd", "env", "stdout", "stderr"} (the last two: files for
+the output); the server answers {"pid"} at once, then {"returncode"} when the
+process and everything it left in its process group have ended. End of input:
+the server exits (and coverage, when it measures this process, saves its data).
 """
 
 from __future__ import annotations
@@ -23,36 +26,34 @@ import contextlib
 import importlib
 import json
 import os
+import pkgutil
 import select
 import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
+import haihui
 from haihui.build import pelican_arguments
 
-# What every build imports (not the plugins, not the settings: those are each project's own).
+# What every build and task imports: Pelican, invoke and the whole core (not the plugins,
+# not the settings, not tasks.py: those are each project's own).
 WARM_MODULES = (
     "markdown",
     "pelican",
     "pelican.generators",
     "pelican.readers",
     "pelican.writers",
-    "haihui.checks",
-    "haihui.consent",
-    "haihui.giving.open_data",
-    "haihui.giving.site_data",
-    "haihui.languages.staff",
-    "haihui.listings",
-    "haihui.pictures",
-    "haihui.settings",
-    "haihui.structured_data",
+    "invoke.main",
+    *(module.name for module in pkgutil.walk_packages(haihui.__path__, "haihui.")),
 )
 
 
-def _build(request: dict) -> None:
-    """In the forked child: become `python -m pelican ARGV` in CWD with ENV, then exit."""
+def _become_process(request: dict) -> None:
+    """In a forked child: what a new process started by run_pelican has of its own."""
     os.setsid()  # its own process group, as run_pelican gives a subprocess
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -69,15 +70,18 @@ def _build(request: dict) -> None:
     sys.stdout = os.fdopen(
         1, "w", encoding=sys.__stdout__.encoding, errors=sys.__stdout__.errors, closefd=False
     )
-    sys.argv = ["pelican", *request["argv"]]
+
+
+def _run_then_exit(main: Callable[[], object]) -> NoReturn:
+    """Run `main` as `python -m ...` would, then exit with its code (coverage saved first)."""
     code = 0
     try:
-        from pelican import main
-
-        main(request["argv"])
-    except SystemExit as stop:
+        main()
+    except SystemExit as stop:  # as Python ends on it: sys.exit("message") prints it, exits 1
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except BaseException:  # noqa: BLE001 (what an uncaught exception does to `python -m pelican`)
+        if not isinstance(stop.code, int | None):
+            sys.stderr.write(f"{stop.code}\n")
+    except BaseException:  # noqa: BLE001 (what an uncaught exception does to `python -m`)
         import traceback
 
         traceback.print_exc()
@@ -87,6 +91,82 @@ def _build(request: dict) -> None:
         sys.stderr.flush()
     _save_coverage()
     os._exit(code)
+
+
+def _build(request: dict) -> NoReturn:
+    """In the forked child: become `python -m pelican ARGV` in CWD with ENV, then exit."""
+    _become_process(request)
+    sys.argv = ["pelican", *request["argv"]]
+    from pelican import main
+
+    _run_then_exit(lambda: main(request["argv"]))
+
+
+def _task(request: dict) -> NoReturn:
+    """In the forked child: become `python -m invoke ARGV` (the staff tasks, tasks.py) in CWD.
+
+    The builds the task starts are forks of this child, as the tests' own are of the server.
+    """
+    _become_process(request)
+    sys.argv = ["invoke", *request["argv"]]
+    from invoke.main import program
+
+    import haihui.build
+
+    haihui.build.run_pelican = _forked_run_pelican
+    _run_then_exit(program.run)
+
+
+def _forked_run_pelican(
+    settings_file: str,
+    output: Path,
+    *,
+    extra: dict | None = None,
+    content: Path | None = None,
+    cwd: Path,
+) -> subprocess.CompletedProcess:
+    """haihui.build.run_pelican, as a fork of this (prewarmed) process (no task sets a timeout)."""
+    argv = pelican_arguments(settings_file, output, extra=extra, content=content)
+    with tempfile.TemporaryDirectory(prefix="pelican-fork-") as folder:
+        request = _request(argv, cwd, dict(os.environ, COLUMNS="200"), folder)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            _build(request)
+        return _finished(["pelican", *argv], _reap(pid), folder)
+
+
+def _request(argv: list[str], cwd: Path, env: dict, folder: str, kind: str = "build") -> dict:
+    return {
+        "kind": kind,
+        "argv": argv,
+        "cwd": str(cwd),
+        "env": env,
+        "stdout": str(Path(folder, "stdout")),
+        "stderr": str(Path(folder, "stderr")),
+    }
+
+
+def _finished(argv: list[str], returncode: int, folder: str) -> subprocess.CompletedProcess:
+    """What subprocess.run would return for `python -m ARGV`, from the files it wrote."""
+    stdout = Path(folder, "stdout").read_text("utf-8", errors="replace")
+    stderr = Path(folder, "stderr").read_text("utf-8", errors="replace")
+    if returncode < 0 and argv[0] == "pelican":  # as run_pelican adds it
+        stderr += f"\nPelican was stopped by signal {-returncode}.\n"
+    return subprocess.CompletedProcess([sys.executable, "-m", *argv], returncode, stdout, stderr)
+
+
+def _reap(pid: int) -> int:
+    """Wait for `pid` without reaping it, so that its pid, and so its group id, stays taken;
+    end whatever it left in its group (picture workers), then reap it: its exit code."""
+    try:
+        os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+    finally:  # interrupted too: nothing of the build outlives the wait
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
 
 
 def _save_coverage() -> None:
@@ -114,15 +194,9 @@ def serve() -> None:
         answers.flush()
         pid = os.fork()
         if pid == 0:
-            _build(request)
+            {"build": _build, "task": _task}[request["kind"]](request)
         answers.write(json.dumps({"pid": pid}) + "\n")
-        # Wait for the build without reaping it (its pid, and so its group id, stays taken),
-        # end whatever it left in its group (picture workers), then reap it.
-        os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        answers.write(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}) + "\n")
+        answers.write(json.dumps({"returncode": _reap(pid)}) + "\n")
 
 
 class ForkedPelican:
@@ -153,18 +227,23 @@ class ForkedPelican:
         cwd: Path,
         timeout: float | None = None,
     ) -> subprocess.CompletedProcess:
+        """run_pelican(...), as a fork of the server."""
         argv = pelican_arguments(settings_file, output, extra=extra, content=content)
+        return self._run("build", argv, cwd, dict(os.environ, COLUMNS="200"), timeout)
+
+    def invoke(
+        self, args: list[str], *, cwd: Path, env: dict, timeout: float | None = None
+    ) -> subprocess.CompletedProcess:
+        """`python -m invoke ARGS` (stdin empty, output captured), as a fork of the server."""
+        return self._run("task", args, cwd, env, timeout)
+
+    def _run(
+        self, kind: str, argv: list[str], cwd: Path, env: dict, timeout: float | None
+    ) -> subprocess.CompletedProcess:
         server = self._started()
         assert server.stdin and server.stdout
         with tempfile.TemporaryDirectory(prefix="pelican-fork-") as folder:
-            request = {
-                "argv": argv,
-                "cwd": str(cwd),
-                "env": dict(os.environ, COLUMNS="200"),
-                "stdout": str(Path(folder, "stdout")),
-                "stderr": str(Path(folder, "stderr")),
-            }
-            server.stdin.write(json.dumps(request) + "\n")
+            server.stdin.write(json.dumps(_request(argv, cwd, env, folder, kind)) + "\n")
             server.stdin.flush()
             pid = json.loads(server.stdout.readline())["pid"]
             ready, _, _ = select.select([server.stdout], [], [], timeout)
@@ -172,12 +251,7 @@ class ForkedPelican:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(pid, signal.SIGKILL)
             returncode = json.loads(server.stdout.readline())["returncode"]
-            stdout = Path(folder, "stdout").read_text("utf-8", errors="replace")
-            stderr = Path(folder, "stderr").read_text("utf-8", errors="replace")
-        if returncode < 0:
-            stderr += f"\nPelican was stopped by signal {-returncode}.\n"
-        command = [sys.executable, "-m", "pelican", *argv]
-        return subprocess.CompletedProcess(command, returncode, stdout, stderr)
+            return _finished(["pelican" if kind == "build" else "invoke", *argv], returncode, folder)
 
     def close(self) -> None:
         if self.server is not None and self.server.poll() is None:

@@ -4,13 +4,12 @@ the annotations, and the workflow that runs preview on pull requests and publish
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import edit, tree_digest
+from conftest import edit, run_invoke, tree_digest
 from haihui.build import ROOT
 from haihui.build.summary import annotations, as_warnings, summary_markdown
 from haihui.problems import WARNING, Problem, msg
@@ -108,16 +107,7 @@ def test_annotations_point_at_the_line_in_both_languages_and_are_escaped(tmp_pat
 
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1", GITHUB_ACTIONS="true")
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-        env=env,
-    )
+    return run_invoke(project, *args, env=dict(os.environ, GITHUB_ACTIONS="true"))
 
 
 @pytest.fixture

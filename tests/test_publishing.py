@@ -4,7 +4,6 @@ The commands are run the way staff run them (`invoke <task>` in a copy of the
 project, so tasks.py, the settings and the plugins are the real ones).
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_project, edit, tree_digest
+from conftest import copy_project, edit, run_invoke, tree_digest
 from haihui.build import ROOT, run_pelican
 from haihui.build.linkcheck import check_built_site
 from haihui.content.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
@@ -32,15 +31,7 @@ TRACEBACK = "Traceback"
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
     """`invoke <args>` in `project`, as `make` runs it, with no terminal attached."""
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", *args],
-        cwd=project,
-        text=True,
-        capture_output=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-        env=dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1"),
-    )
+    return run_invoke(project, *args)
 
 
 def staff_copy(destination: Path) -> Path:

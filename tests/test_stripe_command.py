@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import run_invoke
 from haihui.build import ROOT
 from haihui.giving.checkout_links import check_checkout_links
 from haihui.giving.fund_use import load_fund_use
@@ -20,8 +20,6 @@ from haihui.problems import ERROR
 from haihui.settings import read_settings
 from stripe_fake import FakeStripe
 from stripe_support import TEST_KEY
-
-INVOKE = Path(sys.executable).parent / "invoke"
 
 
 @pytest.fixture
@@ -34,15 +32,7 @@ def invoke(project: Path, *args: str, key: str | None = TEST_KEY) -> subprocess.
     env = {k: v for k, v in os.environ.items() if k not in ("STRIPE_API_KEY", "SITEURL")}
     if key is not None:
         env["STRIPE_API_KEY"] = key
-    return subprocess.run(
-        [str(INVOKE), "stripe-sync", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_invoke(project, "stripe-sync", *args, env=env)
 
 
 def test_invoke_stripe_sync_links_every_real_tier_and_a_rerun_writes_nothing(staff_project):
