@@ -23,6 +23,7 @@ from haihui.languages.catalogs import load_translations
 from haihui.listings import (
     FAVICON_FILE,
     ROBOTS_FILE,
+    SITEMAP_EXTRA,
     THEME_ROOT_FILES,
     NavItem,
     by_language,
@@ -172,7 +173,7 @@ class ListingsGenerator(Generator):
             for alternate in listing_alternates(settings, listing):
                 add(alternate.url, listing_alternates(settings, listing))
         # Addresses other plugins write (haihui_reports: each campaign's reports listing).
-        for url, alternates in self.context.get("haihui_sitemap_extra", ()):
+        for url, alternates in self.context.get(SITEMAP_EXTRA, ()):
             add(url, alternates)
         for items in chain(self.context["stories_by_lang"].values(), self.context["pages_by_lang"].values()):
             for item in items:

@@ -26,7 +26,7 @@ from pelican.generators import Generator
 
 import haihui_gates as gates
 from haihui.content.project import site_today
-from haihui.listings import Alternate, save_as
+from haihui.listings import SITEMAP_EXTRA, Alternate, save_as
 from haihui.partners import load_partner_kit
 from haihui.partners.data import Partner, PartnerKit, is_named, logo_problem
 from haihui.partners.links import STRIPE, brief_reference, employee_giving_url
@@ -49,7 +49,6 @@ from haihui_content import RULES
 from haihui_languages import page_lang
 
 TEMPLATE = "partner-brief"
-SITEMAP_EXTRA = "haihui_sitemap_extra"  # read by haihui_listings' sitemap (as haihui_reports adds to it)
 LOGOS = "haihui_partner_logos"  # this build's encoded logos of named partners: (cache, {id: Entry})
 LOGO_SIZES = "12rem"  # how wide a logo is shown (theme/static/css/main.css .brief__logo)
 

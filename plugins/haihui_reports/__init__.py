@@ -21,13 +21,12 @@ from pelican.generators import Generator
 import haihui_gates as gates
 from haihui.content.project import site_today
 from haihui.languages.catalogs import load_translations
-from haihui.listings import Alternate, listing_url, save_as
+from haihui.listings import SITEMAP_EXTRA, Alternate, listing_url, save_as
 from haihui.reports import is_report, newest_first, next_report_due, report_of, totals
 from haihui_listings import FEED_HOME, feed_identity
 
 LISTED_STATUS = "published"
 # In the build's context: extra (url, alternates) entries for haihui_listings' sitemap.
-SITEMAP_EXTRA = "haihui_sitemap_extra"
 
 
 def place_reports(content):

@@ -36,7 +36,7 @@ from haihui.consent import photos_allowed
 from haihui.content.image_rules import ILLUSTRATIONS, hero_path
 from haihui.content.links import content_url
 from haihui.giving.tiers import Tier
-from haihui.listings import Alternate, save_as
+from haihui.listings import SITEMAP_EXTRA, Alternate, save_as
 from haihui.problems import ContentError
 from haihui.settings import DEFAULTS
 from haihui.sharing import addresses
@@ -50,7 +50,6 @@ from haihui.sharing.qr import qr_svg
 logger = logging.getLogger(__name__)
 
 SHARED = "haihui_sharing"  # this build's Shared, in the build's context
-SITEMAP_EXTRA = "haihui_sitemap_extra"  # haihui_reports.SITEMAP_EXTRA: (url, alternates) for the sitemap
 WORDS_TEMPLATE = "partials/share-words.html"
 STORY, CAMPAIGN = "story", "campaign"
 
@@ -279,7 +278,9 @@ def _print_pages(settings, site, campaigns, published) -> list[PrintPage]:
     for content, url in campaigns:
         by_slug.setdefault(content.slug, {})[content.lang] = (content, url)
     prints = []
-    for slug, per_lang in by_slug.items():
+    # In the order of the settings (slug, then LANGUAGES), not of reading: the sitemap lists
+    # them in this order, and the order content is read in differs between cold and warm builds.
+    for slug, per_lang in sorted(by_slug.items()):
         tiers = [t for t in site.tiers.values() if t.campaign == slug]
         fixed = [t for t in tiers if t.amount_fen and t.interval == "one_time"][:shown]
 
@@ -287,7 +288,8 @@ def _print_pages(settings, site, campaigns, published) -> list[PrintPage]:
             prefix = languages[lang].get("prefix", "")
             return _setting(settings, pattern).format(prefix=prefix, slug=slug, tier=tier)
 
-        for lang, (content, url) in per_lang.items():
+        for lang in (code for code in languages if code in per_lang):
+            content, url = per_lang[lang]
             codes = [QrCode("page", *_code(addresses.tagged(origin, url, "flyer", published)))]
             for channel in mainland_channels:
                 link = next(

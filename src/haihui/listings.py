@@ -41,6 +41,10 @@ ROBOTS_FILE = "robots.txt"
 FAVICON_FILE = "favicon.ico"
 THEME_ROOT_FILES = "root"
 
+# Where the plugins that write pages of their own (reports, the partner brief, print pages)
+# put them for the sitemap, in the build's context: a list of (url, alternates).
+SITEMAP_EXTRA = "haihui_sitemap_extra"
+
 # A page whose header says `Robots: noindex` (the thank-you and 404 pages) is kept out
 # of search engines: a robots meta tag, no canonical or hreflang link, not in the sitemap.
 ROBOTS_FIELD = "robots"
