@@ -1,0 +1,62 @@
+"""The tests run the staff tasks as forks of a prewarmed process (`run_invoke`, tests/conftest.py):
+a forked task must end, print and leave files exactly as `python -m invoke` in a new Python does,
+or the tests would judge something staff never run."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import copy_project, edit, run_invoke, tree_digest
+from haihui.build import ROOT
+
+STORY = "content/stories/jibuguoguo.en.md"
+
+
+def as_read(text: str, project) -> str:
+    """What a reader takes from a task's output: not the clock's time on Pelican's log lines
+    (nor the padding that stands in for a repeated one), the seconds taken, or the folder."""
+    text = re.sub(r"\[\d\d:\d\d:\d\d\]", "", text.replace(str(project), "PROJECT"))
+    return " ".join(re.sub(r"\d+\.\d+ s", "N s", text).split())
+
+
+def new_python(project, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=project,
+        env=dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1"),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],  # a content mistake: exit 1, the staff message on stdout and stderr
+        ["new-story", "--slug", "jibuguoguo", "--name-en", "X", "--name-zh", "某"],  # sys.exit("...")
+        ["build"],  # a build the task starts: a fork of the forked task
+    ],
+    ids=["check", "new-story", "build"],
+)
+def test_a_forked_task_ends_and_prints_as_in_a_new_python(tmp_path, args):
+    runs = {}
+    for how, run in (("fork", run_invoke), ("new Python", new_python)):
+        project = copy_project(tmp_path / how.replace(" ", "-"))
+        shutil.copy2(ROOT / "tasks.py", project / "tasks.py")
+        edit(project / STORY, "Date: 2026-10-12", "Date: soon")
+        result = run(project, *args)
+        runs[how] = (
+            result.returncode,
+            as_read(result.stdout, project),
+            as_read(result.stderr, project),
+            tree_digest(project / "content"),
+        )
+    fork, new = runs["fork"], runs["new Python"]
+    assert fork[0] == new[0] != 0, (fork, new)
+    assert fork[1:] == new[1:]
