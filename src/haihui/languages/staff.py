@@ -15,6 +15,7 @@ must show in the next build.
 """
 
 import gettext
+import os
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -111,12 +112,13 @@ def plural_catalog(lang: str) -> Mapping[str, tuple[str, ...]]:
 
 def _catalog_file(lang: str) -> tuple[Mapping[str, str], Mapping[str, tuple[str, ...]]]:
     """The messages and the plural entries of `lang`'s catalog (none when it has none)."""
-    po = CATALOGS / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    # Every staff message asks (9,000 times a build of 1,000 stories): strings, not Paths.
+    po = os.path.join(CATALOGS, lang, "LC_MESSAGES", f"{DOMAIN}.po")
     try:
-        stat = po.stat()
+        stat = os.stat(po)
     except OSError:
         return {}, {}
-    return _read(str(po), stat.st_size, stat.st_mtime_ns)
+    return _read(po, stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=16)
