@@ -402,6 +402,11 @@ def chain_share(content: Path, build_seconds: float, runs: int = 3) -> str:
 
     settings = dict(read_settings("pelicanconf.py", root=ROOT), PATH=str(content))
     today = build_today(settings)
+    # Once without the cache of the checked chain (a changed file), then as an unchanged
+    # rebuild finds it (the timed builds filled the cache).
+    start = time.perf_counter()
+    load_gift_chain(dict(settings, DATA_CACHE_PATH=""), [], today)
+    changed = time.perf_counter() - start
     reading, total = [], []
     for _ in range(runs):
         start = time.perf_counter()
@@ -416,7 +421,8 @@ def chain_share(content: Path, build_seconds: float, runs: int = 3) -> str:
     spent = statistics.median(total)
     return (
         f"gift chain: {families:,} families, {len(loaded.view.generations)} generations; its work "
-        f"{spent:.2f} s per build (reading and checking the file {statistics.median(reading):.2f} s), "
+        f"{spent:.2f} s per build (reading and checking the file {statistics.median(reading):.2f} s, "
+        f"{changed:.2f} s when it has changed), "
         f"{100 * spent / build_seconds:.0f}% of ours' median build"
     )
 

@@ -101,6 +101,7 @@ DEFAULTS: Mapping[str, Any] = {
     # Caches, relative to where Pelican runs; keyed by content, safe to delete.
     "IMAGE_CACHE_PATH": ".cache/images",
     "TEMPLATE_CACHE_PATH": ".cache/jinja",
+    "DATA_CACHE_PATH": ".cache/data",  # the checked Passing on the Gift chain (haihui.gift_chain.cache)
     # `make deploy` (haihui.build.deploy): the rclone remote that the last publish build goes
     # to, e.g. "cos:haihui-1250000000" (Tencent Cloud COS), "oss:haihui/site" (Alibaba OSS, any
     # S3 endpoint) or "web:/var/www/haihui" (SFTP). The DEPLOY_REMOTE environment variable wins.

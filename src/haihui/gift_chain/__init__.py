@@ -18,7 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from haihui import consent as consent_rules
-from haihui.gift_chain.data import ReadChain, name_shown, read_gift_chain
+from haihui.gift_chain.cache import read_checked_chain
+from haihui.gift_chain.data import ReadChain, name_shown
 from haihui.gift_chain.figures import ChainView, chain_view, pass_ons_between
 from haihui.giving.data_problems import shown_path
 from haihui.problems import ERROR, N_, WARNING, Problem, named
@@ -56,7 +57,8 @@ def load_gift_chain(settings: dict, sources, today: dt.date) -> LoadedChain:
     languages = tuple(settings["LANGUAGES"])
     path = Path(settings["PATH"]) / settings["GIFT_CHAIN_FILE"]
     rules = SimpleNamespace(today=today, languages=languages)  # what haihui.consent's checks read
-    read = read_gift_chain(path, languages, today, rules, bool(settings.get("STRICT_PUBLISH")))
+    cache = Path(settings["DATA_CACHE_PATH"]) if settings.get("DATA_CACHE_PATH") else None
+    read = read_checked_chain(path, languages, today, rules, bool(settings.get("STRICT_PUBLISH")), cache)
     anonymous = families_of_taken_down(sources)
     view = chain_view(read.chain, today, anonymous) if read.chain is not None else None
     return LoadedChain(read, anonymous, view, path)
