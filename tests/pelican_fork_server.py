@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import haihui
-from haihui.build import pelican_arguments
+from haihui.build import ROOT, pelican_arguments
 
 # What every build and task imports: Pelican, invoke and the whole core (not the plugins,
 # not the settings, not tasks.py: those are each project's own).
@@ -123,7 +123,7 @@ def _forked_run_pelican(
     *,
     extra: dict | None = None,
     content: Path | None = None,
-    cwd: Path,
+    cwd: Path = ROOT,
 ) -> subprocess.CompletedProcess:
     """haihui.build.run_pelican, as a fork of this (prewarmed) process (no task sets a timeout)."""
     argv = pelican_arguments(settings_file, output, extra=extra, content=content)
