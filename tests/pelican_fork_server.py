@@ -118,15 +118,11 @@ def _task(request: dict) -> NoReturn:
 
 
 def _forked_run_pelican(
-    settings_file: str,
-    output: Path,
-    *,
-    extra: dict | None = None,
-    content: Path | None = None,
-    cwd: Path = ROOT,
+    settings_file: str, output: Path, *, cwd: Path = ROOT, **arguments
 ) -> subprocess.CompletedProcess:
-    """haihui.build.run_pelican, as a fork of this (prewarmed) process (no task sets a timeout)."""
-    argv = pelican_arguments(settings_file, output, extra=extra, content=content)
+    """haihui.build.run_pelican, as a fork of this (prewarmed) process; `arguments` are
+    pelican_arguments' (no task sets a timeout: one would be refused there)."""
+    argv = pelican_arguments(settings_file, output, **arguments)
     with tempfile.TemporaryDirectory(prefix="pelican-fork-") as folder:
         request = _request(argv, cwd, dict(os.environ, COLUMNS="200"), folder)
         sys.stdout.flush()
