@@ -53,22 +53,31 @@ def run_pelican(*args, cwd=ROOT, **kwargs):
 haihui.build.run_pelican = run_pelican
 
 
+def _task_env(env: dict | None) -> dict:
+    return dict(os.environ if env is None else env, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1")
+
+
+def invoke_in_new_python(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m invoke ARGS` in `project` as `make` runs it: a new Python, no terminal,
+    nothing on stdin, output captured; `env` (default: this process's)."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=project,
+        env=_task_env(env),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
 def run_invoke(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`python -m invoke ARGS` in `project` as `make` runs it (no terminal, nothing on stdin,
-    output captured), with `env` (default: this process's); a fork of the prewarmed process
-    whose builds are forks too, or a new Python for a test marked pelican_process."""
-    env = dict(os.environ if env is None else env, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1")
+    """invoke_in_new_python's task as a fork of the prewarmed process, whose builds are forks
+    too (tests/test_forked_tasks.py shows they end and print alike); a new Python for a test
+    marked pelican_process."""
     if _REAL_PROCESS:
-        return subprocess.run(
-            [sys.executable, "-m", "invoke", *args],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-    return _FORKED.invoke(list(args), cwd=project, env=env)
+        return invoke_in_new_python(project, *args, env=env)
+    return _FORKED.invoke(list(args), cwd=project, env=_task_env(env))
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,12 @@
 a forked task must end, print and leave files exactly as `python -m invoke` in a new Python does,
 or the tests would judge something staff never run."""
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import copy_project, edit, run_invoke, tree_digest
+from conftest import copy_project, edit, invoke_in_new_python, run_invoke, tree_digest
 from haihui.build import ROOT
 
 STORY = "content/stories/jibuguoguo.en.md"
@@ -21,18 +18,6 @@ def as_read(text: str, project) -> str:
     (nor the padding that stands in for a repeated one), the seconds taken, or the folder."""
     text = re.sub(r"\[\d\d:\d\d:\d\d\]", "", text.replace(str(project), "PROJECT"))
     return " ".join(re.sub(r"\d+\.\d+ s", "N s", text).split())
-
-
-def new_python(project, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", *args],
-        cwd=project,
-        env=dict(os.environ, COLUMNS="200", PYTHONDONTWRITEBYTECODE="1"),
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(
@@ -46,7 +31,7 @@ def new_python(project, *args):
 )
 def test_a_forked_task_ends_and_prints_as_in_a_new_python(tmp_path, args):
     runs = {}
-    for how, run in (("fork", run_invoke), ("new Python", new_python)):
+    for how, run in (("fork", run_invoke), ("new Python", invoke_in_new_python)):
         project = copy_project(tmp_path / how.replace(" ", "-"))
         shutil.copy2(ROOT / "tasks.py", project / "tasks.py")
         edit(project / STORY, "Date: 2026-10-12", "Date: soon")

@@ -26,7 +26,6 @@ from haihui.reports import is_report, newest_first, next_report_due, report_of, 
 from haihui_listings import FEED_HOME, feed_identity
 
 LISTED_STATUS = "published"
-# In the build's context: extra (url, alternates) entries for haihui_listings' sitemap.
 
 
 def place_reports(content):

@@ -61,7 +61,6 @@ def read_data_file(
 
 def unreadable_problem(path: Path, error: Exception) -> Problem:
     """A data file that cannot be read as YAML text: not UTF-8, or not valid (1.2) YAML."""
-    from haihui.giving.yaml_source import NotUtf8Error
     from haihui.problems import not_utf8_problem
 
     if isinstance(error, NotUtf8Error):

@@ -58,17 +58,20 @@ def _yuan(fen: int) -> str:
 
 # The cells of a fund-use CSV row after the period's own (FIGURE_COLUMNS from `section`), shared
 # by the latest period's file and every period's file (haihui.giving.history).
-def category_cells(section: str, row) -> tuple:
-    names = row.names
+def figure_cells(section: str, figure_id: str, names, amount_fen: int, share: str = "") -> tuple:
     return (
         section,
-        row.id,
+        figure_id,
         names.get("en", ""),
         names.get("zh", ""),
-        row.amount_fen,
-        _yuan(row.amount_fen),
-        row.percent,
+        amount_fen,
+        _yuan(amount_fen),
+        share,
     )
+
+
+def category_cells(section: str, row) -> tuple:
+    return figure_cells(section, row.id, row.names, row.amount_fen, row.percent)
 
 
 def total_cells(section: str, total_fen: int) -> tuple:
@@ -105,32 +108,10 @@ def csv_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> 
         rows.append((*total_cells(section, view.total_fen), ""))
     rows.append((*balance_cells(summary.balance_fen), ""))
     for unit_id, unit in fund_use.unit_costs.items():
-        rows.append(
-            (
-                "unit_cost",
-                unit_id,
-                unit.names.get("en", ""),
-                unit.names.get("zh", ""),
-                unit.amount_fen,
-                _yuan(unit.amount_fen),
-                "",
-                "",
-            )
-        )
+        rows.append((*figure_cells("unit_cost", unit_id, unit.names, unit.amount_fen), ""))
     for tier in tiers:
         if tier.amount_fen is not None:
-            rows.append(
-                (
-                    "tier",
-                    tier.id,
-                    tier.names.get("en", ""),
-                    tier.names.get("zh", ""),
-                    tier.amount_fen,
-                    _yuan(tier.amount_fen),
-                    "",
-                    tier.interval,
-                )
-            )
+            rows.append((*figure_cells("tier", tier.id, tier.names, tier.amount_fen), tier.interval))
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
