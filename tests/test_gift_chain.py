@@ -25,6 +25,7 @@ from babel.numbers import format_decimal
 from bs4 import BeautifulSoup
 from jinja2 import Environment, FileSystemLoader
 
+from browser.checks import PAGE_BUDGET  # bytes, gzip level 6, without photos
 from conftest import content_checks, edit, problems_text, tree_digest
 from haihui.build import ROOT, run_pelican
 from haihui.clock import add_months, build_today
@@ -40,7 +41,6 @@ CHAIN = ROOT / "content/data/gift-chain.yaml"
 LANGS = ("en", "zh")
 TODAY = dt.date(2026, 12, 1)
 WITHDRAWN_NAMES = ("Withdrawn-Sample-Name", "撤回示例名")  # the sample's withdrawn family
-PAGE_BUDGET = 30_000  # bytes, gzip level 6, without photos (tests/browser/test_page_weight.py)
 BIG = 10_000
 # The day the session's site was built as (the real clock, as in `make build`): its figures.
 SITE_DAY = build_today(read_settings("pelicanconf.py", root=ROOT))

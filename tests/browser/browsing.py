@@ -46,6 +46,8 @@ def template_url(template: str, lang: str) -> str:
         "partner": f"{lang_part}partner/",
         "partner-brief": f"{lang_part}partner/left-behind-mothers/brief/",
         "thank-you": f"{lang_part}thank-you/",
+        "report": SETTINGS["REPORT_URL"].format(prefix=prefix, slug="left-behind-mothers-2026-07"),
+        "reports": SETTINGS["REPORT_LISTING_URL"].format(prefix=prefix, campaign="left-behind-mothers"),
     }
     return "/" + urls[template]
 
@@ -62,6 +64,8 @@ TEMPLATES = [
     "partner",
     "partner-brief",
     "thank-you",
+    "report",
+    "reports",
 ]
 TEMPLATE_PAGES = [(t, lang) for t in TEMPLATES for lang in LANGS]
 

@@ -1,63 +1,21 @@
-"""Page weight: what a phone downloads on a first visit, measured in Chromium.
+"""The photos of a story on a phone, measured in Chromium.
 
-Budget per page, one page of each template in each language: 30 kB (30,000
-bytes) of HTML, CSS, fonts and any other non-photo file, each counted
-gzip-compressed (level 6, what a CDN or nginx serves), and no script at all.
-Photos have their own budget: the largest image a 360-px phone (2 device
-pixels per CSS pixel) downloads for a story, read to its end, is at most 120 kB.
+The largest image a 360-px phone (2 device pixels per CSS pixel) downloads for a story,
+read to its end, is at most 120 kB, and no photo moves the page as it arrives. The rest
+of a page's weight (30 kB without photos, no script) is checked on every template's
+first visit, in test_every_page.py.
 """
 
 from __future__ import annotations
 
-import gzip
-from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
 
-from .browsing import LANGS, ROOT, SUMMARY, TEMPLATE_PAGES, template_url
+from .browsing import LANGS, ROOT, SUMMARY
+from .checks import PHOTO_TYPES, content_type, downloaded
 
-PAGE_BUDGET = 30_000
 PHOTO_BUDGET = 120_000
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/avif", "image/gif"}
-
-
-def content_type(response) -> str:
-    return response.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-def downloaded(tab):
-    """(response, body) of every response with a body that the tab received."""
-    for response in tab.responses:
-        if 300 <= response.status < 400:
-            continue
-        yield response, response.body()
-
-
-@pytest.mark.parametrize("template,lang", TEMPLATE_PAGES)
-def test_first_visit_weighs_at_most_30_kb_without_photos_and_has_no_script(open_tab, template, lang):
-    tab = open_tab("phone")
-    url = template_url(template, lang)
-    tab.goto(url)
-    by_kind: dict[str, int] = defaultdict(int)
-    for response, body in downloaded(tab):
-        if content_type(response) in PHOTO_TYPES:
-            continue
-        by_kind[response.request.resource_type] += len(gzip.compress(body, compresslevel=6))
-    total = sum(by_kind.values())
-    detail = ", ".join(f"{kind} {size:,}" for kind, size in sorted(by_kind.items()))
-    SUMMARY.setdefault("page weight, first visit, gzip, without photos (bytes)", []).append(
-        f"{template:<10} {url:<40} {total:>7,}  ({detail})"
-    )
-
-    assert by_kind.get("script", 0) == 0, f"{url} downloads script"
-    # The home pages' JSON-LD (schema.org data for search engines) is not run by any browser.
-    runnable = tab.page.locator('script:not([type="application/ld+json"])')
-    assert runnable.count() == 0, f"{url} has a <script> element"
-    assert total <= PAGE_BUDGET, (
-        f"{url} weighs {total:,} bytes gzip-compressed ({detail}), budget {PAGE_BUDGET:,}"
-    )
-    tab.assert_clean()
 
 
 def story_urls() -> list[str]:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from .browsing import LANGS
+from .checks import axe_problems
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
 CAMPAIGN = "campaigns/left-behind-mothers/"
 CARDS = ["pigsty", "mothers-start", "village-cohort", "monthly-care", "any-amount"]
 PRINT_PAGES = [
@@ -67,9 +65,8 @@ def test_a_print_page_fits_one_a5_sheet_with_nothing_cut_off(open_tab, lang, url
 def test_axe_finds_nothing_serious_on_the_print_pages(open_tab, url):
     tab = open_tab("phone")
     assert tab.goto(url, settle=False).status == 200
-    results = AXE.run(tab.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{url}: {serious}"
+    problems = axe_problems(tab, f"{url} (phone)")
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("lang", list(LANGS))
@@ -81,10 +78,5 @@ def test_axe_finds_nothing_serious_on_the_share_block(open_tab, lang):
     assert block.count() == 1
     field = tab.page.locator("[data-share-url]")
     assert field.input_value().endswith(f"{url}?src=link")
-    results = AXE.run(
-        tab.page,
-        context={"include": [["[data-share]"]]},
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}},
-    )
-    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{url}: {serious}"
+    problems = axe_problems(tab, f"{url} (phone), share block", context={"include": [["[data-share]"]]})
+    assert not problems, "\n".join(problems)
