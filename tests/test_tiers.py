@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -432,3 +433,31 @@ def test_changing_a_unit_cost_changes_every_tier_that_buys_it():
     assert after["mothers-start"] == before["mothers-start"] + 2 * 1000
     assert after["village-cohort"] == before["village-cohort"] + 40 * 1000
     assert after["pigsty"] == before["pigsty"]
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_tampered_link_is_named_even_while_the_fund_use_summary_is_broken(tmp_path, strict):
+    """One build names both mistakes: the checkout links are checked without the tiers."""
+    from haihui.giving.site_data import load_site_tiers
+    from haihui.settings import read_settings
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "data", content / "data")
+    fund_use, links = content / "data" / "fund-use.yaml", content / "data" / "checkout-links.yaml"
+    fund_use.write_text(fund_use.read_text("utf-8").replace("6420000", "64200.5", 1), "utf-8")
+    tampered = "https://evil.example.com/pay?id=1"
+    links.write_text(
+        links.read_text("utf-8").replace("https://gongyi.qq.com/succor/detail.htm?id=000000", tampered, 1)
+    )
+    settings_ = dict(read_settings("pelicanconf.py", root=ROOT), PATH=str(content), STRICT_PUBLISH=strict)
+
+    site, problems = load_site_tiers(settings_)
+
+    assert site is None
+    errors = [(Path(p.path).name, p.line) for p in problems if p.severity == "error"]
+    assert ("fund-use.yaml", 24) in errors
+    assert ("checkout-links.yaml", 13) in errors
+    tampered_problem = next(p for p in problems if tampered in p.message)
+    assert "allowed host" in tampered_problem.message and "gongyi.qq.com" in tampered_problem.message
+    # What needs the tiers (an unknown tier, a tier with no link) waits for a readable summary.
+    assert not any("no tier" in p.message or "no checkout link" in p.message for p in problems)

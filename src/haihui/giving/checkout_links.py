@@ -102,14 +102,17 @@ def _stale(link: StripeLink, tier: Tier) -> list[str]:
 
 
 def check_checkout_links(
-    path: Path, tiers: list[Tier], channels: dict, languages: tuple[str, ...], strict: bool
+    path: Path, tiers: list[Tier] | None, channels: dict, languages: tuple[str, ...], strict: bool
 ) -> tuple[LinksByTier, list[Problem]]:
     """The links each tier shows per language, and every problem with the file.
 
     A missing file means no tier has a link yet (each shows a contact link in a preview).
+    With `tiers` None (the fund-use summary could not be read) the file's own rules are
+    still checked, hosts first, so that one build names every mistake; what depends on
+    the tiers (an unknown tier, a stale or missing link) waits for a readable summary.
     """
-    by_id = {tier.id: tier for tier in tiers}
-    shown: LinksByTier = {tier.id: {lang: [] for lang in languages} for tier in tiers}
+    by_id = {tier.id: tier for tier in tiers or ()}
+    shown: LinksByTier = {tier.id: {lang: [] for lang in languages} for tier in tiers or ()}
     completeness = ERROR if strict else WARNING
     try:
         source = read_yaml(path) if path.exists() else YamlSource({"tiers": {}}, None)
@@ -127,7 +130,7 @@ def check_checkout_links(
     problems: list[Problem] = read_problems
     samples, tests, stale = [], [], []
     for tier_id, entry in links.tiers.items():
-        if tier_id not in by_id:
+        if tiers is not None and tier_id not in by_id:
             problems.append(
                 problem(
                     ("tiers", tier_id),
@@ -137,7 +140,7 @@ def check_checkout_links(
                 )
             )
             continue
-        tier = by_id[tier_id]
+        tier = by_id.get(tier_id)
         for channel in entry.model_fields_set:
             if channel not in channels:
                 problems.append(
@@ -163,7 +166,7 @@ def check_checkout_links(
                 )
                 continue
             shown_link = CheckoutLink("stripe", stripe_link.url, test_mode=is_stripe_test_mode(stripe_link))
-            candidates.append((loc, lang, shown_link, _stale(stripe_link, tier)))
+            candidates.append((loc, lang, shown_link, _stale(stripe_link, tier) if tier else []))
         if entry.platform is not None:
             shown_link = CheckoutLink("platform", entry.platform.url, sample=entry.platform.sample)
             candidates.append((("tiers", tier_id, "platform"), "", shown_link, []))
@@ -198,6 +201,8 @@ def check_checkout_links(
                 tests.append((loc, where))
             if changed:
                 stale.append((loc, f"{where} ({', '.join(changed)})"))
+            if tier is None:  # no readable summary: nothing is shown this build
+                continue
             for shown_lang in [lang] if lang else languages:
                 shown[tier_id][shown_lang].append(link)
     for tier_links in shown.values():
@@ -227,7 +232,7 @@ def check_checkout_links(
     # A tier needs a link in every language: in a preview any link, in a publish build a real one.
     missing = [
         (("tiers", tier.id), f"{tier.id} ({lang})")
-        for tier in tiers
+        for tier in tiers or ()
         for lang in languages
         if not any(not strict or not (link.sample or link.test_mode) for link in shown[tier.id][lang])
     ]

@@ -61,12 +61,12 @@ def load_site_tiers(settings: dict) -> tuple[SiteTiers | None, list[Problem]]:
     languages = tuple(settings["LANGUAGES"])
     strict = bool(settings.get("STRICT_PUBLISH"))
     fund_use, problems, source = read_fund_use(root / settings["FUND_USE_FILE"], languages, strict)
-    if fund_use is None:
-        return None, problems
-    tiers = compute_tiers(fund_use)
+    tiers = None if fund_use is None else compute_tiers(fund_use)
     links, link_problems = check_checkout_links(
         root / settings["CHECKOUT_LINKS_FILE"], tiers, settings["CHECKOUT_CHANNELS"], languages, strict
     )
+    if fund_use is None or tiers is None:
+        return None, problems + link_problems
     summary = summarise(fund_use)
     data_file = root / settings["FUND_USE_FILE"]
     history, history_problems = load_history(fund_use, settings, build_today(settings), data_file, source)
