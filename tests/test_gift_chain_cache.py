@@ -72,3 +72,20 @@ def test_a_chain_with_a_problem_is_never_kept_so_each_build_reports_it(tmp_path,
         assert any("f-9999" in str(problem) for problem in result.problems)
     assert len(reads) == 2
     assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_a_file_saved_again_while_it_is_read_is_kept_under_the_bytes_that_were_checked(tmp_path, monkeypatch):
+    """Staff save the chain while `make serve` reads it: the kept chain is the one its key names."""
+    path, cache = chain_file(tmp_path), tmp_path / "cache"
+    before = path.read_text("utf-8")
+    real = chain_cache.read_gift_chain
+
+    def saved_meanwhile(*args):
+        path.write_text(before.replace("{en: Jibuguoguo", "{en: Jibu Guoguo"), "utf-8")
+        return real(*args)
+
+    monkeypatch.setattr(chain_cache, "read_gift_chain", saved_meanwhile)
+    checked(path, cache)
+    monkeypatch.setattr(chain_cache, "read_gift_chain", real)
+    path.write_text(before, "utf-8")  # back to the bytes of the first read: the cache answers
+    assert "Jibu Guoguo" not in checked(path, cache).chain.model_dump_json()

@@ -37,18 +37,22 @@ def cache_key(data: bytes, languages: tuple[str, ...], today: dt.date, strict: b
 def read_checked_chain(
     path: Path, languages: tuple[str, ...], today: dt.date, rules, strict: bool, cache: Path | None
 ) -> ReadChain:
-    """read_gift_chain, or the chain it checked before from the same bytes, day and code."""
+    """read_gift_chain, or the chain it checked before from the same bytes, day and code.
+
+    The file is read once: the bytes that make the key are the bytes checked and kept.
+    """
     try:
-        key = cache_key(path.read_bytes(), languages, today, strict) if cache is not None else None
+        data = path.read_bytes() if cache is not None else None
     except OSError:
-        key = None  # missing or unreadable: read_gift_chain says so
+        data = None  # missing or unreadable: read_gift_chain says so
+    key = cache_key(data, languages, today, strict) if data is not None else None
     if cache is not None and key is not None:
         try:
             chain = GiftChain.model_validate_json((cache / f"{PREFIX}{key}.json").read_bytes())
             return ReadChain(chain, [], None)
         except (OSError, ValueError):  # not there, or not a chain (ValidationError is a ValueError)
             pass
-    read = read_gift_chain(path, languages, today, rules, strict)
+    read = read_gift_chain(path, languages, today, rules, strict, data)
     if cache is not None and key is not None and read.chain is not None and not read.problems:
         _keep(cache, key, read.chain)
     return read

@@ -264,11 +264,18 @@ class ReadChain:
 
 
 def read_gift_chain(
-    path: Path, languages: tuple[str, ...], today: dt.date, rules, strict: bool = False
+    path: Path,
+    languages: tuple[str, ...],
+    today: dt.date,
+    rules,
+    strict: bool = False,
+    data: bytes | None = None,
 ) -> ReadChain:
-    """Read and check the chain; `rules` is the build's Rules (haihui.consent's checks read it)."""
+    """Read and check the chain (`data`: the file's bytes, when already read); `rules` is the
+    build's Rules (haihui.consent's checks read it)."""
     # The chain grows with the work: libyaml's parser underneath.
-    source, unread = read_data_file(path, N_("the Passing on the Gift chain is missing"), fast=True)
+    missing = N_("the Passing on the Gift chain is missing")
+    source, unread = read_data_file(path, missing, fast=True, data=data)
     if source is None:
         return ReadChain(None, unread, None)
     problems = duplicate_id_problems(path, source) + placeholder_problems(path, source, strict)

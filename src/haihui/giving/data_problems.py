@@ -45,12 +45,13 @@ def yuan(fen: int) -> Msg:
 
 
 def read_data_file(
-    path: Path, missing: str, *, fast: bool = False
+    path: Path, missing: str, *, fast: bool = False, data: bytes | None = None
 ) -> tuple[YamlSource | None, list[Problem]]:
-    """A data file's nodes; or None and its problem when it is missing (`missing`: the message
-    id that names it) or cannot be read as YAML."""
+    """A data file's nodes (from `data`, its bytes, when already read); or None and its
+    problem when it is missing (`missing`: the message id that names it) or cannot be read
+    as YAML."""
     try:
-        return read_yaml(path, fast=fast), []
+        return read_yaml(path, fast=fast, data=data), []
     except FileNotFoundError:
         shown = shown_path(path)
         restore = N_("restore it from git (git checkout -- {path})")

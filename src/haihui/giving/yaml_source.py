@@ -273,9 +273,10 @@ def parse_yaml(text: str, fast: bool = False) -> YamlSource:
     return YamlSource(data, root)
 
 
-def read_yaml(path: Path, fast: bool = False) -> YamlSource:
-    """Parse `path`; raises FileNotFoundError, NotUtf8Error or YamlSyntaxError (with its line)."""
-    data = Path(path).read_bytes()
+def read_yaml(path: Path, fast: bool = False, data: bytes | None = None) -> YamlSource:
+    """Parse `path` (or `data`, its bytes already read); raises FileNotFoundError,
+    NotUtf8Error or YamlSyntaxError (with its line)."""
+    data = Path(path).read_bytes() if data is None else data
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
