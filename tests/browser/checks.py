@@ -172,6 +172,22 @@ def round_trip_problems(tab: Visit, lang: str) -> list[str]:
     return []
 
 
+def chart_label_problems(tab: Visit) -> list[str]:
+    """SVG text does not wrap: a label wider than its chart would be cut off (as one was)."""
+    charts = tab.page.eval_on_selector_all(
+        "figure.chart svg",
+        """svgs => svgs.map(svg => ({
+        width: svg.viewBox.baseVal.width,
+        labels: [...svg.querySelectorAll('text.chart__label')].map(t => ({
+            text: t.textContent, right: t.getBBox().x + t.getBBox().width}))
+    }))""",
+    )
+    if len(charts) != 2 or not all(chart["labels"] for chart in charts):
+        return [f"{tab.path}: not the two labelled charts (income and expenditure): {charts}"]
+    cut = [label["text"] for chart in charts for label in chart["labels"] if label["right"] > chart["width"]]
+    return [f"{tab.path}: cut off at the chart's edge: {cut}"] if cut else []
+
+
 def overflow_problems(tab: Visit, viewport: str) -> list[str]:
     overflow = tab.horizontal_overflow()
     return [f"{tab.path} scrolls {overflow} px sideways at {viewport}"] if overflow > 0 else []

@@ -145,25 +145,3 @@ def test_donor_path_home_campaign_tier_checkout(open_tab, lang, viewport, javasc
     assert not switching, switching
     assert tab.horizontal_overflow() == 0
     tab.assert_clean()
-
-
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_chart_label_fits_inside_its_chart(open_tab, lang, viewport):
-    """SVG text does not wrap: a label wider than the chart would be cut off (as it was)."""
-    tab = open_tab(viewport)
-    url = template_url("fund-use", lang)
-    assert tab.goto(url).status == 200, url
-    charts = tab.page.eval_on_selector_all(
-        "figure.chart svg",
-        """svgs => svgs.map(svg => ({
-        width: svg.viewBox.baseVal.width,
-        labels: [...svg.querySelectorAll('text.chart__label')].map(t => ({
-            text: t.textContent, right: t.getBBox().x + t.getBBox().width}))
-    }))""",
-    )
-    assert len(charts) == 2  # income and expenditure
-    for chart in charts:
-        assert chart["labels"]
-        too_wide = [label["text"] for label in chart["labels"] if label["right"] > chart["width"]]
-        assert not too_wide, f"{url} ({viewport}): cut off at the chart's edge: {too_wide}"

@@ -3,7 +3,7 @@ visited once as a visitor would: all that she would notice, checked on that one 
 
 - On the phone, the first visit (a new profile) weighs at most 30 kB without photos and
   runs no script.
-- Nothing scrolls sideways.
+- Nothing scrolls sideways; no label of the fund-use charts passes the chart's edge.
 - axe-core finds no serious or critical WCAG 2.2 A/AA violation.
 - The keyboard: the skip link first and on screen, every interactive element reached by
   Tab with a visible focus, the skip link moving focus to the main content.
@@ -16,7 +16,17 @@ from __future__ import annotations
 import pytest
 
 from .browsing import TEMPLATE_PAGES, VIEWPORTS, template_url
-from .checks import axe_problems, keyboard_problems, overflow_problems, round_trip_problems, weight_problems
+from .checks import (
+    axe_problems,
+    chart_label_problems,
+    keyboard_problems,
+    overflow_problems,
+    round_trip_problems,
+    weight_problems,
+)
+
+# What one template has that the others do not.
+OWN_CHECKS = {"fund-use": chart_label_problems}
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -27,6 +37,7 @@ def test_a_visit_to_each_template_finds_nothing_wrong(open_tab, template, lang, 
     assert tab.goto(url).status == 200, url
     problems = weight_problems(tab, template) if viewport == "phone" else []
     problems += overflow_problems(tab, viewport)
+    problems += OWN_CHECKS.get(template, lambda tab: [])(tab)
     problems += axe_problems(tab, f"{url} ({viewport})")
     problems += keyboard_problems(tab)
     problems += round_trip_problems(tab, lang)
