@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_project, edit, run_invoke, tree_digest
+from conftest import copy_built, copy_project, edit, run_invoke, tree_digest
 from haihui.build import ROOT, run_pelican
 from haihui.build.linkcheck import check_built_site
 from haihui.content.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
@@ -140,11 +140,19 @@ def complete_checkout_links(project: Path) -> None:
     links_file.write_text(yaml.safe_dump({"tiers": tiers}, allow_unicode=True, sort_keys=False), "utf-8")
 
 
+# A story's title as the repository has it, and as the published fixture changes it.
+OLD_TITLE = "Title: Jibuguoguo: from recipient to contributor"
+NEW_TITLE = "Title: Jibuguoguo passes it on"
+
+
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A copy of the project whose links are complete, published once with `invoke publish`."""
-    project = staff_copy(tmp_path_factory.mktemp("publishable") / "project")
+def published(good_build, tmp_path_factory) -> Path:
+    """A copy of the project whose links are complete, published once with `invoke publish`
+    over the output/ of an earlier preview build, made before a story's title changed."""
+    project = copy_built(good_build, tmp_path_factory.mktemp("publishable") / "project")
+    shutil.copy2(ROOT / "tasks.py", project / "tasks.py")
     make_publishable(project)
+    edit(project / "content/stories/jibuguoguo.en.md", OLD_TITLE, NEW_TITLE)
     result = invoke(project, "publish")
     assert result.returncode == 0, result.stdout + result.stderr
     return project
@@ -631,12 +639,11 @@ def test_a_sample_checkout_link_is_refused_by_publish_and_only_warned_about_by_p
     assert "sample links" in make_preview.stdout + make_preview.stderr
 
 
-def test_publish_replaces_output_when_everything_passes(live):
-    edit(live / STORY, "Title: Jibuguoguo: from recipient to contributor", "Title: Jibuguoguo passes it on")
-    result = invoke(live, "publish")
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = (live / "output/stories/jibuguoguo/index.html").read_text("utf-8")
+def test_publish_replaces_output_when_everything_passes(published):
+    # The fixture's publish passed (it asserts so), over an output/ built before the new title.
+    page = (published / "output/stories/jibuguoguo/index.html").read_text("utf-8")
     assert "Jibuguoguo passes it on" in page
+    assert not (published / "output/preview-problems").exists(), "the preview's own page is left"
 
 
 # ---------------------------------------------------------------- footer, workflow, docs
