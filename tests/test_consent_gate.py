@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import edit
+from conftest import copy_built, copy_project, edit, tree_digest
 from haihui.build import ROOT, run_pelican
 from haihui.consent import FORM_ITSELF, is_withdrawn
 from haihui.content.content_rules import Rules, check_sources, load_sources
@@ -110,11 +110,28 @@ def test_consent_dated_in_the_future_is_refused():
 # ------------------------------------------------------------ through a build
 
 
-def test_a_withdrawal_added_above_the_old_line_takes_the_story_down(broken):
-    edit(broken / EN, GIVEN_EN, f"Consent: withdrawn 2026-11-29\n{GIVEN_EN}")
-    code, messages = build(broken)
+@pytest.fixture(scope="module")
+def withdrawn_and_linked(good_build, tmp_path_factory):
+    """A preview build over a good build's output/, with her Chinese file withdrawn by a line
+    added above the old one and the English about page linking to her (still consenting)
+    English file: (project, exit code, messages). One build for the two tests below."""
+    project = copy_built(good_build, tmp_path_factory.mktemp("withdrawn") / "project")
+    edit(project / ZH, GIVEN_ZH, f"Consent: withdrawn 2026-11-29\n{GIVEN_ZH}")
+    about = project / "content/pages/about.en.md"
+    about.write_text(
+        about.read_text("utf-8") + "\nRead [her story]({filename}/stories/jibuguoguo.en.md) "
+        "or [the same](/stories/jibuguoguo/).\n",
+        "utf-8",
+    )
+    code, messages = build(project)
+    return project, code, messages
+
+
+def test_a_withdrawal_added_above_the_old_line_takes_the_story_down(withdrawn_and_linked):
+    # Built over the output/ where her story was published: its files are gone too.
+    project, code, messages = withdrawn_and_linked
     assert code == 0, messages
-    assert published_files_naming(broken / "output", "jibuguoguo") == []
+    assert published_files_naming(project / "output", "jibuguoguo") == []
 
 
 def test_withdrawal_wins_over_every_other_problem_of_the_story(broken):
@@ -137,18 +154,11 @@ def test_a_story_without_consent_is_not_published_even_without_the_checks(broken
     assert not (broken / "output/stories/jibuguoguo/index.html").exists() or code != 0
 
 
-def test_links_to_a_story_taken_down_keep_their_text_and_lose_the_link(broken):
-    about = broken / "content/pages/about.en.md"
-    about.write_text(
-        about.read_text("utf-8") + "\nRead [her story]({filename}/stories/jibuguoguo.en.md) "
-        "or [the same](/stories/jibuguoguo/).\n",
-        "utf-8",
-    )
-    edit(broken / ZH, GIVEN_ZH, "Consent: withdrawn 2026-11-29")
-    code, messages = build(broken)
+def test_links_to_a_story_taken_down_keep_their_text_and_lose_the_link(withdrawn_and_linked):
+    project, code, messages = withdrawn_and_linked
     assert code == 0, messages
     assert "goes to a story taken down" in messages
-    page = (broken / "output/about/index.html").read_text("utf-8")
+    page = (project / "output/about/index.html").read_text("utf-8")
     assert "her story" in page and "the same" in page
     assert "jibuguoguo" not in page
 
@@ -190,21 +200,35 @@ def test_her_name_on_a_page_still_published_is_reported():
     assert found == [("content/pages/about.en.md", 5, "warning"), ("content/pages/about.zh.md", 5, "warning")]
 
 
-@pytest.mark.parametrize("left_out", PLUGINS)
-def test_safety_holds_with_any_one_plugin_left_out(broken, left_out):
-    """Her withdrawn story is not published, and nothing under content/ is copied as it is
-    (an original with GPS, a scanned consent form), with any one plugin left out: one
-    build per plugin serves both rules."""
-    edit(broken / EN, GIVEN_EN, "Consent: withdrawn 2026-11-29")
-    photos = broken / "content/images/photos"
+@pytest.fixture(scope="module")
+def withdrawn_with_originals(tmp_path_factory):
+    """A project copy with her English file withdrawn and two files under content/ that must
+    never be published as they are (an original with GPS, a scanned consent form). Every
+    left-out-plugin build below runs in this one folder, so that the templates the first
+    compiles (.cache/jinja, keyed by their path) serve the others."""
+    project = copy_project(tmp_path_factory.mktemp("left-out") / "project")
+    edit(project / EN, GIVEN_EN, "Consent: withdrawn 2026-11-29")
+    photos = project / "content/images/photos"
     photos.mkdir(parents=True, exist_ok=True)
     (photos / "from-wechat.jfif").write_bytes(b"\xff\xd8\xff\xe1 original with GPS")
     (photos / "consent-form-scan.pdf").write_bytes(b"%PDF-1.4 signed consent form")
-    shutil.rmtree(broken / "output")  # what is there afterwards is this build's alone
-    build(broken, PLUGINS=repr([p for p in PLUGINS if p != left_out]).replace("'", '"'))
+    return project
+
+
+@pytest.mark.parametrize("left_out", PLUGINS)
+def test_safety_holds_with_any_one_plugin_left_out(withdrawn_with_originals, left_out):
+    """Her withdrawn story is not published, and nothing under content/ is copied as it is
+    (an original with GPS, a scanned consent form), with any one plugin left out: one
+    build per plugin serves both rules."""
+    project = withdrawn_with_originals
+    output = project / "output"
+    shutil.rmtree(output, ignore_errors=True)  # what is there afterwards is this build's alone
+    content = tree_digest(project / "content")
+    build(project, PLUGINS=repr([p for p in PLUGINS if p != left_out]).replace("'", '"'))
+    # The next build starts from the same content: this one changed nothing there.
+    assert tree_digest(project / "content") == content
     # Without some plugins the theme cannot render and the build stops part-way:
     # whatever it wrote, her story is not in it, nor any file copied as it is.
-    output = broken / "output"
     assert (published_files_naming(output, "jibuguoguo") if output.exists() else []) == []
     written = sorted(p.name for p in output.rglob("*")) if output.exists() else []
     assert "from-wechat.jfif" not in written and "consent-form-scan.pdf" not in written

@@ -10,6 +10,7 @@ reaches their output. Consent still fails closed.
 from datetime import date
 from pathlib import Path
 
+import pytest
 from test_publishing import make_publishable
 
 from conftest import BuiltSite, copy_project, edit
@@ -26,23 +27,30 @@ CAMPAIGN = "left-behind-mothers"
 TRACES = (SLUG, "Qubumo", "曲布莫", "story in a few words", "用一句话概括")
 
 
-def write_new_story(project: Path) -> dict[str, Path]:
+# A second new story, whose consent is withdrawn in one file, built beside the draft above.
+WITHDRAWN_SLUG = "shama"
+WITHDRAWN_NAMES = {"en": "Shama", "zh": "沙马"}
+# Its title placeholder carries her name ("TODO: Shama's story in a few words").
+WITHDRAWN_TRACES = (WITHDRAWN_SLUG, *WITHDRAWN_NAMES.values())
+
+
+def write_new_story(project: Path, slug: str = SLUG, names: dict[str, str] = NAMES) -> dict[str, Path]:
     """What `make new-story` writes (the same function), into the project's stories."""
     stories = project / "content/stories"
-    files = story_files(SLUG, NAMES, CAMPAIGN, date(2026, 11, 28), ("en", "zh"))
+    files = story_files(slug, names, CAMPAIGN, date(2026, 11, 28), ("en", "zh"))
     for name, text in files.items():
         (stories / name).write_text(text, "utf-8")
     return {name.split(".")[1]: stories / name for name in files}
 
 
-def files_naming_the_draft(folder: Path, *, but=()) -> list[str]:
-    """Files below `folder` with any trace of the draft, less those under the folders `but`."""
+def files_naming_the_draft(folder: Path, *, but=(), traces=TRACES) -> list[str]:
+    """Files below `folder` with any of `traces` (of the draft), less those under the folders `but`."""
     return sorted(
         str(path.relative_to(folder))
         for path in folder.rglob("*")
         if path.is_file()
         and not any(part in but for part in path.relative_to(folder).parts)
-        and any(trace.encode() in path.read_bytes() for trace in TRACES)
+        and any(trace.encode() in path.read_bytes() for trace in traces)
     )
 
 
@@ -132,10 +140,20 @@ def test_a_story_taken_down_is_never_a_draft():
 # ---------------------------------------------------------------- builds
 
 
-def test_make_build_shows_a_new_story_as_a_draft_with_what_is_missing_and_lists_it_nowhere(tmp_path):
-    project = copy_project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def built_with_drafts(tmp_path_factory) -> tuple[Path, int, str]:
+    """`make build` (the preview settings) of the real content plus two new stories: the draft,
+    and another whose consent is withdrawn in its Chinese file; (project, exit code, messages).
+    One build for the two tests below."""
+    project = copy_project(tmp_path_factory.mktemp("drafts") / "project")
     write_new_story(project)
-    code, messages = build(project)
+    withdrawn = write_new_story(project, WITHDRAWN_SLUG, WITHDRAWN_NAMES)
+    edit(withdrawn["zh"], "Consent: 待填写：例如 given 2026-11-28", "Consent: withdrawn 2026-11-29")
+    return project, *build(project)
+
+
+def test_make_build_shows_a_new_story_as_a_draft_with_what_is_missing_and_lists_it_nowhere(built_with_drafts):
+    project, code, messages = built_with_drafts
     assert code == 0, messages
     assert f"drafts/{SLUG}/" in messages  # the terminal says where to look
     site = BuiltSite(project / "output")
@@ -194,13 +212,15 @@ def test_the_publish_settings_leave_a_draft_out_without_a_trace(tmp_path):
     assert not (project / "public/drafts").exists()
 
 
-def test_a_draft_whose_consent_is_withdrawn_is_never_built(tmp_path):
-    project = copy_project(tmp_path / "project")
-    files = write_new_story(project)
-    edit(files["zh"], "Consent: 待填写：例如 given 2026-11-28", "Consent: withdrawn 2026-11-29")
-    code, messages = build(project)
+def test_a_draft_whose_consent_is_withdrawn_is_never_built(built_with_drafts):
+    project, code, messages = built_with_drafts
     assert code == 0, messages
-    assert files_naming_the_draft(project / "output", but=("preview-problems",)) == []
+    output = project / "output"
+    assert files_naming_the_draft(output, but=("preview-problems",), traces=WITHDRAWN_TRACES) == []
+    # Not built as a draft either: the only drafts are the other story's (their placeholder
+    # text, which the two stories share, is nowhere else: the test above).
+    assert [p.name for p in (output / "drafts").iterdir()] == [SLUG]
+    assert [p.name for p in (output / "zh/drafts").iterdir()] == [SLUG]
 
 
 def test_a_draft_whose_consent_is_undecided_stops_the_build_even_without_the_checks(tmp_path):

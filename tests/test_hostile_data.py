@@ -725,14 +725,7 @@ def test_the_pages_show_the_pigsty_grant_from_the_data_in_both_languages(good_bu
         assert "[amount" not in text and "[tiers" not in text and "yuan toward" not in text
 
 
-def test_a_changed_unit_cost_changes_the_prose_too(broken):
-    edit(broken / DATA_REL, "    amount_fen: 100000 ", "    amount_fen: 120000 ")
-    result = run_pelican("pelicanconf.py", broken / "output", cwd=broken)
-    assert result.returncode == 0, plain(result)
-    assert "piglets and CN¥1,200 toward building" in text_of(broken, "stories/jibuguoguo")
-    assert "以及 1,200\u00a0元用于新建" in text_of(broken, "zh/stories/jibuguoguo")
-    card = BeautifulSoup((broken / "output/stories/jibuguoguo/index.html").read_text("utf-8"), "lxml")
-    assert card.select_one("[data-tier='pigsty'] [data-amount-fen]")["data-amount-fen"] == "120000"
+# A changed unit cost in the prose: tests/test_tiers_builds.py (the same build as every page's tier amounts).
 
 
 def bomb(p):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_project, edit, run_invoke, tree_digest
+from conftest import copy_built, copy_project, edit, run_invoke, tree_digest
 from haihui.build import ROOT, run_pelican
 from haihui.build.linkcheck import check_built_site
 from haihui.content.content_rules import STORY_FIELDS, Rules, check_sources, load_sources
@@ -140,11 +140,19 @@ def complete_checkout_links(project: Path) -> None:
     links_file.write_text(yaml.safe_dump({"tiers": tiers}, allow_unicode=True, sort_keys=False), "utf-8")
 
 
+# A story's title as the repository has it, and as the published fixture changes it.
+OLD_TITLE = "Title: Jibuguoguo: from recipient to contributor"
+NEW_TITLE = "Title: Jibuguoguo passes it on"
+
+
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A copy of the project whose links are complete, published once with `invoke publish`."""
-    project = staff_copy(tmp_path_factory.mktemp("publishable") / "project")
+def published(good_build, tmp_path_factory) -> Path:
+    """A copy of the project whose links are complete, published once with `invoke publish`
+    over the output/ of an earlier preview build, made before a story's title changed."""
+    project = copy_built(good_build, tmp_path_factory.mktemp("publishable") / "project")
+    shutil.copy2(ROOT / "tasks.py", project / "tasks.py")
     make_publishable(project)
+    edit(project / "content/stories/jibuguoguo.en.md", OLD_TITLE, NEW_TITLE)
     result = invoke(project, "publish")
     assert result.returncode == 0, result.stdout + result.stderr
     return project
@@ -518,16 +526,45 @@ def test_link_check_reads_feeds_and_the_sitemap_and_finds_empty_links(tmp_path):
 
 # ---------------------------------------------------------------- preview banner
 
+ICP_NUMBER = "蜀ICP备12345678号-1"
 
-def test_preview_shows_warnings_on_the_site_and_publish_never_does(live):
+
+def mark_a_checkout_link_sample(project: Path) -> None:
+    """The first tier's platform link marked as a sample, as the repository ships it."""
+    links = project / "content/data/checkout-links.yaml"
+    if not links.is_file():
+        pytest.fail("no content/data/checkout-links.yaml: the tiers data is missing")
+    data = yaml.safe_load(links.read_text("utf-8"))
+    tier = next(iter(data["tiers"]))
+    data["tiers"][tier]["platform"]["sample"] = True
+    links.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def previewed(
+    published, tmp_path_factory
+) -> tuple[Path, subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """A copy of the published project with what a preview only warns about (a story without
+    its Chinese file, a sample checkout link) and an ICP number, built once with the preview
+    settings into preview/ and once by `invoke preview` into output/: (project, the build's
+    result, the task's). One copy and two builds for the three tests that read them."""
+    project = tmp_path_factory.mktemp("previewed") / "project"
+    shutil.copytree(published, project)
+    (project / "content/stories/adiniuniu.zh.md").unlink()
+    mark_a_checkout_link_sample(project)
+    edit(project / "content/data/organisation.yaml", 'icp_number: ""', f'icp_number: "{ICP_NUMBER}"')
+    preview = run_pelican("pelicanconf.py", project / "preview", cwd=project)
+    return project, preview, invoke(project, "preview")
+
+
+def test_preview_shows_warnings_on_the_site_and_publish_never_does(previewed):
     from bs4 import BeautifulSoup
 
-    (live / "content/stories/adiniuniu.zh.md").unlink()
-    preview = run_pelican("pelicanconf.py", live / "preview", cwd=live)
+    project, preview, make_preview = previewed
     assert preview.returncode == 0, preview.stderr
 
     def soup(url):
-        return BeautifulSoup((live / "preview" / url).read_text("utf-8"), "lxml")
+        return BeautifulSoup((project / "preview" / url).read_text("utf-8"), "lxml")
 
     for url, words, report in (
         ("index.html", r"the checker found \d+ thing\(s\) to fix", "/preview-problems/"),
@@ -544,9 +581,8 @@ def test_preview_shows_warnings_on_the_site_and_publish_never_does(live):
         listed = soup(report).select_one("main ul.check-report").get_text()
         assert "content/stories/adiniuniu.en.md:" in listed and words in listed, report
     # make preview: the public settings, warnings only, banner included.
-    make_preview = invoke(live, "preview")
     assert make_preview.returncode == 0, make_preview.stderr
-    assert 'class="check-banner"' in (live / "output/index.html").read_text("utf-8")
+    assert 'class="check-banner"' in (project / "output/index.html").read_text("utf-8")
 
 
 def test_a_published_site_has_no_banner_and_absolute_links(published):
@@ -585,14 +621,8 @@ def test_publish_with_a_link_broken_only_in_the_built_site_fails_and_keeps_outpu
     assert tree_digest(live / "output") == before
 
 
-def test_a_sample_checkout_link_is_refused_by_publish_and_only_warned_about_by_preview(live):
-    links = live / "content/data/checkout-links.yaml"
-    if not links.is_file():
-        pytest.fail("no content/data/checkout-links.yaml: the tiers data is missing")
-    data = yaml.safe_load(links.read_text("utf-8"))
-    tier = next(iter(data["tiers"]))
-    data["tiers"][tier]["platform"]["sample"] = True
-    links.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+def test_a_sample_checkout_link_is_refused_by_publish_and_only_warned_about_by_preview(live, previewed):
+    mark_a_checkout_link_sample(live)
     before = tree_digest(live / "output")
     result = invoke(live, "publish")
     assert result.returncode != 0
@@ -603,30 +633,28 @@ def test_a_sample_checkout_link_is_refused_by_publish_and_only_warned_about_by_p
     assert re.search(refused, result.stdout, re.M), result.stdout
     assert "Nothing was built" in result.stderr
     assert tree_digest(live / "output") == before
-    preview = invoke(live, "preview")
-    assert preview.returncode == 0, preview.stdout + preview.stderr
-    assert "sample links" in preview.stdout + preview.stderr
+    # `make preview` of a copy with the same sample link (and other warnings): it passes, and says so.
+    _, _, make_preview = previewed
+    assert make_preview.returncode == 0, make_preview.stdout + make_preview.stderr
+    assert "sample links" in make_preview.stdout + make_preview.stderr
 
 
-def test_publish_replaces_output_when_everything_passes(live):
-    edit(live / STORY, "Title: Jibuguoguo: from recipient to contributor", "Title: Jibuguoguo passes it on")
-    result = invoke(live, "publish")
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = (live / "output/stories/jibuguoguo/index.html").read_text("utf-8")
+def test_publish_replaces_output_when_everything_passes(published):
+    # The fixture's publish passed (it asserts so), over an output/ built before the new title.
+    page = (published / "output/stories/jibuguoguo/index.html").read_text("utf-8")
     assert "Jibuguoguo passes it on" in page
+    assert not (published / "output/preview-problems").exists(), "the preview's own page is left"
 
 
 # ---------------------------------------------------------------- footer, workflow, docs
 
 
-def test_the_icp_number_shows_in_the_footer_only_when_set(tmp_path, site):
-    project = copy_project(tmp_path / "project")
-    edit(project / "content/data/organisation.yaml", 'icp_number: ""', 'icp_number: "蜀ICP备12345678号-1"')
-    result = run_pelican("pelicanconf.py", project / "output", cwd=project)
-    assert result.returncode == 0, result.stderr
+def test_the_icp_number_shows_in_the_footer_only_when_set(previewed, site):
+    project, preview, _ = previewed
+    assert preview.returncode == 0, preview.stderr
     for url in ("index.html", "zh/index.html", "stories/jibuguoguo/index.html"):
-        footer = (project / "output" / url).read_text("utf-8").split('<footer class="site-footer">')[1]
-        assert "蜀ICP备12345678号-1" in footer and "https://beian.miit.gov.cn/" in footer, url
+        footer = (project / "preview" / url).read_text("utf-8").split('<footer class="site-footer">')[1]
+        assert ICP_NUMBER in footer and "https://beian.miit.gov.cn/" in footer, url
     assert "beian.miit.gov.cn" not in site.path("/").read_text("utf-8")
 
 

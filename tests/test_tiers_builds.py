@@ -6,16 +6,15 @@ builds where the build is the subject: it stops, output/ stays, pages change."""
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from test_hostile_data import text_of
 from test_publishing import complete_partner_kit
 
-from conftest import content_checks, edit, has_error, problems_text, tree_digest
+from conftest import content_checks, copy_built, edit, has_error, problems_text, run_invoke, tree_digest
 from haihui.build import ROOT, run_pelican
 
 DATA = "content/data/fund-use.yaml"
@@ -245,15 +244,15 @@ def test_a_mistake_in_the_tiers_data_stops_the_build_and_keeps_output(broken, ca
     assert tree_digest(broken / "output") == before
 
 
-def test_the_checker_finds_a_short_code_mistake_without_building(broken):
-    shutil.copy2(ROOT / "tasks.py", broken / "tasks.py")
-    unknown_tier_in_a_story(broken)
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "check"], cwd=broken, capture_output=True, text=True, check=False
-    )
+def test_the_checker_finds_a_short_code_mistake_without_building(project):
+    # `invoke check` as a fork of the prewarmed process (tests/test_forked_tasks.py shows it
+    # exits and prints as in a new Python).
+    shutil.copy2(ROOT / "tasks.py", project / "tasks.py")
+    unknown_tier_in_a_story(project)
+    result = run_invoke(project, "check")
     assert result.returncode != 0
     assert (
-        f"{STORY}:{line_of(broken / STORY, '[tiers:')}: '[tiers: mothers-start, pigsty, monthly]'"
+        f"{STORY}:{line_of(project / STORY, '[tiers:')}: '[tiers: mothers-start, pigsty, monthly]'"
         in result.stdout
     )
 
@@ -340,11 +339,11 @@ def test_publish_refuses_sample_disclosure_values(project):
     assert "募捐信息公开仍有示例值" in messages.replace(" ", "")
 
 
-def test_complete_tiers_data_raises_no_publish_objection(broken):
-    confirm_disclosure(broken)
-    set_links(broken, real_links(broken))
-    result = run_pelican("publishconf.py", broken / "output", cwd=broken)
-    messages = plain(result)
+def test_complete_tiers_data_raises_no_publish_objection(project):
+    confirm_disclosure(project)
+    set_links(project, real_links(project))
+    problems = content_checks(project, "publishconf.py")
+    messages = problems_text(problems)
     for mine in ("checkout-links.yaml", "fund-use.yaml", "organisation.yaml"):
         assert mine not in messages, messages
 
@@ -379,19 +378,33 @@ def amounts_by_page(output: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def test_changing_one_unit_cost_changes_every_page_that_shows_it(broken):
-    before = amounts_by_page(broken / "output")
-    csv_before = (broken / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
-    edit(broken / DATA, "    amount_fen: 60000 ", "    amount_fen: 65000 ")  # a piglet: +50 yuan
-    result = run_pelican("pelicanconf.py", broken / "output", cwd=broken)
+@pytest.fixture(scope="module")
+def unit_costs_changed(good_build, tmp_path_factory):
+    """A good build's project with two unit costs raised, a piglet by 50 yuan and the pigsty
+    grant by 200, and built again over its output/: (project, the tier amounts each page
+    showed before, the fund-use CSV before, the build's result). One build for both tests below."""
+    project = copy_built(good_build, tmp_path_factory.mktemp("unit-costs") / "project")
+    before = amounts_by_page(project / "output")
+    csv_before = (project / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
+    edit(project / DATA, "    amount_fen: 60000 ", "    amount_fen: 65000 ")  # a piglet
+    edit(project / DATA, "    amount_fen: 100000 ", "    amount_fen: 120000 ")  # the pigsty grant
+    result = run_pelican("pelicanconf.py", project / "output", cwd=project)
+    return project, before, csv_before, result
+
+
+def test_changed_unit_costs_change_every_page_that_shows_them(unit_costs_changed):
+    project, before, csv_before, result = unit_costs_changed
     assert result.returncode == 0, result.stderr
-    after = amounts_by_page(broken / "output")
+    after = amounts_by_page(project / "output")
     assert after.keys() == before.keys() and len(after) >= 10
+    # Two piglets and a grant in a mother's start, twenty starts in a village cohort, a grant
+    # in a pigsty; nothing else buys either.
+    start = 2 * 5000 + 20000
+    deltas = {"pigsty": 20000, "mothers-start": start, "village-cohort": 20 * start}
     changed_pages = set()
     for page, tiers in after.items():
         for tier, amount in tiers.items():
-            # Two piglets in a mother's start, forty in a village cohort; nothing else buys piglets.
-            delta = {"mothers-start": 2 * 5000, "village-cohort": 40 * 5000}.get(tier, 0)
+            delta = deltas.get(tier, 0)
             assert int(amount) == int(before[page][tier]) + delta, (page, tier)
             if delta:
                 changed_pages.add(page)
@@ -403,5 +416,17 @@ def test_changing_one_unit_cost_changes_every_page_that_shows_it(broken):
         "partner/index.html",
         "zh/fund-use/index.html",
     } <= changed_pages
-    csv_after = (broken / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
-    assert ",unit_cost,piglet," in csv_after and "65000" in csv_after and csv_after != csv_before
+    csv_after = (project / "output/fund-use/fund-use.csv").read_text("utf-8-sig")
+    assert csv_after != csv_before
+    for unit, amount in (("piglet", "65000"), ("pigsty-grant", "120000")):
+        assert re.search(rf"^.*,unit_cost,{unit},.*\b{amount}\b", csv_after, re.M), unit
+
+
+def test_a_changed_unit_cost_changes_the_prose_too(unit_costs_changed):
+    """The stories' [amount: pigsty-grant] short codes follow the data."""
+    project, _, _, result = unit_costs_changed
+    assert result.returncode == 0, plain(result)
+    assert "piglets and CN¥1,200 toward building" in text_of(project, "stories/jibuguoguo")
+    assert "以及 1,200\u00a0元用于新建" in text_of(project, "zh/stories/jibuguoguo")
+    card = BeautifulSoup((project / "output/stories/jibuguoguo/index.html").read_text("utf-8"), "lxml")
+    assert card.select_one("[data-tier='pigsty'] [data-amount-fen]")["data-amount-fen"] == "120000"
