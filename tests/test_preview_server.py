@@ -105,14 +105,20 @@ class Serving:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)  # Ctrl+C
-            deadline = time.monotonic() + 30
-            while self.process.poll() is None and time.monotonic() < deadline:
-                wake(self.port)  # its server shuts down on the way out
-                time.sleep(0.02)
-            if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+            end_after_ctrl_c(self.process, self.port)
         self._out.close()
+
+
+def end_after_ctrl_c(process: subprocess.Popen, port: int) -> None:
+    """Wait for a preview sent Ctrl+C to end (its server, which shuts down on the way out,
+    woken), or end its process group after 30 s."""
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline:
+        wake(port)
+        time.sleep(0.02)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @pytest.fixture
