@@ -266,13 +266,17 @@ def rclone() -> str:
     return found
 
 
-@pytest.fixture
-def rclone_env(tmp_path) -> dict[str, str]:
+def rclone_environ(folder: Path) -> dict[str, str]:
     """rclone with nothing of this computer's: an empty config file, its own cache folder."""
-    config = tmp_path / "rclone.conf"
+    config = folder / "rclone.conf"
     config.write_text("", "utf-8")
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("RCLONE_", "DEPLOY_"))}
-    return {**environ, "RCLONE_CONFIG": str(config), "RCLONE_CACHE_DIR": str(tmp_path / "rclone-cache")}
+    return {**environ, "RCLONE_CONFIG": str(config), "RCLONE_CACHE_DIR": str(folder / "rclone-cache")}
+
+
+@pytest.fixture
+def rclone_env(tmp_path) -> dict[str, str]:
+    return rclone_environ(tmp_path)
 
 
 def publish_build(folder: Path, version: int) -> Path:
@@ -386,10 +390,31 @@ def run_deploy(output: Path, environ: dict, **kwargs) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-def interrupted_then_finished(tmp_path: Path, rclone: str, environ: dict, remote_folder: Path) -> None:
-    """Version 1 deployed; version 2 cut off in the middle of the pages; then run again."""
+@pytest.fixture(scope="module")
+def deployed_v1(tmp_path_factory, rclone) -> tuple[Path, Path]:
+    """Version 1 of the publish build and a folder it is deployed to, made once for the tests
+    that start from a site online (each changes a copy: online_copy)."""
+    folder = tmp_path_factory.mktemp("deployed-v1")
+    output, remote = publish_build(folder / "output", 1), folder / "www"
+    status, said, err = run_deploy(output, {**rclone_environ(folder), "DEPLOY_REMOTE": f":local:{remote}"})
+    assert status == 0, said + err
+    assert_holds_exactly(remote, output)
+    return output, remote
+
+
+def online_copy(deployed_v1: tuple[Path, Path], folder: Path) -> tuple[Path, Path]:
+    """A copy of deployed_v1's publish build and of its remote folder, in `folder`."""
+    output, remote = deployed_v1
+    return shutil.copytree(output, folder / "output"), shutil.copytree(remote, folder / "www")
+
+
+def interrupted_then_finished(tmp_path: Path, rclone: str, environ: dict, remote_folder: Path) -> str:
+    """Version 1 deployed; version 2 cut off in the middle of the pages; then run again.
+    Returns everything the deploys printed."""
     output = tmp_path / "output"
+    printed = []
     status, said, err = run_deploy(publish_build(output, 1), environ)
+    printed += [said, err]
     assert status == 0, said + err
     assert_holds_exactly(remote_folder, output)
     old = tree(remote_folder)
@@ -398,6 +423,7 @@ def interrupted_then_finished(tmp_path: Path, rclone: str, environ: dict, remote
     status, said, err = run_deploy(
         output, {**environ, "REAL_RCLONE": rclone}, rclone=cut_off_rclone(tmp_path, rclone)
     )
+    printed += [said, err]
     assert status == 1, said + err
     assert "The deploy stopped while uploading the pages" in err and "stopped by signal 9" in err
     assert "3/4 the pages" in said and "4/4" not in said
@@ -409,15 +435,18 @@ def interrupted_then_finished(tmp_path: Path, rclone: str, environ: dict, remote
     assert_every_page_finds_its_files(remote_folder)
 
     status, said, err = run_deploy(output, environ)
+    printed += [said, err]
     assert status == 0, said + err
     assert_holds_exactly(remote_folder, output)
     assert re.search(r"Deleting [1-9]\d* file\(s\) the site no longer has", said)
     assert not (remote_folder / "stories/a").exists()
 
     status, said, err = run_deploy(output, environ)  # once more: nothing to send
+    printed += [said, err]
     assert status == 0, said + err
     assert "(0 file(s) uploaded" in said and "0 deleted" in said
     assert_holds_exactly(remote_folder, output)
+    return "".join(printed)
 
 
 def test_deploy_to_a_local_folder_interrupted_in_the_pages_then_run_again(tmp_path, rclone, rclone_env):
@@ -426,13 +455,17 @@ def test_deploy_to_a_local_folder_interrupted_in_the_pages_then_run_again(tmp_pa
     interrupted_then_finished(tmp_path, rclone, environ, remote)
 
 
-@pytest.fixture
-def sftp_server(tmp_path, rclone, rclone_env):
+@pytest.fixture(scope="module")
+def sftp_server(tmp_path_factory, rclone):
     """`rclone serve sftp` on 127.0.0.1, a port of its choosing, a throw-away user and password
-    (given to the server and the client in environment variables, as a deploy gets them)."""
-    root = tmp_path / "sftp-root"
+    (given to the server and the client in environment variables, as a deploy gets them).
+    One for the module (it makes its host keys as it starts): each test leaves the others'
+    folders alone."""
+    folder = tmp_path_factory.mktemp("sftp")
+    rclone_env = rclone_environ(folder)
+    root = folder / "sftp-root"
     root.mkdir()
-    no_keys = tmp_path / "authorized_keys"  # the password only, not this computer's keys
+    no_keys = folder / "authorized_keys"  # the password only, not this computer's keys
     no_keys.write_text("", "utf-8")
     user, password = "haihui-test", secrets.token_urlsafe(16)
     server_env = {
@@ -464,6 +497,11 @@ def sftp_server(tmp_path, rclone, rclone_env):
             "RCLONE_CONFIG_HAIHUITEST_PORT": str(port),
             "RCLONE_CONFIG_HAIHUITEST_USER": user,
             "RCLONE_CONFIG_HAIHUITEST_PASS": obscured,
+            # rclone's SFTP backend opens a connection for each checker and each transfer, one
+            # every 0.1 s: with its defaults (8 and 4) each command of a deploy took about a
+            # second here; one of each is enough for a dozen files.
+            "RCLONE_CHECKERS": "1",
+            "RCLONE_TRANSFERS": "1",
             "DEPLOY_REMOTE": "haihuitest:",
         }
         yield root, client, password
@@ -522,12 +560,10 @@ os.execv(real, [real, *args])
     ],
 )
 def test_a_failing_rclone_command_stops_the_deploy_with_its_message(
-    tmp_path, rclone, rclone_env, command, says
+    tmp_path, rclone, rclone_env, deployed_v1, command, says
 ):
-    remote = tmp_path / "www"
+    output, remote = online_copy(deployed_v1, tmp_path)
     environ = {**rclone_env, "DEPLOY_REMOTE": f":local:{remote}"}
-    output = publish_build(tmp_path / "output", 1)
-    assert run_deploy(output, environ)[0] == 0
     before = tree(remote)
     failing = tmp_path / "rclone-failing"
     failing.write_text(FAILING.format(python=sys.executable), "utf-8")
@@ -547,13 +583,15 @@ def test_a_failing_rclone_command_stops_the_deploy_with_its_message(
 
 def test_deploy_over_sftp_interrupted_in_the_pages_then_run_again(tmp_path, rclone, sftp_server):
     root, client, password = sftp_server
-    interrupted_then_finished(tmp_path, rclone, client, root)
-    _, said, err = run_deploy(tmp_path / "output", client)
-    assert password not in said + err
+    printed = interrupted_then_finished(
+        tmp_path, rclone, {**client, "DEPLOY_REMOTE": "haihuitest:site"}, root / "site"
+    )
+    assert password not in printed
 
 
 def test_a_wrong_password_stops_before_anything_is_sent(tmp_path, rclone, sftp_server):
     root, client, _ = sftp_server
+    before = sorted(root.rglob("*"))  # what the module's other SFTP tests left there
     wrong = subprocess.run(
         [rclone, "obscure", "-"], input="wrong", capture_output=True, text=True, env=client, check=True
     ).stdout.strip()
@@ -564,7 +602,7 @@ def test_a_wrong_password_stops_before_anything_is_sent(tmp_path, rclone, sftp_s
     assert status == 1
     assert "rclone cannot open haihuitest: (its message is above)" in err
     assert "unable to authenticate" in err
-    assert list(root.iterdir()) == []
+    assert sorted(root.rglob("*")) == before
 
 
 def test_deploy_refuses_anything_but_a_publish_build_and_says_what_to_do(tmp_path, rclone, rclone_env):
@@ -588,7 +626,7 @@ def test_deploy_refuses_anything_but_a_publish_build_and_says_what_to_do(tmp_pat
     assert not remote.exists()
 
 
-def test_a_dry_run_says_what_would_change_and_changes_nothing(tmp_path, rclone, rclone_env):
+def test_a_dry_run_says_what_would_change_and_changes_nothing(tmp_path, rclone, rclone_env, deployed_v1):
     remote = tmp_path / "www"
     environ = {**rclone_env, "DEPLOY_REMOTE": f":local:{remote}"}
     output = publish_build(tmp_path / "output", 1)
@@ -597,12 +635,14 @@ def test_a_dry_run_says_what_would_change_and_changes_nothing(tmp_path, rclone, 
     assert "1/4 the theme's files and the pictures (cached for a year): 3 file(s)" in said
     assert "3 to upload, 0 already there" in said and "Dry run done: nothing was changed." in said
     assert not remote.exists()
-    assert run_deploy(output, environ)[0] == 0
+    output, remote = online_copy(deployed_v1, tmp_path / "online")  # version 1 deployed
+    environ = {**rclone_env, "DEPLOY_REMOTE": f":local:{remote}"}
+    online = tree(remote)
     publish_build(output, 2)
     status, said, err = run_deploy(output, environ, dry_run=True)
     assert status == 0, said + err
     assert "file(s) the site no longer has would be deleted: " in said and "stories/a/index.html" in said
-    assert (remote / "stories/a/index.html").is_file()
+    assert (remote / "stories/a/index.html").is_file() and tree(remote) == online
 
 
 def test_an_object_store_gets_compressed_files_with_their_headers(tmp_path, rclone, rclone_env):

@@ -4,6 +4,7 @@ The server test runs `invoke serve` in a project copy, as staff run it; the
 others drive haihui.build.serve's pieces directly.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import haihui.build.serve
 from conftest import edit, tree_digest
 from haihui.build import ROOT
 from haihui.build.serve import snapshot, start_server, watch
@@ -50,8 +52,25 @@ def wait_for(condition, timeout: float, what: str):
         found = condition()
         if found:
             return found
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"waited {timeout:.0f} s for {what}")
+
+
+def wake(port: int) -> None:
+    """Connect and hang up: the preview server's loop, which looks for a request to stop only
+    between connections or every half second, looks at once."""
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        pass
+
+
+def shut_down(server) -> None:
+    """server.shutdown() and server_close(), woken instead of waiting for the next poll."""
+    stopping = threading.Thread(target=server.shutdown)
+    stopping.start()
+    while stopping.is_alive():
+        wake(server.server_address[1])
+        stopping.join(0.02)
+    server.server_close()
 
 
 class Serving:
@@ -86,12 +105,20 @@ class Serving:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)  # Ctrl+C
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+            end_after_ctrl_c(self.process, self.port)
         self._out.close()
+
+
+def end_after_ctrl_c(process: subprocess.Popen, port: int) -> None:
+    """Wait for a preview sent Ctrl+C to end (its server, which shuts down on the way out,
+    woken), or end its process group after 30 s."""
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline:
+        wake(port)
+        time.sleep(0.02)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @pytest.fixture
@@ -103,29 +130,44 @@ def staff_project(good_build, tmp_path) -> Path:
     return project
 
 
-def test_a_failed_rebuild_keeps_the_last_good_pages_and_the_server_serves_them(staff_project, tmp_path):
+def test_serve_keeps_the_last_good_pages_through_failed_rebuilds_and_names_a_content_mistake(
+    staff_project, tmp_path
+):
+    """One `invoke serve` (its start is most of the time), four saves: a content mistake, a
+    picture that is not a picture, a template that does not compile, then the fix."""
     project = staff_project
     port = free_port()
     serving = Serving(project, port, tmp_path / "serve.log")
     try:
         # Pelican's own last line of a build (in the old `pelican -lr` serve too).
         started = serving.wait_for_line("Done: Processed", 0, timeout=180)
+        started = serving.wait_for_line(SERVING, started)
         wait_for(lambda: get(port, "/")[0] == 200, 60, "the preview to answer")
         good = tree_digest(project / "output")
         page = get(port, "/stories/jibuguoguo/")
         assert page[0] == 200 and b"Jibuguoguo" in page[1]
 
+        # A content mistake is named, in both languages, and the pages stay.
+        edit(project / STORY, "Date: 2026-10-12", "Date: soon")
+        failed = serving.wait_for_line(FAILED, started)
+        shown = serving.text()[started:]
+        assert "Date: 'soon' is not a date" in shown and "“soon”不是日期" in shown
+        assert "仍显示上一次成功生成的页面" in shown  # the failure line, in Chinese too
+        assert tree_digest(project / "output") == good
+        assert get(port, "/stories/jibuguoguo/") == page
+
         # A picture that is not a picture (a copy that failed half-way, say): the build fails
         # while it writes, after Pelican has emptied its output folder.
+        edit(project / STORY, "Date: soon", "Date: 2026-10-12")
         picture = (project / PICTURE).read_bytes()
         (project / PICTURE).write_bytes(b"not a picture")
         wait_for(
-            lambda: FAILED in serving.text()[started:] or tree_digest(project / "output") != good,
+            lambda: FAILED in serving.text()[failed + 1 :] or tree_digest(project / "output") != good,
             120,
             "the rebuild to fail",
         )
         assert tree_digest(project / "output") == good, "the failed rebuild changed output/"
-        failed = serving.wait_for_line(FAILED, started)
+        failed = serving.wait_for_line(FAILED, failed + 1)
         assert get(port, "/stories/jibuguoguo/") == page
         assert get(port, "/zh/")[0] == 200
         assert not [p.name for p in project.iterdir() if p.name.startswith(".output")], "staging left behind"
@@ -153,24 +195,6 @@ def test_a_failed_rebuild_keeps_the_last_good_pages_and_the_server_serves_them(s
     finally:
         serving.stop()
     assert serving.process.returncode is not None
-
-
-def test_a_content_mistake_while_serving_is_named_and_the_pages_stay(staff_project, tmp_path):
-    project = staff_project
-    port = free_port()
-    serving = Serving(project, port, tmp_path / "serve.log")
-    try:
-        started = serving.wait_for_line(SERVING, 0, timeout=180)
-        good = tree_digest(project / "output")
-        edit(project / STORY, "Date: 2026-10-12", "Date: soon")
-        serving.wait_for_line(FAILED, started)
-        shown = serving.text()[started:]
-        assert "Date: 'soon' is not a date" in shown and "“soon”不是日期" in shown
-        assert "仍显示上一次成功生成的页面" in shown  # the failure line, in Chinese too
-        assert tree_digest(project / "output") == good
-        assert get(port, "/stories/jibuguoguo/")[0] == 200
-    finally:
-        serving.stop()
 
 
 # ---------------------------------------------------------------- the pieces
@@ -202,25 +226,40 @@ def test_the_snapshot_changes_with_a_save_an_addition_and_a_removal_but_not_with
     assert str(added) not in snapshot(tmp_path)
 
 
-def test_watch_rebuilds_once_per_change_and_again_for_a_change_saved_during_a_build(tmp_path):
+def test_watch_rebuilds_once_per_change_and_again_for_a_change_saved_during_a_build(tmp_path, monkeypatch):
     (tmp_path / "content").mkdir()
     story = tmp_path / "content/a.md"
     story.write_text("one", "utf-8")
     stop, builds = threading.Event(), []
+    # The watcher's snapshots are counted: "no rebuild" is checked over a number of its polls,
+    # however slowly a busy machine runs them, rather than over a stretch of time.
+    looks = []
+
+    def counted_snapshot(root):
+        looks.append(root)
+        return snapshot(root)
+
+    monkeypatch.setattr(haihui.build.serve, "snapshot", counted_snapshot)
 
     def rebuild():
         builds.append(story.read_text("utf-8"))
         if len(builds) == 1:
             story.write_text("three: saved while the first rebuild ran", "utf-8")
 
+    def looked(times: int) -> None:
+        """Wait for `times` more snapshots: a change is seen in one, has settled in the next,
+        and its rebuild runs before the one after."""
+        seen = len(looks)
+        wait_for(lambda: len(looks) >= seen + times, 10, f"{times} more snapshots of the watcher")
+
     watcher = threading.Thread(target=watch, args=(tmp_path, rebuild, stop, 0.05))
     watcher.start()
     try:
-        time.sleep(0.3)
+        looked(4)  # its first snapshot and three polls
         assert builds == []
         story.write_text("two", "utf-8")
         wait_for(lambda: len(builds) >= 2, 10, "two rebuilds")
-        time.sleep(0.5)
+        looked(4)
         assert builds == ["two", "three: saved while the first rebuild ran"]
     finally:
         stop.set()
@@ -249,8 +288,7 @@ def test_the_server_follows_output_across_a_swap(tmp_path):
         assert get(port, "/../../etc/passwd")[0] == 404
         assert get(port, "/stories/")[0] == 404, "a folder is not listed"
     finally:
-        server.shutdown()
-        server.server_close()
+        shut_down(server)
 
 
 def test_a_port_in_use_is_named_with_what_to_do_in_both_languages(tmp_path):
@@ -261,5 +299,4 @@ def test_a_port_in_use_is_named_with_what_to_do_in_both_languages(tmp_path):
         text = str(stopped.value.code)
         assert "--port=8001" in text and "另一个预览" in text
     finally:
-        taken.shutdown()
-        taken.server_close()
+        shut_down(taken)

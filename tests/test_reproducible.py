@@ -14,6 +14,10 @@ import sys
 import pytest
 
 from conftest import copy_project, run_pelican, tree_digest
+from haihui.pictures.pipeline import STATS as PICTURE_STATS
+from haihui.settings import DEFAULTS
+from haihui.sharing.cache import FOLDER as SHARE_FOLDER
+from haihui.sharing.cache import STATS as SHARE_STATS
 
 CAMPAIGN = "pages/campaigns/left-behind-mothers.{}.md"
 # Pelican's PagesGenerator.get_files over PAGE_PATHS, with the paths it keeps (relative to content/).
@@ -39,23 +43,40 @@ def english_read_first(content, page_paths, seed: str) -> bool:
     return paths.index(CAMPAIGN.format("en")) < paths.index(CAMPAIGN.format("zh"))
 
 
+def cache_stats(project) -> tuple[dict, dict]:
+    """What the last build in `project` found in its picture cache and its share-image cache."""
+    pictures = project / DEFAULTS["IMAGE_CACHE_PATH"]
+    return (
+        json.loads((pictures / PICTURE_STATS).read_text("utf-8")),
+        json.loads((pictures / SHARE_FOLDER / SHARE_STATS).read_text("utf-8")),
+    )
+
+
 @pytest.mark.pelican_process  # each build a new Python, with the hash seed chosen here
-def test_either_reading_order_and_a_cold_or_warm_cache_write_the_same_bytes(tmp_path, monkeypatch, conf):
-    project = copy_project(tmp_path / "project", warm_cache=False)
-    # Two seeds: one under which the English campaign page is read first, one the Chinese.
+def test_either_reading_order_and_a_cold_or_warm_cache_write_the_same_bytes(
+    tmp_path, monkeypatch, conf, site
+):
+    # The cold build is the session's `site` (conftest.warm_project: a build from an empty
+    # cache, whose cache every project copy starts from); the builds here start from that
+    # cache, warm, one reading the campaign's English page first, one its Chinese page.
+    pictures, shares = cache_stats(site.root.parent)
+    assert pictures["encoded"] == pictures["pictures"] > 0 and pictures["reused"] == 0, pictures
+    assert shares["drawn"] == shares["images"] > 0 and shares["reused"] == 0, shares
+    project = copy_project(tmp_path / "project")
     seeds = {}
     for seed in map(str, range(1, 64)):
         seeds.setdefault(english_read_first(project / "content", conf["PAGE_PATHS"], seed), seed)
         if len(seeds) == 2:
             break
     assert len(seeds) == 2, "no hash seed reads the campaign's languages in both orders"
-    outputs = []
+    cold = tree_digest(site.root)
     for seed in seeds.values():
         monkeypatch.setenv("PYTHONHASHSEED", seed)
         output = tmp_path / f"output-{seed}"
-        result = run_pelican("pelicanconf.py", output, cwd=project)  # the first fills the cache
+        result = run_pelican("pelicanconf.py", output, cwd=project)
         assert result.returncode == 0, result.stdout + result.stderr
-        outputs.append(tree_digest(output))
-    first, second = outputs
-    assert sorted(first) == sorted(second)
-    assert [name for name in first if first[name] != second[name]] == []
+        pictures, shares = cache_stats(project)
+        assert pictures["encoded"] == 0 and shares["drawn"] == 0, (pictures, shares)  # warm
+        warm = tree_digest(output)
+        assert sorted(warm) == sorted(cold)
+        assert [name for name in cold if cold[name] != warm[name]] == []

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from invoke import Collection
+from test_preview_server import end_after_ctrl_c
 
 import bootstrap
 from conftest import copy_project
@@ -149,14 +150,10 @@ def test_make_serve_starts_in_that_folder(spaced, tmp_path):
             while "Preview at" not in log.read_text("utf-8", errors="replace") or not answers(port):
                 assert process.poll() is None, f"make serve ended: {log.read_text('utf-8', errors='replace')}"
                 assert time.monotonic() < deadline, "make serve did not answer within 180 s"
-                time.sleep(0.5)
+                time.sleep(0.1)
         finally:
             os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            end_after_ctrl_c(process, port)
     shown = log.read_text("utf-8", errors="replace")
     assert f'"{python}" bootstrap.py serve --port {port}' in shown  # the line make ran
     assert "Built at" in shown and "The build failed" not in shown, shown[-3000:]
