@@ -26,7 +26,7 @@ from haihui.content import image_rules, links
 from haihui.content.content_rules import Rules, load_sources
 from haihui.content.image_rules import PICTURE_EXTENSIONS, RASTER, UNREADABLE, check_files
 from haihui.pictures.encode import ImageSettings, encode
-from haihui.pictures.pipeline import ImageCache
+from haihui.pictures.pipeline import POOL_FROM, ImageCache
 
 STORY_EN = "content/stories/jibuguoguo.en.md"
 STORY_ZH = "content/stories/jibuguoguo.zh.md"
@@ -73,7 +73,8 @@ def picture_bytes(fmt: str, size=(320, 240)) -> bytes | None:
     return None
 
 
-def gps_photo(path: Path, fmt="JPEG", size=(1200, 900)) -> Path:
+def gps_photo(path: Path, fmt="JPEG", size=(600, 450)) -> Path:
+    """Small, quick to encode, yet published at two widths (480 px, scaled, and 600 px)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = picture_bytes(fmt, size)
     path.write_bytes(data)
@@ -272,7 +273,7 @@ def hostile_site(tmp_path_factory) -> Path:
     shown = {"wechat.jfif": "JPEG", "old.jpe": "JPEG", "new.avif": "AVIF"}
     for name, fmt in shown.items():
         gps_photo(photos / name, fmt)
-        gps_photo(photos / f"unshown-{name}", fmt, size=(1000, 700))
+        gps_photo(photos / f"unshown-{name}", fmt, size=(500, 350))
     (project / "content/images/consent-scan.pdf").write_bytes(b"%PDF-1.4\n% signed consent form, no. 14\n")
     (project / "content/images/drawing.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "utf-8"
@@ -483,18 +484,26 @@ def wait_for(condition, seconds: float, every=0.1):
 
 @pytest.fixture
 def many_new_photos(tmp_path) -> Path:
-    """A project with 4 new 2000 x 1500 photos in one story: encoded by the workers."""
+    """A project with as many new 800 x 600 photos of noise in one story as start the picture
+    workers (POOL_FROM): each slow enough to encode (about 0.2 s) that the workers are still
+    at work when the first is stored, small enough that the next build encodes the rest quickly."""
     project = copy_project(tmp_path / "project")
-    noise = Image.merge("RGB", [Image.effect_noise((2000, 1500), 80)] * 3)
+    noise = Image.merge("RGB", [Image.effect_noise((800, 600), 80)] * 3)
     buffer = BytesIO()
     noise.save(buffer, "JPEG", quality=90, exif=gps_exif())
     (project / "content/images/photos").mkdir(parents=True)
     photos_yes(project)
-    for number in range(4):
+    for number in range(POOL_FROM):
         (project / f"content/images/photos/{number}.jpg").write_bytes(buffer.getvalue() + bytes(number))
         show_in(project / STORY_EN, f"![A pigsty, picture {number}]({{static}}/images/photos/{number}.jpg)")
         show_in(project / STORY_ZH, f"![猪圈，第 {number} 张]({{static}}/images/photos/{number}.jpg)")
     return project
+
+
+def in_the_cache(project: Path, keys: list[str]) -> int:
+    """How many of the pictures with these cache keys the picture cache holds whole."""
+    cache = ImageCache(project / ".cache/images", ImageSettings())
+    return sum(cache.get(key) is not None for key in keys)
 
 
 @pytest.mark.pelican_process
@@ -504,6 +513,8 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_completes(many_new_p
     project = many_new_photos
     # Not measured by coverage: a build killed mid-write would leave a broken data file behind.
     monkeypatch.delenv("COVERAGE_PROCESS_CONFIG", raising=False)
+    cache = ImageCache(project / ".cache/images", ImageSettings())
+    photos = [cache.key(p.read_bytes()) for p in (project / "content/images/photos").glob("*.jpg")]
     done = {}
     runner = threading.Thread(target=lambda: done.setdefault("result", build(project)), daemon=True)
     workers: list[int] = []
@@ -514,14 +525,17 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_completes(many_new_p
             lambda: next((p for p in children_of(os.getpid()) if " -m pelican " in cmdline(p)), None), 60
         )
         assert pelican, "pelican did not start"
-        workers = wait_for(lambda: [p for p in children_of(pelican) if "spawn_main" in cmdline(p)], 90)
+        # Killed in the middle of the work: the workers have stored a first photo and are
+        # encoding the others.
+        assert wait_for(lambda: in_the_cache(project, photos), 90, every=0.02), "no photo was encoded"
+        workers = [p for p in children_of(pelican) if "spawn_main" in cmdline(p)]
         assert workers, "no picture workers started"
-        time.sleep(1.0)  # they are encoding now
         os.kill(pelican, sig)
         runner.join(30)
         assert not runner.is_alive(), "the build's caller still waits on the killed build"
         assert done["result"].returncode != 0
         assert wait_for(lambda: not any(alive(p) for p in workers), 15), "workers outlived their build"
+        assert in_the_cache(project, photos) < len(photos), "killed once the photos were all encoded"
         result = build(project)
         assert result.returncode == 0, messages(result)
         page = (project / "output/stories/jibuguoguo/index.html").read_text("utf-8")
