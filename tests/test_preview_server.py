@@ -133,8 +133,8 @@ def staff_project(good_build, tmp_path) -> Path:
 def test_serve_keeps_the_last_good_pages_through_failed_rebuilds_and_names_a_content_mistake(
     staff_project, tmp_path
 ):
-    """One `invoke serve` (its start is most of the time), four saves: a content mistake, a
-    picture that is not a picture, a template that does not compile, then the fix."""
+    """One `invoke serve` (a new Python and a first build) for four saves in turn: a content
+    mistake, a picture that is not a picture, a template that does not compile, the fix."""
     project = staff_project
     port = free_port()
     serving = Serving(project, port, tmp_path / "serve.log")
