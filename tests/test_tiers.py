@@ -5,7 +5,6 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -438,18 +437,17 @@ def test_changing_a_unit_cost_changes_every_tier_that_buys_it():
 @pytest.mark.parametrize("strict", [False, True])
 def test_a_tampered_link_is_named_even_while_the_fund_use_summary_is_broken(tmp_path, strict):
     """One build names both mistakes: the checkout links are checked without the tiers."""
-    from haihui.giving.site_data import load_site_tiers
-    from haihui.settings import read_settings
+    from test_hostile_data import site_settings
 
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content" / "data", content / "data")
-    fund_use, links = content / "data" / "fund-use.yaml", content / "data" / "checkout-links.yaml"
+    from haihui.giving.site_data import load_site_tiers
+
+    settings_ = site_settings(tmp_path, strict=strict)
+    data = Path(settings_["PATH"]) / "data"
+    fund_use, links = data / "fund-use.yaml", data / "checkout-links.yaml"
     fund_use.write_text(fund_use.read_text("utf-8").replace("6420000", "64200.5", 1), "utf-8")
     tampered = "https://evil.example.com/pay?id=1"
-    links.write_text(
-        links.read_text("utf-8").replace("https://gongyi.qq.com/succor/detail.htm?id=000000", tampered, 1)
-    )
-    settings_ = dict(read_settings("pelicanconf.py", root=ROOT), PATH=str(content), STRICT_PUBLISH=strict)
+    sample = "https://gongyi.qq.com/succor/detail.htm?id=000000"
+    links.write_text(links.read_text("utf-8").replace(sample, tampered, 1), "utf-8")
 
     site, problems = load_site_tiers(settings_)
 
