@@ -2,7 +2,8 @@
 
 One Markdown parser per build: pages come out as Pelican's own reader makes
 them, and nothing of one file reaches the next. Compiled templates kept
-between builds: an edited template shows in the next build."""
+between builds, also when the project folder is copied or moved: an edited template
+shows in the next build."""
 
 from pathlib import Path
 
@@ -99,3 +100,19 @@ def test_an_edited_template_shows_in_the_next_build(tmp_path):
     assert second.returncode == 0, second.stdout + second.stderr
     footer = BeautifulSoup((project / "output" / "index.html").read_text("utf-8"), "lxml").find("footer")
     assert footer.get("data-edited") == "yes"
+
+
+def test_a_copied_project_folder_compiles_no_template_again(tmp_path):
+    """A second checkout, a moved folder, each test's copy: the templates compiled in
+    another folder (the warm project's, whose cache the copy starts from) are found by
+    name, so the copy's build adds nothing to .cache/jinja."""
+    project = copy_project(tmp_path / "project")
+
+    def compiled():
+        return sorted(p.name for p in (project / ".cache" / "jinja").rglob("*") if p.is_file())
+
+    before = compiled()
+    assert before
+    result = run_pelican("pelicanconf.py", project / "output", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert compiled() == before

@@ -6,7 +6,8 @@ and writing (README, "Build speed"); none of them changes a byte of output.
 - Markdown: one parser for the whole build, reset between files
   (markdown_reader.py), instead of a new one per file.
 - Templates: compiled once and kept in .cache/jinja/ between builds (Jinja's
-  bytecode cache, which recompiles a template whose source changed); every
+  bytecode cache, keyed by template name, so a moved or copied project folder
+  keeps it; Jinja recompiles a template whose source changed); every
   generator has its own Jinja environment, so without it base.html was
   compiled four times a build.
 - URLs: each story's and page's address is worked out once, when every file
@@ -49,8 +50,22 @@ def use_reusing_reader(readers):
             readers.reader_classes[extension] = ReusingMarkdownReader
 
 
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's file cache, keyed by the template's name alone.
+
+    Jinja also puts the template file's absolute path in the key, so a project folder
+    moved, renamed or copied (a second checkout, each test's copy) compiled every
+    template again. Jinja checks each entry against the template's source before
+    using it, so an edited template is still compiled afresh; and its error messages
+    name the template file of this build, not the one the code was compiled from.
+    """
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name)
+
+
 def keep_compiled_templates(generator):
-    """Jinja's bytecode cache keys a template on its source only, but the environment's
+    """The compiled templates, kept between builds (TemplateCache). The environment's
     options (autoescape, trim_blocks, extensions) are compiled in too: one folder per set
     of options and Jinja version, so changing them never reuses code compiled under others."""
     options = json.dumps(
@@ -59,7 +74,7 @@ def keep_compiled_templates(generator):
     base = str(generator.settings.get("TEMPLATE_CACHE_PATH") or DEFAULTS["TEMPLATE_CACHE_PATH"])
     folder = Path(base) / hashlib.sha256(options.encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
-    generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    generator.env.bytecode_cache = TemplateCache(str(folder))
 
 
 def freeze_urls(generators):
