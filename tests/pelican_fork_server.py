@@ -39,17 +39,21 @@ from typing import NoReturn
 import haihui
 from haihui.build import ROOT, pelican_arguments
 
-# What every build and task imports: Pelican, invoke and the whole core (not the plugins,
-# not the settings, not tasks.py: those are each project's own).
-WARM_MODULES = (
-    "markdown",
-    "pelican",
-    "pelican.generators",
-    "pelican.readers",
-    "pelican.writers",
-    "invoke.main",
-    *(module.name for module in pkgutil.walk_packages(haihui.__path__, "haihui.")),
-)
+
+def warm_modules() -> tuple[str, ...]:
+    """What every build and task imports: Pelican, invoke and the whole core (not the plugins,
+    not the settings, not tasks.py: those are each project's own). Listed when serving only:
+    a picture worker spawned by a forked build imports this file again as its `__main__`, and
+    walking the core's packages there cost each worker 0.35 s."""
+    return (
+        "markdown",
+        "pelican",
+        "pelican.generators",
+        "pelican.readers",
+        "pelican.writers",
+        "invoke.main",
+        *(module.name for module in pkgutil.walk_packages(haihui.__path__, "haihui.")),
+    )
 
 
 def _become_process(request: dict) -> None:
@@ -183,7 +187,7 @@ def serve() -> None:
     answers = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (for the life of the server)
-    for name in WARM_MODULES:
+    for name in warm_modules():
         importlib.import_module(name)
     for line in sys.stdin:
         request = json.loads(line)
