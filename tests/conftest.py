@@ -26,6 +26,21 @@ from haihui.content.project import markdown_files
 # the clock's own tests pass their dates explicitly.
 os.environ["SOURCE_DATE_EPOCH"] = "1796126400"  # 2026-12-01 12:00 UTC
 
+# ---------------------------------------------------------------- this checkout's code
+# A build or task in a new Python (the fork server, its picture workers, a test marked
+# pelican_process, invoke_in_new_python, `make serve`) mostly runs in a project copy, where
+# a relative PYTHONPATH means nothing, and the virtualenv's editable install points at the
+# main checkout: in a worktree they would run another checkout's core. This one's src/
+# first, every entry absolute.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    dict.fromkeys(
+        [
+            str(ROOT / "src"),
+            *(os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p),
+        ]
+    )
+)
+
 # ---------------------------------------------------------------- Pelican builds
 # A build in a fresh Python spends most of its time importing (about 0.9 s of
 # 1.7 s here). The tests' builds are forks of one process per test worker that

@@ -4,6 +4,8 @@ or the tests would judge something staff never run."""
 
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -45,3 +47,16 @@ def test_a_forked_task_ends_and_prints_as_in_a_new_python(tmp_path, args):
     fork, new = runs["fork"], runs["new Python"]
     assert fork[0] == new[0] != 0, (fork, new)
     assert fork[1:] == new[1:]
+
+
+def test_a_new_python_in_a_project_copy_runs_this_checkouts_core(tmp_path):
+    """What a real-process build or task imports there (in a worktree, not the main checkout's)."""
+    project = copy_project(tmp_path / "project")
+    seen = subprocess.run(
+        [sys.executable, "-c", "import haihui; print(haihui.__file__)"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert seen.stdout.strip() == str(ROOT / "src/haihui/__init__.py")
