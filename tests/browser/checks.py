@@ -9,16 +9,17 @@ from __future__ import annotations
 import gzip
 from collections import defaultdict
 
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT
 
 from .browsing import LANGS, SUMMARY, Visit
 
-# axe-core (bundled by axe-playwright-python): the WCAG 2.0, 2.1 and 2.2 level A and AA
-# rules. A serious or critical violation is a problem; moderate and minor ones are listed
-# at the end of the run.
+# axe-core (the axe.min.js bundled by axe-playwright-python, read once per process): the
+# WCAG 2.0, 2.1 and 2.2 level A and AA rules. A serious or critical violation is a problem;
+# moderate and minor ones are listed at the end of the run.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
-AXE = Axe()
+# Only the violations come back from the page: the whole result is several times larger.
+AXE_RUN = "([context, options]) => axe.run(context ?? document, options).then(r => r.violations)"
 
 # What a phone downloads on a first visit: 30 kB (30,000 bytes) of HTML, CSS, fonts and
 # any other non-photo file, each counted gzip-compressed (level 6, what a CDN or nginx
@@ -52,12 +53,9 @@ def describe(violation) -> str:
 def axe_problems(tab: Visit, where: str, context: dict | None = None) -> list[str]:
     """axe-core's serious and critical violations on the open page (or the part `context`
     names); the others go to the end-of-run summary under `where`."""
-    results = AXE.run(
-        tab.page,
-        context=context,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    violations = results.response["violations"]
+    tab.page.evaluate(AXE_SCRIPT)
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    violations = tab.page.evaluate(AXE_RUN, [context, options])
     minor = SUMMARY.setdefault("axe-core: moderate and minor findings", [])
     minor += [f"{where}: {describe(v)}" for v in violations if v["impact"] not in BLOCKING]
     blocking = [describe(v) for v in violations if v["impact"] in BLOCKING]

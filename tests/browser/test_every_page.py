@@ -5,9 +5,11 @@ visited once as a visitor would: all that she would notice, checked on that one 
   runs no script.
 - Nothing scrolls sideways; no label of the fund-use charts passes the chart's edge.
 - axe-core finds no serious or critical WCAG 2.2 A/AA violation.
-- The keyboard: the skip link first and on screen, every interactive element reached by
-  Tab with a visible focus, the skip link moving focus to the main content.
-- The language switcher leads to the same page in every other language, and back.
+- The keyboard: the skip link first and on screen, every interactive element (the language
+  switcher's links too) reached by Tab with a visible focus, the skip link moving focus to
+  the main content.
+- On the phone, the language switcher leads to the same page in every other language, and
+  back (its links are the same HTML at both widths).
 - Nothing leaves 127.0.0.1, no request fails, no console error.
 """
 
@@ -40,6 +42,7 @@ def test_a_visit_to_each_template_finds_nothing_wrong(open_tab, template, lang, 
     problems += OWN_CHECKS.get(template, lambda tab: [])(tab)
     problems += axe_problems(tab, f"{url} ({viewport})")
     problems += keyboard_problems(tab)
-    problems += round_trip_problems(tab, lang)
+    if viewport == "phone":
+        problems += round_trip_problems(tab, lang)
     assert not problems, "\n".join(problems)
     tab.assert_clean()
