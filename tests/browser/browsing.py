@@ -147,3 +147,39 @@ class Visit:
         assert not self.foreign_requests(), f"requests left {HOST}: {self.foreign_requests()}"
         assert not self.console_errors, f"console errors: {self.console_errors}"
         assert not self.failures, f"failed requests: {self.failures}"
+
+
+def recorded_tab(browser, base_url: str, viewport: str = "desktop", javascript: bool = True):
+    """(context, Visit): a new, empty browser profile with one tab that records everything."""
+    context = browser.new_context(
+        **VIEWPORTS[viewport], java_script_enabled=javascript, service_workers="block"
+    )
+    page = context.new_page()
+    visit = Visit(page, base_url)
+
+    def on_request(request):
+        visit.requests.append((request.resource_type, request.url))
+        if not is_tab_icon(request.url):
+            visit.in_flight.add(request)
+
+    def on_done(request):
+        visit.in_flight.discard(request)
+
+    def on_response(response):
+        visit.responses.append(response)
+        if response.status >= 400:
+            visit.failures.append(f"{response.status} {response.url}")
+
+    context.on("request", on_request)
+    context.on("response", on_response)
+    context.on("requestfinished", on_done)
+    context.on("requestfailed", on_done)
+    context.on("requestfailed", lambda r: visit.failures.append(f"{r.failure} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
+    page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
+    # Nothing may leave the machine: record it (above) and stop it here.
+    context.route(
+        lambda url: urlsplit(url).hostname not in (HOST, None),
+        lambda route: route.abort("blockedbyclient"),
+    )
+    return context, visit

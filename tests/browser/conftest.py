@@ -11,14 +11,13 @@ Whether Chromium is there is decided once, in tests/conftest.py.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import SUMMARY_PROPERTY
-from haihui.build.browser import CHROMIUM_ARGS, HOST, serve
+from haihui.build.browser import CHROMIUM_ARGS, serve
 
-from .browsing import SUMMARY, VIEWPORTS, Visit, is_tab_icon
+from .browsing import SUMMARY, Visit, recorded_tab
 
 
 @pytest.fixture(autouse=True)
@@ -56,38 +55,8 @@ def open_tab(browser, base_url):
     contexts = []
 
     def _open(viewport: str = "desktop", javascript: bool = True) -> Visit:
-        context = browser.new_context(
-            **VIEWPORTS[viewport], java_script_enabled=javascript, service_workers="block"
-        )
+        context, visit = recorded_tab(browser, base_url, viewport, javascript)
         contexts.append(context)
-        page = context.new_page()
-        visit = Visit(page, base_url)
-
-        def on_request(request):
-            visit.requests.append((request.resource_type, request.url))
-            if not is_tab_icon(request.url):
-                visit.in_flight.add(request)
-
-        def on_done(request):
-            visit.in_flight.discard(request)
-
-        def on_response(response):
-            visit.responses.append(response)
-            if response.status >= 400:
-                visit.failures.append(f"{response.status} {response.url}")
-
-        context.on("request", on_request)
-        context.on("response", on_response)
-        context.on("requestfinished", on_done)
-        context.on("requestfailed", on_done)
-        context.on("requestfailed", lambda r: visit.failures.append(f"{r.failure} {r.url}"))
-        page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
-        page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
-        # Nothing may leave the machine: record it (above) and stop it here.
-        context.route(
-            lambda url: urlsplit(url).hostname not in (HOST, None),
-            lambda route: route.abort("blockedbyclient"),
-        )
         return visit
 
     yield _open

@@ -8,11 +8,12 @@ first visit, in test_every_page.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 
-from .browsing import LANGS, ROOT, SUMMARY
+from .browsing import LANGS, ROOT, SUMMARY, Visit, recorded_tab
 from .checks import PHOTO_TYPES, content_type, downloaded
 
 PHOTO_BUDGET = 120_000
@@ -27,10 +28,34 @@ def story_urls() -> list[str]:
     return urls
 
 
-@pytest.mark.parametrize("url", story_urls())
-def test_story_photos_keep_their_place_while_they_load(open_tab, url):
-    """No jump when a photo arrives: its box is the same size before and after it loads."""
-    tab = open_tab("phone")
+@dataclass
+class StoryVisit:
+    tab: Visit
+    moved: list[str]  # photos whose box changed size when they arrived
+
+
+@pytest.fixture(scope="module")
+def story_visit(browser, base_url):
+    """story_visit(url) -> StoryVisit: one phone visit per story (a new profile), read to its
+    end, that both tests below read: the photos held back until the layout is measured, then
+    let through, then the story scrolled to its end so that lazily loaded photos load too."""
+    visits: dict[str, StoryVisit] = {}
+    contexts = []
+
+    def _visit(url: str) -> StoryVisit:
+        if url not in visits:
+            context, tab = recorded_tab(browser, base_url, "phone")
+            contexts.append(context)
+            visits[url] = StoryVisit(tab, moved_photos(tab, url))
+            read_to_the_end(tab)
+        return visits[url]
+
+    yield _visit
+    for context in contexts:
+        context.close()
+
+
+def moved_photos(tab: Visit, url: str) -> list[str]:
     held = []  # image requests, answered only once the page's layout has been measured
     tab.page.route(
         "**/*",
@@ -47,30 +72,38 @@ def test_story_photos_keep_their_place_while_they_load(open_tab, url):
         " && document.fonts.status === 'loaded'"
     )
     before = tab.page.evaluate(boxes)
+    tab.page.unroute("**/*")  # photos asked for from now on (lazy ones) go straight through
     while held:
         held.pop().fallback()
     tab.settle()
     after = tab.page.evaluate(boxes)
-    moved = [
+    return [
         f"{a[0]}: {b[1]}x{b[2]} while loading, {a[1]}x{a[2]} loaded"
         for b, a in zip(before, after, strict=True)
         if abs(a[1] - b[1]) > 1 or abs(a[2] - b[2]) > 1
     ]
-    assert not moved, "photos that push the page about as they load:\n" + "\n".join(moved)
-    tab.assert_clean()
 
 
-@pytest.mark.parametrize("url", story_urls())
-def test_largest_photo_a_phone_downloads_for_a_story_is_at_most_120_kb(open_tab, url):
-    tab = open_tab("phone")
-    tab.goto(url)
-    # Read the story to its end, so that lazily loaded photos load too.
+def read_to_the_end(tab: Visit) -> None:
     height = tab.page.evaluate("document.documentElement.scrollHeight")
     for y in range(0, height + 600, 600):
         tab.page.evaluate("y => window.scrollTo(0, y)", y)
     # Every photo of the story has arrived (lazy ones included), then nothing is left in flight.
     tab.page.wait_for_function("[...document.querySelectorAll('main img')].every(i => i.complete)")
     tab.settle()
+
+
+@pytest.mark.parametrize("url", story_urls())
+def test_story_photos_keep_their_place_while_they_load(story_visit, url):
+    """No jump when a photo arrives: its box is the same size before and after it loads."""
+    visit = story_visit(url)
+    assert not visit.moved, "photos that push the page about as they load:\n" + "\n".join(visit.moved)
+    visit.tab.assert_clean()
+
+
+@pytest.mark.parametrize("url", story_urls())
+def test_largest_photo_a_phone_downloads_for_a_story_is_at_most_120_kb(story_visit, url):
+    tab = story_visit(url).tab
     photos = sorted(
         (
             (len(body), urlsplit(r.url).path)
