@@ -372,7 +372,7 @@ def _case_variants(text: str, flips: list[bool]) -> str:
     suffix=st.text(max_size=20),
 )
 def test_any_variant_of_a_payload_is_cleaned(payload, flips, space, prefix, suffix):
-    variant = _case_variants(payload, flips).replace("<", "<" + space, 0).replace(" ", space or " ")
+    variant = _case_variants(payload, flips).replace(" ", space or " ")
     variant = f"{prefix}{variant}{suffix}"
     assert unsafe_parts(clean_html(variant)) == []
     assert unsafe_parts(clean_html(render(variant))) == []
