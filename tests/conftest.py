@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -303,6 +304,26 @@ def problems_text(problems: list) -> str:
     """`problems` as staff read them in a build's log (English, then Chinese; warnings
     marked), on one line with single spaces: the text tests look for fragments in."""
     return " ".join(" ".join(str(p) for p in problems).split())
+
+
+def text_of(project: Path, url: str) -> str:
+    """The text of a built page's <main>, as a reader sees it, on one line."""
+    page = BeautifulSoup((project / "output" / url / "index.html").read_text("utf-8"), "lxml")
+    # Collapse ASCII white space only: the no-break space in "1,000\u00a0元" is part of the amount.
+    return re.sub(r"[ \t\r\n]+", " ", (page.find("main") or page).get_text(" "))
+
+
+def plain(result) -> str:
+    """Pelican's log as one line of text: its console wraps long messages and adds the logger's file."""
+    lines = (result.stdout + result.stderr).splitlines()
+    return " ".join(" ".join(re.sub(r"\s{2,}[\w.]+\.py:\d+\s*$", "", line).split()) for line in lines)
+
+
+def site_settings(tmp_path: Path, strict: bool = False) -> dict:
+    """The project's preview settings over a copy of content/data/, to edit."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "data", content / "data")
+    return dict(read_settings(str(ROOT / "pelicanconf.py")), PATH=str(content), STRICT_PUBLISH=strict)
 
 
 def has_error(problems: list) -> bool:

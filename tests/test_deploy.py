@@ -753,7 +753,7 @@ def test_an_object_store_gets_each_file_with_its_headers_even_when_interrupted(t
 def test_make_publish_then_make_deploy_and_a_preview_build_is_refused(
     tmp_path, rclone, rclone_env, monkeypatch
 ):
-    from test_publishing import invoke, make_publishable, staff_copy
+    from staff_project import invoke, make_publishable, staff_copy
 
     project = staff_copy(tmp_path / "project")
     make_publishable(project)

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_publishing import make_publishable
+from staff_project import make_publishable
 
 from conftest import BuiltSite, copy_project, edit
 from haihui.build import publish_site, run_pelican

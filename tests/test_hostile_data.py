@@ -10,19 +10,26 @@ sees and that a refused input leaves output/ byte for byte as it was.
 """
 
 import re
-import shutil
 import signal
 from datetime import date
 from pathlib import Path
 
 import markdown
 import pytest
-from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 
-from conftest import content_checks, edit, has_error, problems_text, tree_digest
+from conftest import (
+    content_checks,
+    edit,
+    has_error,
+    plain,
+    problems_text,
+    site_settings,
+    text_of,
+    tree_digest,
+)
 from haihui.build import ROOT, run_pelican
 from haihui.content.content_rules import Rules, load_sources
 from haihui.giving.checkout_links import check_checkout_links
@@ -66,13 +73,6 @@ def data_copy(tmp_path: Path, old: str | None = None, new: str = "", *, text: st
 def line_with(path: Path, fragment: str, occurrence: int = 1) -> int:
     hits = [n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if fragment in line]
     return hits[occurrence - 1]
-
-
-def site_settings(tmp_path: Path, strict: bool = False, **data_edits) -> dict:
-    """The project's settings over a copy of content/data/ (edit the copy with data_edits)."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content" / "data", content / "data")
-    return dict(SETTINGS, PATH=str(content), STRICT_PUBLISH=strict)
 
 
 def project_sources(replace: dict[str, tuple[str, str]] | None = None, extra: dict[str, str] | None = None):
@@ -698,17 +698,6 @@ def test_amount_and_literal_render_in_the_page_language(tmp_path, lang, locale):
 
 
 # ================================================================ whole builds
-
-
-def plain(result) -> str:
-    lines = (result.stdout + result.stderr).splitlines()
-    return " ".join(" ".join(re.sub(r"\s{2,}[\w.]+\.py:\d+\s*$", "", line).split()) for line in lines)
-
-
-def text_of(project: Path, url: str) -> str:
-    page = BeautifulSoup((project / "output" / url / "index.html").read_text("utf-8"), "lxml")
-    # Collapse ASCII white space only: the no-break space in "1,000\u00a0元" is part of the amount.
-    return re.sub(r"[ \t\r\n]+", " ", (page.find("main") or page).get_text(" "))
 
 
 def test_the_pages_show_the_pigsty_grant_from_the_data_in_both_languages(good_build):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_project, edit, tree_digest
+from conftest import copy_project, edit, plain, tree_digest
 from haihui.build import ROOT, run_pelican
 from haihui.checks import CHECKS
 from haihui.content.content_rules import Rules
@@ -377,12 +377,6 @@ def test_invoke_check_reports_the_file_too(settings, tmp_path):
 
 
 # ---------------------------------------------------------------- whole builds
-
-
-def plain(result) -> str:
-    """Pelican's log as one line of text: its console wraps long messages and adds the logger's file."""
-    lines = (result.stdout + result.stderr).splitlines()
-    return " ".join(" ".join(re.sub(r"\s{2,}[\w.]+\.py:\d+\s*$", "", line).split()) for line in lines)
 
 
 NEW_EMAIL = "giving@haihuichina.org"

@@ -4,11 +4,9 @@ The server test runs `invoke serve` in a project copy, as staff run it; the
 others drive haihui.build.serve's pieces directly.
 """
 
-import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from local_server import end_after_ctrl_c, free_port, wake
 
 import haihui.build.serve
 from conftest import edit, tree_digest
@@ -28,12 +27,6 @@ STORY = "content/stories/jibuguoguo.en.md"
 PICTURE = "content/images/illustrations/passing-on-the-gift.png"
 TEMPLATE = "theme/templates/article.html"
 BUILT, FAILED, SERVING = "Built at", "The build failed", "Preview at"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(port: int, url: str) -> tuple[int, bytes]:
@@ -54,13 +47,6 @@ def wait_for(condition, timeout: float, what: str):
             return found
         time.sleep(0.05)
     raise AssertionError(f"waited {timeout:.0f} s for {what}")
-
-
-def wake(port: int) -> None:
-    """Connect and hang up: the preview server's loop, which looks for a request to stop only
-    between connections or every half second, looks at once."""
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        pass
 
 
 def shut_down(server) -> None:
@@ -107,18 +93,6 @@ class Serving:
             self.process.send_signal(signal.SIGINT)  # Ctrl+C
             end_after_ctrl_c(self.process, self.port)
         self._out.close()
-
-
-def end_after_ctrl_c(process: subprocess.Popen, port: int) -> None:
-    """Wait for a preview sent Ctrl+C to end (its server, which shuts down on the way out,
-    woken), or end its process group after 30 s."""
-    deadline = time.monotonic() + 30
-    while process.poll() is None and time.monotonic() < deadline:
-        wake(port)
-        time.sleep(0.02)
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 @pytest.fixture

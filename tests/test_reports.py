@@ -11,10 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_publishing import make_publishable
-from test_tiers_builds import plain
+from staff_project import make_publishable
 
-from conftest import edit, problems_text, tree_digest
+from conftest import edit, plain, problems_text, tree_digest
 from haihui.build import ROOT, run_pelican
 from haihui.clock import Due, Published, add_months, build_today, next_due
 from haihui.content.content_rules import check_sources, load_sources

@@ -10,17 +10,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from invoke import Collection
-from test_preview_server import end_after_ctrl_c
+from local_server import answers, end_after_ctrl_c, free_port
 
 import bootstrap
 from conftest import copy_project
@@ -34,20 +31,6 @@ SETUP_FILES = (
     "requirements.txt",
     "requirements-dev.txt",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def answers(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def borrow_venv(project: Path) -> Path:

@@ -437,8 +437,7 @@ def test_changing_a_unit_cost_changes_every_tier_that_buys_it():
 @pytest.mark.parametrize("strict", [False, True])
 def test_a_tampered_link_is_named_even_while_the_fund_use_summary_is_broken(tmp_path, strict):
     """One build names both mistakes: the checkout links are checked without the tiers."""
-    from test_hostile_data import site_settings
-
+    from conftest import site_settings
     from haihui.giving.site_data import load_site_tiers
 
     settings_ = site_settings(tmp_path, strict=strict)

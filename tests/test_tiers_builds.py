@@ -11,22 +11,25 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from test_hostile_data import text_of
-from test_publishing import complete_partner_kit
+from staff_project import complete_partner_kit
 
-from conftest import content_checks, copy_built, edit, has_error, problems_text, run_invoke, tree_digest
+from conftest import (
+    content_checks,
+    copy_built,
+    edit,
+    has_error,
+    plain,
+    problems_text,
+    run_invoke,
+    text_of,
+    tree_digest,
+)
 from haihui.build import ROOT, run_pelican
 
 DATA = "content/data/fund-use.yaml"
 LINKS = "content/data/checkout-links.yaml"
 ORGANISATION = "content/data/organisation.yaml"
 STORY = "content/stories/jibuguoguo.en.md"
-
-
-def plain(result) -> str:
-    """Pelican's log as one line of text: its console wraps long messages and adds the logger's file."""
-    lines = (result.stdout + result.stderr).splitlines()
-    return " ".join(" ".join(re.sub(r"\s{2,}[\w.]+\.py:\d+\s*$", "", line).split()) for line in lines)
 
 
 def line_of(path: Path, fragment: str) -> int:
