@@ -112,7 +112,7 @@ def check_checkout_links(
     the tiers (an unknown tier, a stale or missing link) waits for a readable summary.
     """
     by_id = {tier.id: tier for tier in tiers or ()}
-    shown: LinksByTier = {tier.id: {lang: [] for lang in languages} for tier in tiers or ()}
+    shown: LinksByTier = {tier_id: {lang: [] for lang in languages} for tier_id in by_id}
     completeness = ERROR if strict else WARNING
     try:
         source = read_yaml(path) if path.exists() else YamlSource({"tiers": {}}, None)
@@ -232,7 +232,7 @@ def check_checkout_links(
     # A tier needs a link in every language: in a preview any link, in a publish build a real one.
     missing = [
         (("tiers", tier.id), f"{tier.id} ({lang})")
-        for tier in tiers or ()
+        for tier in by_id.values()
         for lang in languages
         if not any(not strict or not (link.sample or link.test_mode) for link in shown[tier.id][lang])
     ]
