@@ -129,7 +129,10 @@ def test_home_leads_with_the_campaign_and_newest_stories(site):
         assert story_links and story_links <= expected
 
 
-def test_every_page_has_skip_link_og_tags_and_no_script(site):
+JAVASCRIPT_URL = re.compile("javascript:", re.IGNORECASE)
+
+
+def test_every_page_has_skip_link_og_tags_and_nothing_that_needs_javascript(site):
     for url in site.html_pages():
         soup = site.soup(url)
         first_link = soup.body.find("a")
@@ -137,11 +140,25 @@ def test_every_page_has_skip_link_og_tags_and_no_script(site):
         for prop in ("og:title", "og:description", "og:image", "og:url"):
             tag = soup.find("meta", property=prop)
             assert tag is not None and tag["content"].strip(), f"{prop} missing on {url}"
-        # JSON-LD (the home pages) is data, which no browser runs; any other script is refused.
+        # JSON-LD (the home pages) is data, which no browser runs; any other script is refused,
+        # and so is anything that runs or shows only with JavaScript on. A page with none of
+        # them is the same page with JavaScript on or off (tests/browser: the donor's path is
+        # walked with it off, every template with it on).
         scripts = [
             s for s in soup.find_all("script") if s.get("type") != "application/ld+json" or s.get("src")
         ]
         assert scripts == [], f"{url} has a script"
+        assert soup.find("noscript") is None, f"{url} has a <noscript>"
+        tags = soup.find_all(True)
+        handlers = [f"<{t.name} {a}>" for t in tags for a in t.attrs if a.lower().startswith("on")]
+        assert handlers == [], f"{url} has event handlers: {handlers}"
+        script_urls = [
+            f"<{t.name} {a}={t[a]!r}>"
+            for t in tags
+            for a in ("href", "src", "action", "formaction", "xlink:href")
+            if isinstance(t.get(a), str) and JAVASCRIPT_URL.match(re.sub(r"[\s\x00-\x1f]", "", t[a]))
+        ]
+        assert script_urls == [], f"{url} has javascript: links: {script_urls}"
 
 
 def test_nothing_is_loaded_from_another_host(site):

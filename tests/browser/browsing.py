@@ -6,13 +6,21 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pelican.settings import read_settings
-
 from haihui.build import ROOT
 from haihui.build.browser import HOST  # the server and Chromium's flags: haihui.build.browser
+from haihui.content.project import published_pages
+from haihui.settings import read_settings
 
-SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
+SETTINGS = read_settings("pelicanconf.py", root=ROOT)
 LANGS = SETTINGS["LANGUAGES"]
+CAMPAIGN = "left-behind-mothers"
+
+# Every published story and page, at the address Pelican gives it (asked of Pelican's own
+# URL settings by the core, as the checks ask it): (slug, lang) -> root-relative URL.
+_PUBLISHED = published_pages(SETTINGS)
+PUBLISHED = {(source.slug, source.lang): "/" + url for source, url in _PUBLISHED}
+STORY_URLS = ["/" + url for source, url in _PUBLISHED if source.kind == "story"]
+FIRST_STORY = min(source.slug for source, _ in _PUBLISHED if source.kind == "story")
 
 # A budget Android phone (360 CSS px wide, 2 device pixels per CSS pixel) and a laptop.
 VIEWPORTS = {
@@ -26,30 +34,30 @@ VIEWPORTS = {
 }
 
 
-def _story_slug() -> str:
-    return sorted(p.name.split(".")[0] for p in (ROOT / "content/stories").glob("*.en.md"))[0]
+def our_url(pattern: str, lang: str, **fields: str) -> str:
+    """Root-relative URL of a page our plugins write, from its pattern in the settings."""
+    return "/" + pattern.format(prefix=LANGS[lang]["prefix"], **fields)
 
 
 def template_url(template: str, lang: str) -> str:
     """Root-relative URL of one page built with `template`, in `lang`."""
-    prefix = LANGS[lang]["prefix"]
-    lang_part = "" if lang == SETTINGS["DEFAULT_LANG"] else f"{lang}/"
+    listings = SETTINGS["LISTING_URLS"]
     urls = {
-        "home": SETTINGS["LISTING_URLS"]["index"].format(prefix=prefix),
-        "story": f"{lang_part}stories/{_story_slug()}/",
-        "campaign": SETTINGS["CAMPAIGN_URL"].format(prefix=prefix, slug="left-behind-mothers"),
-        "page": f"{lang_part}about/",
-        "stories": SETTINGS["LISTING_URLS"]["stories"].format(prefix=prefix),
-        "campaigns": SETTINGS["LISTING_URLS"]["campaigns"].format(prefix=prefix),
-        "fund-use": f"{lang_part}fund-use/",
-        "gift-chain": f"{lang_part}passing-on-the-gift/",
-        "partner": f"{lang_part}partner/",
-        "partner-brief": f"{lang_part}partner/left-behind-mothers/brief/",
-        "thank-you": f"{lang_part}thank-you/",
-        "report": SETTINGS["REPORT_URL"].format(prefix=prefix, slug="left-behind-mothers-2026-07"),
-        "reports": SETTINGS["REPORT_LISTING_URL"].format(prefix=prefix, campaign="left-behind-mothers"),
+        "home": our_url(listings["index"], lang),
+        "story": PUBLISHED[FIRST_STORY, lang],
+        "campaign": PUBLISHED[CAMPAIGN, lang],
+        "page": PUBLISHED["about", lang],
+        "stories": our_url(listings["stories"], lang),
+        "campaigns": our_url(listings["campaigns"], lang),
+        "fund-use": PUBLISHED["fund-use", lang],
+        "gift-chain": PUBLISHED["passing-on-the-gift", lang],
+        "partner": PUBLISHED["partner", lang],
+        "partner-brief": our_url(SETTINGS["PARTNER_BRIEF_URL"], lang, campaign=CAMPAIGN),
+        "thank-you": PUBLISHED["thank-you", lang],
+        "report": PUBLISHED[f"{CAMPAIGN}-2026-07", lang],
+        "reports": our_url(SETTINGS["REPORT_LISTING_URL"], lang, campaign=CAMPAIGN),
     }
-    return "/" + urls[template]
+    return urls[template]
 
 
 TEMPLATES = [

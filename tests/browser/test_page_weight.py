@@ -13,19 +13,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browsing import LANGS, ROOT, SUMMARY, Visit, recorded_tab
+from .browsing import STORY_URLS, SUMMARY, Visit, recorded_tab
 from .checks import PHOTO_TYPES, content_type, downloaded
 
 PHOTO_BUDGET = 120_000
-
-
-def story_urls() -> list[str]:
-    urls = []
-    for path in sorted((ROOT / "content/stories").glob("*.md")):
-        slug, lang = path.name.split(".")[:2]
-        if lang in LANGS:
-            urls.append("/" + ("" if lang == "en" else f"{lang}/") + f"stories/{slug}/")
-    return urls
 
 
 @dataclass
@@ -93,7 +84,7 @@ def read_to_the_end(tab: Visit) -> None:
     tab.settle()
 
 
-@pytest.mark.parametrize("url", story_urls())
+@pytest.mark.parametrize("url", STORY_URLS)
 def test_story_photos_keep_their_place_while_they_load(story_visit, url):
     """No jump when a photo arrives: its box is the same size before and after it loads."""
     visit = story_visit(url)
@@ -101,7 +92,7 @@ def test_story_photos_keep_their_place_while_they_load(story_visit, url):
     visit.tab.assert_clean()
 
 
-@pytest.mark.parametrize("url", story_urls())
+@pytest.mark.parametrize("url", STORY_URLS)
 def test_largest_photo_a_phone_downloads_for_a_story_is_at_most_120_kb(story_visit, url):
     tab = story_visit(url).tab
     photos = sorted(

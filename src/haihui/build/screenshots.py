@@ -78,18 +78,16 @@ class Shot:
         return f"{self.page}-{self.lang}-{self.viewport}"
 
 
-def page_urls(settings: dict, lang: str, story: str, campaign: str) -> dict[str, str]:
-    """Root-relative URL of each page of PAGES in `lang`."""
+def page_urls(settings: dict, published: list, lang: str, story: str, campaign: str) -> dict[str, str]:
+    """Root-relative URL of each page of PAGES in `lang`; `published`: published_pages()."""
     prefix = settings["LANGUAGES"][lang]["prefix"]
-    default = lang == settings["DEFAULT_LANG"]
-    page_url = settings["PAGE_URL"] if default else settings["PAGE_LANG_URL"]
-    story_url = settings["ARTICLE_URL"] if default else settings["ARTICLE_LANG_URL"]
+    own = {(source.slug, source.lang): url for source, url in published}
     urls = {
         "home": settings["LISTING_URLS"]["index"].format(prefix=prefix),
-        "story": story_url.format(slug=story, lang=lang),
-        "campaign": settings["CAMPAIGN_URL"].format(prefix=prefix, slug=campaign),
+        "story": own[story, lang],
+        "campaign": own[campaign, lang],
         "problems": settings["CHECK_REPORT_URL"].format(prefix=prefix),
-        "fund-use": page_url.format(slug="fund-use", lang=lang),
+        "fund-use": own["fund-use", lang],
     }
     return {page: "/" + url for page, url in urls.items()}
 
@@ -100,33 +98,35 @@ def staff_shots(root: Path = ROOT, site: Path | None = None) -> list[Shot]:
     The story and the campaign are the first by slug; given the built `site`,
     the first that it has (a draft or a story taken down is not built).
     """
-    from haihui.content.content_rules import load_sources
-    from haihui.content.project import markdown_files
+    from haihui.content.project import published_pages
+    from haihui.listings import save_as
     from haihui.settings import read_settings
 
     settings = read_settings(SETTINGS_FILE, root=root)
-    stories = Path(root, settings["PATH"], settings["ARTICLE_PATHS"][0])
     cwd = Path.cwd()
     os.chdir(root)  # the content is read as the checks read it, from the project folder
     try:
-        sources = load_sources(markdown_files(settings))
+        published = published_pages(settings)
     finally:
         os.chdir(cwd)
 
-    def first(slugs: Iterable[str], url: str) -> str:
-        ordered = sorted(set(slugs))
-        built = [slug for slug in ordered if site is None or (site / url.format(slug=slug)).is_file()]
-        return (built or ordered)[0]
+    def first(kind: str, template: str | None = None) -> str:
+        found = sorted(
+            (source.slug, url)
+            for source, url in published
+            if source.kind == kind
+            and source.lang == settings["DEFAULT_LANG"]
+            and source.front.values.get("template") == template
+        )
+        built = [slug for slug, url in found if site is None or (site / save_as(url)).is_file()]
+        return (built or [slug for slug, _ in found])[0]
 
-    story = first((p.name.split(".")[0] for p in stories.glob("*.md")), "stories/{slug}/index.html")
-    campaign = first(
-        (s.slug for s in sources if s.front.values.get("template") == "campaign"),
-        "campaigns/{slug}/index.html",
-    )
+    story, campaign = first("story"), first("page", "campaign")
     return [
-        Shot(page, lang, viewport, page_urls(settings, lang, story, campaign)[page], spec["html_lang"])
+        Shot(page, lang, viewport, urls[page], spec["html_lang"])
         for page in PAGES
         for lang, spec in settings["LANGUAGES"].items()
+        for urls in [page_urls(settings, published, lang, story, campaign)]
         for viewport in VIEWPORTS
     ]
 

@@ -54,6 +54,14 @@ def site_addresses(
     return frozenset(urls), tuple(own)
 
 
+def published_pages(settings: dict) -> list[tuple[Source, str]]:
+    """Every story and page a build publishes (none taken down, no draft), each with the
+    site-relative address Pelican gives it, in the order staff see the files."""
+    sources = load_sources(markdown_files(settings))
+    by_path = {source.path: source for source in sources}
+    return [(by_path[path], url) for path, url in site_addresses(settings, sources)[1]]
+
+
 def rules_from_settings(settings: dict, sources: list[Source] | None = None) -> Rules:
     templates_dir = Path(settings["THEME"]) / "templates"
     templates = frozenset(p.stem for p in templates_dir.glob("*.html"))
