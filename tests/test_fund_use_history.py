@@ -16,10 +16,11 @@ from haihui.build import _record_releases
 from haihui.giving.fund_use import read_fund_use
 from haihui.giving.history import load_history
 from haihui.giving.tiers import compute_tiers
-from haihui.settings import DEFAULTS
+from haihui.settings import DEFAULTS, read_settings
 
 DATA = ROOT / "content/data/fund-use.yaml"
-LANGS = ("en", "zh")
+SETTINGS = read_settings("pelicanconf.py", root=ROOT)  # the theme's catalogs, LANGUAGES, FUND_USE_*
+LANGS = tuple(SETTINGS["LANGUAGES"])
 EARLIER = "2025-01-01/2025-12-31"
 LATEST = "2026-01-01/2026-09-30"
 TODAY = date(2026, 12, 1)
@@ -33,7 +34,7 @@ def history_of(folder: Path, text: str | None = None, today: date = TODAY):
     data.write_text(text if text is not None else DATA.read_text("utf-8"), "utf-8")
     fund_use, problems, source = read_fund_use(data, LANGS)
     assert fund_use is not None, problems_text(problems)
-    settings = {"PATH": str(folder), **{k: v for k, v in DEFAULTS.items() if k.startswith("FUND_USE_")}}
+    settings = {**SETTINGS, "PATH": str(folder)}
     history, more = load_history(fund_use, settings, today, data, source)
     return history, problems + more
 

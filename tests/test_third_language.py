@@ -1,14 +1,20 @@
 """A third language needs catalogs and data only: no Python file of the project or the core changes."""
 
+import csv
+import io
 import json
 import re
 
 from conftest import BuiltSite, tree_digest
 from haihui.build import run_pelican
+from haihui.settings import read_settings
 
 FRENCH = {"name": "Français", "html_lang": "fr", "locale": "fr", "prefix": "fr/"}
 # The theme's catalog, in part: what it lacks is shown in English.
-FRENCH_CATALOG = 'msgid "Stories"\nmsgstr "Histoires"\n\nmsgid "Campaigns"\nmsgstr "Campagnes"\n'
+FRENCH_CATALOG = (
+    'msgid "Stories"\nmsgstr "Histoires"\n\nmsgid "Campaigns"\nmsgstr "Campagnes"\n\n'
+    'msgid "Balance"\nmsgstr "Solde"\n'
+)
 
 
 def add_french(project) -> str:
@@ -26,8 +32,6 @@ def add_french(project) -> str:
         )
         text = re.sub(r"(\bzh: [^{}\n]*)\}", r"\1, fr: Texte en français}", text)
         data.write_text(text, "utf-8")
-    from haihui.settings import read_settings
-
     languages = dict(read_settings("pelicanconf.py", root=project)["LANGUAGES"], fr=FRENCH)
     return json.dumps(languages, ensure_ascii=False)
 
@@ -53,5 +57,10 @@ def test_a_third_language_builds_from_catalogs_and_data_alone(project):
     assert english.find("link", rel="alternate", hreflang="fr")["href"].endswith("/fr/")
     assert any(a.get_text(strip=True) == "Français" for a in english.select("a[hreflang=fr], a[lang=fr]"))
     assert "fr/" in site.path("sitemap.xml").read_text("utf-8")
+    # The fund-use open data names each figure in French too, its balance in the catalog's word.
+    fund_use_csv = read_settings("pelicanconf.py", root=project)["FUND_USE_DATA_FILES"]["csv"]
+    rows = list(csv.DictReader(io.StringIO(site.path(fund_use_csv).read_text("utf-8-sig"))))
+    assert all(row["name_fr"] for row in rows)
+    assert next(row for row in rows if row["section"] == "balance")["name_fr"] == "Solde"
     # A story not yet translated is a warning in a preview, listed in the other languages only.
     assert "has no translation in fr" in result.stdout + result.stderr

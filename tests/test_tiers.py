@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,13 @@ from hypothesis import strategies as st
 from haihui.build import ROOT
 from haihui.giving.checkout_links import check_checkout_links, host_problem
 from haihui.giving.fund_use import FundUse, check_fund_use, consistency_findings, load_fund_use
-from haihui.giving.open_data import csv_bytes, json_bytes, published_files
+from haihui.giving.open_data import CsvWords, csv_bytes, csv_words, json_bytes, published_files
 from haihui.giving.short_codes import Selection, find_short_codes, parse_spec, replace_short_codes
 from haihui.giving.summary import shares_in_tenths, summarise
 from haihui.giving.tiers import compute_tiers
 from haihui.languages.catalogs import load_translations
 from haihui.languages.formatting import format_money
+from haihui.settings import read_settings
 
 DATA = ROOT / "content" / "data" / "fund-use.yaml"
 LANGS = ("en", "zh")
@@ -410,17 +412,46 @@ def test_only_a_paragraph_of_its_own_is_replaced():
 # ---------------------------------------------------------------- open data
 
 
+SITE_WORDS = csv_words(read_settings("pelicanconf.py", root=ROOT))
+
+
 def test_open_data_holds_the_same_figures_as_the_summary():
     fund_use = load_fund_use(DATA, LANGS)
     tiers, summary = compute_tiers(fund_use), summarise(fund_use)
-    rows = list(csv.DictReader(io.StringIO(csv_bytes(fund_use, summary, tiers).decode("utf-8-sig"))))
+    text = csv_bytes(fund_use, summary, tiers, SITE_WORDS).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     spent = [r for r in rows if r["section"] == "expenditure"]
     assert sum(int(r["amount_fen"]) for r in spent) == fund_use.expenditure.total_fen
     assert sum(float(r["share_percent"].rstrip("%")) for r in spent) == pytest.approx(100.0)
     document = json.loads(json_bytes(fund_use, summary, tiers))
     assert {t["id"]: t["amount_fen"] for t in document["tiers"]} == {t.id: t.amount_fen for t in tiers}
-    files = published_files({"csv": "f/a.csv", "json": "f/a.json"}, fund_use, summary, tiers)
+    files = published_files({"csv": "f/a.csv", "json": "f/a.json"}, fund_use, summary, tiers, SITE_WORDS)
     assert [f.sha256 for f in files] == [hashlib.sha256(f.data).hexdigest() for f in files]
+
+
+def test_the_csv_names_each_figure_in_every_language_of_the_site_in_the_pages_words(tmp_path):
+    """A name column per language, in the site's order; the total and balance rows in the
+    words of the fund-use page (the theme's catalog), so a third language needs no code."""
+    french = tmp_path / "fund-use.yaml"
+    text = re.sub(r"^(\s+)zh: .*$", r"\g<0>\n\1fr: En français", DATA.read_text("utf-8"), flags=re.M)
+    french.write_text(re.sub(r"(\bzh: [^{}\n]*)\}", r"\1, fr: En français}", text), "utf-8")
+    fund_use = load_fund_use(french, (*LANGS, "fr"))
+    words = CsvWords(
+        total={"zh": "合计", "en": "Total", "fr": "Total"},
+        balance={"zh": "结余", "en": "Balance", "fr": "Solde"},
+    )
+    text = csv_bytes(fund_use, summarise(fund_use), compute_tiers(fund_use), words).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0].split(",")[6:9] == ["name_zh", "name_en", "name_fr"]
+    balance = next(r for r in rows if r["section"] == "balance")
+    assert (balance["name_zh"], balance["name_en"], balance["name_fr"]) == ("结余", "Balance", "Solde")
+    totals = [r for r in rows if r["id"] == "total"]
+    assert [r["name_zh"] for r in totals] == ["合计", "合计"]
+    spent = [r for r in rows if r["section"] == "expenditure"]
+    assert spent and all(r["name_fr"] == "En français" for r in spent)
+    # The real catalogs: the page's own words.
+    assert SITE_WORDS.total == {"en": "Total", "zh": "合计"}
+    assert SITE_WORDS.balance == {"en": "Balance", "zh": "结余"}
 
 
 def test_changing_a_unit_cost_changes_every_tier_that_buys_it():

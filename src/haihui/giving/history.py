@@ -25,10 +25,12 @@ from pathlib import Path
 from haihui.giving.data_problems import data_problem, shown_path
 from haihui.giving.fund_use import Account, Audit, Correction, FundUse, Period
 from haihui.giving.open_data import (
-    FIGURE_COLUMNS,
+    CsvWords,
     PublishedFile,
     balance_cells,
     category_cells,
+    csv_words,
+    figure_columns,
     total_cells,
 )
 from haihui.giving.summary import FundUseSummary, account_view
@@ -36,7 +38,7 @@ from haihui.giving.yaml_source import Loc, YamlSource
 from haihui.problems import N_, Msg, Problem, msg, named
 
 ACCOUNT_NAMES = ("income", "expenditure")
-PERIOD_CSV_COLUMNS = (*FIGURE_COLUMNS, "corrected_from_fen", "corrected_on")
+CORRECTION_COLUMNS = ("corrected_from_fen", "corrected_on")
 
 
 def period_key(period: Period) -> str:
@@ -113,7 +115,7 @@ def period_json(view: PeriodView) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def period_csv(view: PeriodView) -> bytes:
+def period_csv(view: PeriodView, words: CsvWords) -> bytes:
     """One row per figure; a corrected figure carries the value it replaced and the day."""
     head = (view.period.start.isoformat(), view.period.end.isoformat(), view.status, view.currency)
     rows = []
@@ -126,21 +128,24 @@ def period_csv(view: PeriodView) -> bytes:
         summary_view = getattr(view.summary, name)
         for row in summary_view.rows:
             field = f"{name}.categories.{row.id}.amount_fen"
-            rows.append((*category_cells(name, row), *corrected(field)))
+            rows.append((*category_cells(name, row, words), *corrected(field)))
         total = summary_view.total_fen
-        rows.append((*total_cells(name, total), *corrected(f"{name}.total_fen")))
-    rows.append((*balance_cells(view.summary.balance_fen), "", ""))
+        rows.append((*total_cells(name, total, words), *corrected(f"{name}.total_fen")))
+    rows.append((*balance_cells(view.summary.balance_fen, words), "", ""))
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PERIOD_CSV_COLUMNS)
+    writer.writerow((*figure_columns(words.languages), *CORRECTION_COLUMNS))
     writer.writerows(head + row for row in rows)
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
-def period_views(fund_use: FundUse, urls: dict[str, str] | None = None) -> list[PeriodView]:
+def period_views(
+    fund_use: FundUse, urls: dict[str, str] | None = None, words: CsvWords | None = None
+) -> list[PeriodView]:
     """Every period, oldest first, the latest (the file's top level) last.
 
-    urls: {"csv": ..., "json": ...} with {period} for the period's slug (FUND_USE_PERIOD_FILES).
+    urls: {"csv": ..., "json": ...} with {period} for the period's slug (FUND_USE_PERIOD_FILES);
+    with them (and the CSVs' `words`), each view carries its published files.
     """
     entries: list[tuple[Loc, str, Audit | None, Period, Account, Account]] = [
         (("earlier_periods", index), e.status, e.audit, e.period, e.income, e.expenditure)
@@ -166,12 +171,14 @@ def period_views(fund_use: FundUse, urls: dict[str, str] | None = None) -> list[
             corrections=tuple(c for c in fund_use.corrections if c.period == key),
             loc=loc,
         )
-        if urls:
+        if urls and words:
             view = PeriodView(
                 **{
                     **vars(view),
                     "files": (
-                        PublishedFile(urls["csv"].format(period=view.slug), "text/csv", period_csv(view)),
+                        PublishedFile(
+                            urls["csv"].format(period=view.slug), "text/csv", period_csv(view, words)
+                        ),
                         PublishedFile(
                             urls["json"].format(period=view.slug), "application/json", period_json(view)
                         ),
@@ -603,7 +610,7 @@ def load_history(
 
     releases_path = Path(settings["PATH"]) / setting("FUND_USE_RELEASES_FILE")
     recorded, problems = read_releases(releases_path)
-    views = period_views(fund_use, setting("FUND_USE_PERIOD_FILES"))
+    views = period_views(fund_use, setting("FUND_USE_PERIOD_FILES"), csv_words(settings))
     problems += history_problems(fund_use, views, recorded, path, source)
     releases = plan_releases(views, recorded, today)
     manifest = PublishedFile(setting("FUND_USE_RELEASES_URL"), "application/json", manifest_bytes(releases))

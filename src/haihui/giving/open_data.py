@@ -8,27 +8,52 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from haihui.giving.fund_use import FundUse
 from haihui.giving.summary import FundUseSummary, percent_text
 from haihui.giving.tiers import Tier
+from haihui.languages.catalogs import load_translations
 
-# The columns of a fund-use figure, in the open data of the latest period and of every period.
-FIGURE_COLUMNS = (
-    "period_start",
-    "period_end",
-    "status",
-    "currency",
-    "section",
-    "id",
-    "name_en",
-    "name_zh",
-    "amount_fen",
-    "amount_yuan",
-    "share_percent",
-)
-CSV_COLUMNS = (*FIGURE_COLUMNS, "interval")
+
+@dataclass(frozen=True)
+class CsvWords:
+    """What the fund-use CSVs write in each language of the site, in the site's order: a
+    name column per language, and the labels of the total and balance rows, which are the
+    fund-use page's own words from the theme's catalog (csv_words)."""
+
+    total: Mapping[str, str]  # lang -> "Total"
+    balance: Mapping[str, str]  # lang -> "Balance"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.total)
+
+
+def csv_words(settings: Mapping) -> CsvWords:
+    """The CSVs' words for the site's languages (LANGUAGES), each from the theme's catalog."""
+    catalogs = {lang: load_translations(settings["THEME"], lang) for lang in settings["LANGUAGES"]}
+    return CsvWords(
+        total={lang: catalog.gettext("Total") for lang, catalog in catalogs.items()},
+        balance={lang: catalog.gettext("Balance") for lang, catalog in catalogs.items()},
+    )
+
+
+def figure_columns(languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns of a fund-use figure, in the open data of the latest period and of every period."""
+    return (
+        "period_start",
+        "period_end",
+        "status",
+        "currency",
+        "section",
+        "id",
+        *(f"name_{lang}" for lang in languages),
+        "amount_fen",
+        "amount_yuan",
+        "share_percent",
+    )
 
 
 @dataclass(frozen=True)
@@ -56,41 +81,34 @@ def _yuan(fen: int) -> str:
     return f"{sign}{whole}.{rest:02d}"
 
 
-# The cells of a fund-use CSV row after the period's own (FIGURE_COLUMNS from `section`), shared
+# The cells of a fund-use CSV row after the period's own (figure_columns from `section`), shared
 # by the latest period's file and every period's file (haihui.giving.history).
-def figure_cells(section: str, figure_id: str, names, amount_fen: int, share: str = "") -> tuple:
+def figure_cells(
+    section: str, figure_id: str, names: Mapping[str, str], amount_fen: int, words: CsvWords, share: str = ""
+) -> tuple:
     return (
         section,
         figure_id,
-        names.get("en", ""),
-        names.get("zh", ""),
+        *(names.get(lang, "") for lang in words.languages),
         amount_fen,
         _yuan(amount_fen),
         share,
     )
 
 
-def category_cells(section: str, row) -> tuple:
-    return figure_cells(section, row.id, row.names, row.amount_fen, row.percent)
+def category_cells(section: str, row, words: CsvWords) -> tuple:
+    return figure_cells(section, row.id, row.names, row.amount_fen, words, row.percent)
 
 
-def total_cells(section: str, total_fen: int) -> tuple:
-    return (f"{section}_total", "total", "Total", "合计", total_fen, _yuan(total_fen), "100.0%")
+def total_cells(section: str, total_fen: int, words: CsvWords) -> tuple:
+    return figure_cells(f"{section}_total", "total", words.total, total_fen, words, "100.0%")
 
 
-def balance_cells(balance_fen: int) -> tuple:
-    return (
-        "balance",
-        "carried-forward",
-        "Balance carried forward",
-        "结余",
-        balance_fen,
-        _yuan(balance_fen),
-        "",
-    )
+def balance_cells(balance_fen: int, words: CsvWords) -> tuple:
+    return figure_cells("balance", "carried-forward", words.balance, balance_fen, words)
 
 
-def csv_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> bytes:
+def csv_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier], words: CsvWords) -> bytes:
     """One row per figure; the first columns repeat the period and status so each row stands alone.
 
     What each tier buys, item by item, is in the JSON file.
@@ -104,17 +122,17 @@ def csv_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) -> 
     rows = []
     for section, view in (("income", summary.income), ("expenditure", summary.expenditure)):
         for row in view.rows:
-            rows.append((*category_cells(section, row), ""))
-        rows.append((*total_cells(section, view.total_fen), ""))
-    rows.append((*balance_cells(summary.balance_fen), ""))
+            rows.append((*category_cells(section, row, words), ""))
+        rows.append((*total_cells(section, view.total_fen, words), ""))
+    rows.append((*balance_cells(summary.balance_fen, words), ""))
     for unit_id, unit in fund_use.unit_costs.items():
-        rows.append((*figure_cells("unit_cost", unit_id, unit.names, unit.amount_fen), ""))
+        rows.append((*figure_cells("unit_cost", unit_id, unit.names, unit.amount_fen, words), ""))
     for tier in tiers:
         if tier.amount_fen is not None:
-            rows.append((*figure_cells("tier", tier.id, tier.names, tier.amount_fen), tier.interval))
+            rows.append((*figure_cells("tier", tier.id, tier.names, tier.amount_fen, words), tier.interval))
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*figure_columns(words.languages), "interval"))
     writer.writerows(head + row for row in rows)
     # A byte-order mark lets spreadsheet programs open the Chinese names as UTF-8.
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
@@ -196,10 +214,10 @@ def json_bytes(fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]) ->
 
 
 def published_files(
-    urls: dict[str, str], fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier]
+    urls: dict[str, str], fund_use: FundUse, summary: FundUseSummary, tiers: list[Tier], words: CsvWords
 ) -> list[PublishedFile]:
     """urls: {"csv": ..., "json": ...} from FUND_USE_DATA_FILES."""
     return [
-        PublishedFile(urls["csv"], "text/csv", csv_bytes(fund_use, summary, tiers)),
+        PublishedFile(urls["csv"], "text/csv", csv_bytes(fund_use, summary, tiers, words)),
         PublishedFile(urls["json"], "application/json", json_bytes(fund_use, summary, tiers)),
     ]

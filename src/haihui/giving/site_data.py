@@ -17,7 +17,7 @@ from haihui.giving.checkout_links import LinksByTier, check_checkout_links
 from haihui.giving.data_problems import shown_path
 from haihui.giving.fund_use import FundUse, read_fund_use
 from haihui.giving.history import History, load_history
-from haihui.giving.open_data import PublishedFile, published_files
+from haihui.giving.open_data import PublishedFile, csv_words, published_files
 from haihui.giving.short_codes import (
     AMOUNT_EXAMPLE,
     EXAMPLE,
@@ -75,7 +75,7 @@ def load_site_tiers(settings: dict) -> tuple[SiteTiers | None, list[Problem]]:
         summary,
         {t.id: t for t in tiers},
         links,
-        published_files(settings["FUND_USE_DATA_FILES"], fund_use, summary, tiers),
+        published_files(settings["FUND_USE_DATA_FILES"], fund_use, summary, tiers, csv_words(settings)),
         source,
         history,
     )
