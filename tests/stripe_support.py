@@ -5,6 +5,7 @@ fake Stripe server on 127.0.0.1."""
 from __future__ import annotations
 
 import io
+import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import stripe
 
 from haihui.build import ROOT
 from haihui.giving.tiers import CustomAmount, Tier
+from haihui.organisation import organisation_file
 from haihui.settings import data_path, read_settings
 from haihui.stripe_sync.gateway import StripeGateway
 from haihui.stripe_sync.sync import main
@@ -94,8 +96,12 @@ class Harness:
         self.fake = fake
         self.root = root
         self.tiers = tiers
-        # The real publish settings, with the content folder of this throw-away project.
+        # The real publish settings, with the content folder of this throw-away project, and the
+        # real organisation file (the words a replaced link shows donors).
         self.settings = dict(read_settings("publishconf.py", root=ROOT), PATH=str(root / "content"))
+        organisation = organisation_file(self.settings)
+        organisation.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(organisation_file(dict(self.settings, PATH=str(ROOT / "content"))), organisation)
 
     @property
     def links_path(self) -> Path:

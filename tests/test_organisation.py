@@ -29,6 +29,9 @@ contact:
   phone: "+86 28 8537 3997"
   email: jiaruting@haihuichina.org
 icp_number: ""
+replaced_link_message:
+  en: "This donation link has been replaced. Please give through {url} - thank you."
+  zh: "此捐赠链接已更换。请前往 {url} 捐赠,谢谢您的支持。"
 fundraising_disclosure:
   organisation: {en: "Haihui (海惠)", zh: 海惠}
   qualification:
@@ -237,6 +240,41 @@ REFUSED = [
         "不是有效的 YAML",
     ),
     (
+        "no replaced-link message",
+        changed(GOOD[GOOD.index("replaced_link_message:") : GOOD.index("fundraising_disclosure:")], ""),
+        "# A comment",
+        "replaced_link_message: 'replaced_link_message' is missing",
+        "缺少“replaced_link_message”",
+    ),
+    (
+        "a replaced-link message missing a language",
+        changed('  zh: "此捐赠链接已更换。请前往 {url} 捐赠,谢谢您的支持。"\n', ""),
+        "replaced_link_message:",
+        "replaced_link_message: has no text in 'zh'",
+        "缺少“zh”语言的文字",
+    ),
+    (
+        "a replaced-link message without {url}",
+        changed("请前往 {url} 捐赠", "请前往项目页面捐赠"),
+        "请前往项目页面捐赠",
+        "replaced_link_message.zh: has no {url}, where the address of the campaign's page goes",
+        "缺少 {url}",
+    ),
+    (
+        "a replaced-link message with {url} twice",
+        changed("Please give through {url} - thank you.", "Please give through {url} - thank you. {url}"),
+        "Please give through",
+        "replaced_link_message.en: has {url} 2 times",
+        "写了 2 次 {url}",
+    ),
+    (
+        "a replaced-link message with another placeholder",
+        changed("- thank you.", "- thank you, {name}."),
+        "Please give through",
+        "replaced_link_message.en: has a brace { or } other than the one {url}",
+        "除了 {url} 之外还有别的花括号",
+    ),
+    (
         "a placeholder",
         changed("  name: Rachel Jia", "  name: TODO"),
         "name: TODO",
@@ -257,6 +295,25 @@ def test_each_refused_input_is_named_at_its_line_in_both_languages(
     assert english in problem.message, str(problem)
     assert chinese in problem.message_in("zh"), str(problem)
     assert problem.severity == ERROR
+
+
+def test_a_replaced_link_message_without_url_is_refused_at_its_line_in_both_languages(tmp_path):
+    """The words Stripe shows on a replaced link need {url}, or donors are told to give "through"
+    nothing: the file and the line, what is wrong and how to fix it, in English and in Chinese."""
+    text = changed("Please give through {url} - thank you.", "Please give through our website - thank you.")
+    path, organisation, problems = read(tmp_path, text)
+    assert organisation is None
+    (problem,) = problems
+    english, chinese = str(problem).splitlines()
+    assert english == (
+        f"{path}:{line_of(text, 'Please give through')}: replaced_link_message.en: has no {{url}}, where the "
+        "address of the campaign's page goes; write {url} exactly once in the text, where the donor should "
+        "read the address of the campaign's page, and no other { or }"
+    )
+    assert chinese == (
+        "    replaced_link_message.en：缺少 {url}，也就是填入项目页面网址的地方；"
+        "请在文字里恰好写一次 {url}，放在捐赠人应当看到项目页面网址的位置，不要写其他的 { 或 }"
+    )
 
 
 def test_a_misspelt_key_is_named_and_the_one_meant_suggested(tmp_path):

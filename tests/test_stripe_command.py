@@ -4,6 +4,7 @@ tiers from content/data/fund-use.yaml, the real SDK, the fake Stripe on 127.0.0.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_invoke
+from conftest import edit, run_invoke
 from haihui.build import ROOT
 from haihui.giving.checkout_links import check_checkout_links
 from haihui.giving.fund_use import load_fund_use
@@ -88,12 +89,41 @@ def test_invoke_stripe_sync_refuses_a_live_key_without_live(staff_project):
         result = invoke(staff_project, "--api-base", fake.url, key="rk_live_51_haihui_live_abcz")
         assert result.returncode == 2
         assert "--live" in result.stderr
+        assert "STRIPE_API_KEY 是正式密钥" in result.stderr  # and in Chinese
         assert fake.requests == []
     assert "abcz" not in result.stdout + result.stderr
+
+
+def test_invoke_stripe_sync_shows_a_fund_use_mistake_as_the_build_does_and_sends_nothing(staff_project):
+    """The file's problems are already in English and Chinese: shown once each, under the
+    sync's own message in both languages."""
+    edit(staff_project / "content/data/fund-use.yaml", "  total_fen: 12190000", "  total_fen: 12190001")
+    with FakeStripe(keys={TEST_KEY: None}) as fake:
+        result = invoke(staff_project, "--api-base", fake.url)
+        assert fake.requests == []
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    start = lines.index(
+        "stripe-sync failed: content/data/fund-use.yaml has mistakes; nothing was sent to Stripe:"
+    )
+    assert (
+        lines[start + 1]
+        == "stripe-sync 失败：content/data/fund-use.yaml 有错误，没有向 Stripe 发送任何内容："
+    )
+    problem = lines[start + 2]
+    assert problem.startswith("content/data/fund-use.yaml:") and "121,900.01" in problem
+    assert lines[start + 3].startswith("    ") and "121,900.01" in lines[start + 3]  # its Chinese line
+    assert re.search(r"[\u4e00-\u9fff]", lines[start + 3])
+    assert result.stderr.count("121,900.01") == 2  # once in each language, not translated again
+    assert lines[-2:] == [
+        "Nothing is duplicated by running again once the cause is fixed.",
+        "解决问题后再次运行，不会重复创建任何内容。",
+    ]
 
 
 def test_invoke_stripe_sync_without_a_key_says_how_to_make_one(staff_project):
     result = invoke(staff_project, key=None)
     assert result.returncode == 2
     assert "STRIPE_API_KEY is not set" in result.stderr and "restricted key" in result.stderr
+    assert "没有设置 STRIPE_API_KEY" in result.stderr
     assert "Traceback" not in result.stderr

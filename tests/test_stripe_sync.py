@@ -10,6 +10,7 @@ import pytest
 import stripe
 import yaml
 
+from haihui.organisation import organisation_file
 from stripe_fake import FakeStripe, Fault
 from stripe_support import SAMPLE_TIERS, TEST_KEY, Harness, NoSleepClient, Tier, with_amount
 
@@ -136,6 +137,15 @@ def test_first_run_creates_one_product_price_and_link_per_tier_and_language(fake
     assert entry["currency"] == "cny" and entry["interval"] == "one_time" and entry["livemode"] is False
     assert entry["url"].startswith("https://donate.stripe.com/test_")
     assert "create" in result.out and "Stripe requests: 15 (3 reads, 12 writes)" in result.out
+    # Staff read the progress in English, then in Chinese, line by line (the staff catalog).
+    lines = result.out.splitlines()
+    assert lines[lines.index("Plan: 12 create.") + 1] == "计划：新建 12 项。"
+    assert (
+        lines[lines.index("Stripe requests: 15 (3 reads, 12 writes)") + 1]
+        == "Stripe 请求：15 次（读取 3 次，写入 12 次）"
+    )
+    assert lines[0].startswith("Stripe sync: 3 tiers x 2 languages (en, zh), test mode, ")
+    assert lines[1].startswith("Stripe 同步：3 个档位 × 2 种语言（en, zh），测试模式，")
 
 
 def test_rerun_makes_no_writes_and_leaves_the_links_file_byte_identical(fake, harness):
@@ -151,7 +161,7 @@ def test_rerun_makes_no_writes_and_leaves_the_links_file_byte_identical(fake, ha
         assert fake.count(method="GET", resource=resource, since=start) == 1
     assert harness.links_path.read_bytes() == before
     assert harness.links_path.stat().st_ino == inode, "the file was rewritten"
-    assert "Plan: 12 keep." in result.out
+    assert "Plan: 12 keep.\n计划：保留 12 项。\n" in result.out
     assert "Stripe requests: 3 (3 reads, 0 writes)" in result.out
 
 
@@ -216,7 +226,7 @@ def test_changing_the_amount_back_reuses_the_first_price_and_link(fake, harness)
 
 
 def test_other_channels_unknown_tiers_and_the_header_are_kept(fake, harness):
-    harness.links_path.parent.mkdir(parents=True)
+    harness.links_path.parent.mkdir(parents=True, exist_ok=True)
     harness.links_path.write_text(
         "# Edited by hand: platform links come from the Tencent Gongyi project page.\n"
         "tiers:\n"
@@ -341,6 +351,7 @@ def test_dry_run_prints_the_plan_and_changes_nothing(fake, harness):
     assert fake.count(method="POST", since=start) == 0
     assert harness.links_path.read_bytes() == before
     assert "1 create, 2 replace, 2 deactivate" in result.out
+    assert "新建 1 项、替换 2 项、停用 2 项" in result.out
 
 
 # ---------------------------------------------------------------- drift and repair
@@ -572,9 +583,76 @@ def test_a_live_key_without_live_is_refused_before_any_request(fake, harness):
     result = harness.run(key=live_key)
     assert result.code == 2
     assert "--live" in result.err
+    assert result.err.splitlines() == [
+        (
+            "stripe-sync: STRIPE_API_KEY is a live key: run again with --live to create real payment links "
+            "(nothing was sent to Stripe)"
+        ),
+        (
+            "stripe-sync：STRIPE_API_KEY 是正式密钥：如要创建真实的付款链接，"
+            "请加上 --live 再运行（没有向 Stripe 发送任何内容）"
+        ),
+    ]
     assert fake.requests == []
     assert "qrst" not in result.text and live_key not in result.text
     assert not harness.links_path.exists()
+
+
+@pytest.mark.parametrize(
+    "siteurl, english, chinese",
+    [
+        (
+            "http://haihuichina.org",
+            (
+                "stripe-sync failed: SITEURL 'http://haihuichina.org' must use https: Stripe returns donors "
+                "there."
+            ),
+            (
+                "stripe-sync 失败：SITEURL 'http://haihuichina.org' 必须使用 https："
+                "Stripe 会把捐赠人送回这个网址。"
+            ),
+        ),
+        (
+            "/relative",
+            (
+                "stripe-sync failed: SITEURL '/relative' in the publish settings is not an absolute "
+                "address; Stripe must send donors back to the public site, e.g. https://haihuichina.org"
+            ),
+            (
+                "stripe-sync 失败：发布设置里的 SITEURL '/relative' 不是完整的网址；"
+                "Stripe 必须把捐赠人送回公开的网站，例如 https://haihuichina.org"
+            ),
+        ),
+    ],
+)
+def test_a_bad_siteurl_stops_the_run_in_english_and_chinese(fake, harness, siteurl, english, chinese):
+    result = harness.run(settings=dict(harness.settings, SITEURL=siteurl, SITE_ORIGIN=""))
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        english,
+        chinese,
+        "Nothing is duplicated by running again once the cause is fixed.",
+        "解决问题后再次运行，不会重复创建任何内容。",
+    ]
+    assert fake.requests == [] and result.out == ""
+
+
+def test_without_the_words_for_a_replaced_link_nothing_is_sent_to_stripe(fake, harness):
+    """replaced_link_message gone from the organisation file: no text of the code stands in for it."""
+    organisation = organisation_file(harness.settings)
+    text = organisation.read_text("utf-8")
+    start = text.index("\nreplaced_link_message:\n")
+    organisation.write_text(text[:start] + text[text.index("\n\n", start + 1) :], "utf-8")
+    result = harness.run()
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[:2] == [
+        "stripe-sync failed: content/data/organisation.yaml has mistakes; nothing was sent to Stripe:",
+        "stripe-sync 失败：content/data/organisation.yaml 有错误，没有向 Stripe 发送任何内容：",
+    ]
+    assert f"{organisation}:1: replaced_link_message: 'replaced_link_message' is missing" in lines[2]
+    assert "缺少“replaced_link_message”" in lines[3]
+    assert fake.requests == [] and not harness.links_path.exists()
 
 
 def test_live_and_test_must_agree_and_a_live_key_goes_only_to_stripe(fake, harness):

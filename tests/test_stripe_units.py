@@ -4,6 +4,8 @@ the links file. No server here (see test_stripe_sync.py for the runs over HTTP).
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import stat
 from dataclasses import replace
 
@@ -11,6 +13,7 @@ import pytest
 import yaml
 
 from haihui.build import ROOT
+from haihui.organisation import load_organisation, organisation_file
 from haihui.settings import read_settings
 from haihui.stripe_sync.desired import desired_state, desired_tier, site_from_settings
 from haihui.stripe_sync.errors import SyncError
@@ -122,6 +125,74 @@ def test_one_time_tiers_offer_card_alipay_and_wechat_pay_monthly_card_only(site)
         "maximum": 10_000_000,
     }
     assert "unit_amount" not in custom and "recurring" not in custom
+
+
+def test_a_replaced_link_shows_donors_the_organisation_files_words_in_its_language(site):
+    """inactive_message comes from replaced_link_message in content/data/organisation.yaml, each
+    language's own, its {url} the campaign's page in that language; the wording is Haihui's as before."""
+    settings = dict(read_settings("publishconf.py", root=ROOT), STRICT_PUBLISH=False)  # sample values aside
+    organisation, _ = load_organisation(settings)
+    assert organisation is not None
+    tier = desired_tier(SAMPLE_TIERS[0], site)
+    for lang in site.languages:
+        page = site.campaign("left-behind-mothers", lang)
+        wanted = organisation.replaced_link_message[lang].replace("{url}", page)
+        assert tier.link(lang).inactive_message == wanted
+        assert tier.link(lang).create_params("price_1")["inactive_message"] == wanted
+    assert tier.link("en").inactive_message == (
+        "This donation link has been replaced. Please give through "
+        "https://haihuichina.org/campaigns/left-behind-mothers/ - thank you."
+    )
+    assert tier.link("zh").inactive_message == (
+        "此捐赠链接已更换。请前往 https://haihuichina.org/zh/campaigns/left-behind-mothers/ "
+        "捐赠,谢谢您的支持。"
+    )
+
+
+def _project_with_french(tmp_path, monkeypatch) -> dict:
+    """The publish settings of a copy of the data with French added: its text beside every Chinese one."""
+    monkeypatch.delenv("SITEURL", raising=False)
+    settings = read_settings("publishconf.py", root=ROOT)
+    languages = dict(settings["LANGUAGES"], fr={**settings["LANGUAGES"]["zh"], "prefix": "fr/"})
+    settings = dict(settings, PATH=str(tmp_path / "content"), LANGUAGES=languages)
+    path = organisation_file(settings)
+    path.parent.mkdir(parents=True)
+    shutil.copy2(organisation_file(dict(settings, PATH=str(ROOT / "content"))), path)
+    text = re.sub(r"^(\s+)zh: .*$", r"\g<0>\n\1fr: Texte en français", path.read_text("utf-8"), flags=re.M)
+    text = re.sub(r"(\bzh: [^{}\n]*)\}", r"\1, fr: Texte en français}", text)
+    path.write_text(text, "utf-8")
+    return settings
+
+
+def test_a_third_language_shows_its_own_words_on_a_replaced_link_never_english(tmp_path, monkeypatch):
+    settings = _project_with_french(tmp_path, monkeypatch)
+    path = organisation_file(settings)
+    text = path.read_text("utf-8")
+    marker = "fr: Texte en français"  # the French line added below replaced_link_message's Chinese one
+    at = text.index(marker, text.index("\nreplaced_link_message:\n"))
+    french = 'fr: "Ce lien de don a été remplacé. Merci de donner sur {url}."'
+    path.write_text(text[:at] + french + text[at + len(marker) :], "utf-8")
+    site = site_from_settings(settings)
+    assert site.languages == ("en", "zh", "fr")
+    link = desired_tier(SAMPLE_TIERS[0], site).link("fr")
+    assert link.inactive_message == (
+        "Ce lien de don a été remplacé. Merci de donner sur "
+        "https://haihuichina.org/fr/campaigns/left-behind-mothers/."
+    )
+
+
+def test_without_the_words_for_a_replaced_link_the_sync_stops_naming_the_file_and_line(tmp_path, monkeypatch):
+    """No Python text stands in for the organisation's words, in any language."""
+    settings = _project_with_french(tmp_path, monkeypatch)
+    with pytest.raises(SyncError) as caught:
+        site_from_settings(settings)  # French has no {url}: refused, never English instead
+    assert "content/data/organisation.yaml has mistakes; nothing was sent to Stripe:" in str(caught.value)
+    lines = organisation_file(settings).read_text("utf-8").splitlines()
+    start = lines.index("replaced_link_message:")
+    line = next(n for n in range(start + 1, len(lines) + 1) if lines[n - 1].strip().startswith("fr:"))
+    assert f"organisation.yaml:{line}: replaced_link_message.fr: has no {{url}}" in caught.value.detail
+    assert "replaced_link_message.fr：缺少 {url}" in caught.value.detail
+    assert caught.value.message.render("zh").startswith("content/data/organisation.yaml 有错误")
 
 
 def test_other_currencies_get_card_only(site):

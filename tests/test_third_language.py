@@ -26,9 +26,15 @@ def add_french(project) -> str:
     catalog.write_text(FRENCH_CATALOG, "utf-8")
     for data in sorted((project / "content/data").glob("*.yaml")):
         text = data.read_text("utf-8")
-        # Block maps (`  zh: ...` on a line of its own) and flow maps (`{en: ..., zh: ...}`).
+        # Block maps (`  zh: ...` on a line of its own) and flow maps (`{en: ..., zh: ...}`); a text
+        # with a placeholder ({url}: the replaced-link message) keeps it in French too.
         text = re.sub(
-            r"^(\s+)zh: .*$", lambda m: f"{m.group(0)}\n{m.group(1)}fr: Texte en français", text, flags=re.M
+            r"^(\s+)zh: .*$",
+            lambda m: (
+                f"{m.group(0)}\n{m.group(1)}fr: Texte en français{' {url}' if '{url}' in m.group(0) else ''}"
+            ),
+            text,
+            flags=re.M,
         )
         text = re.sub(r"(\bzh: [^{}\n]*)\}", r"\1, fr: Texte en français}", text)
         data.write_text(text, "utf-8")

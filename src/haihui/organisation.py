@@ -76,12 +76,16 @@ class Organisation(Model):
     fundraising_disclosure: Disclosure
     checkout_channels: dict[Slug, Channel] = Field(default_factory=dict)
     donation_receipt: DonationReceipt | None = None  # the partner brief's "giving as a company"
+    # What Stripe shows a donor on a payment link the sync has replaced; {url}: the campaign's page.
+    replaced_link_message: Texts
 
 
 DISCLOSURE_FIELDS = tuple(name for name in Disclosure.model_fields if name != "samples")
 
 # (key path, what, fix, severity): what and fix are staff messages
 Finding = tuple[Loc, Msg, Msg, str]
+# The one placeholder of replaced_link_message: the sync puts the campaign page's address there.
+URL_PLACEHOLDER = "{url}"
 
 
 def _language_findings(loc: Loc, texts: dict[str, str], languages: tuple[str, ...]) -> Iterable[Finding]:
@@ -93,6 +97,31 @@ def _is_https_page(url: str) -> bool:
         return False
     parts = urlsplit(url)
     return parts.scheme == "https" and bool(parts.hostname)
+
+
+def _url_placeholder_findings(loc: Loc, texts: dict[str, str]) -> Iterable[Finding]:
+    """Each text has {url} once, and no other brace: the sync fills it with str.format."""
+    for lang, text in texts.items():
+        count = text.count(URL_PLACEHOLDER)
+        if count == 0:
+            what = msg("has no {{url}}, where the address of the campaign's page goes")
+        elif count > 1:
+            what = msg(
+                "has {{url}} {count} times; the address of the campaign's page goes in once", count=count
+            )
+        elif "{" in text.replace(URL_PLACEHOLDER, "") or "}" in text.replace(URL_PLACEHOLDER, ""):
+            what = msg("has a brace {{ or }} other than the one {{url}}")
+        else:
+            continue
+        yield (
+            (*loc, lang),
+            what,
+            msg(
+                "write {{url}} exactly once in the text, where the donor should read the address of the "
+                "campaign's page, and no other {{ or }}"
+            ),
+            ERROR,
+        )
 
 
 def consistency_findings(
@@ -170,6 +199,8 @@ def consistency_findings(
                 msg("have the finance team confirm them, then remove 'sample: true'"),
                 ERROR if strict else WARNING,
             )
+    findings += _language_findings(("replaced_link_message",), organisation.replaced_link_message, languages)
+    findings += _url_placeholder_findings(("replaced_link_message",), organisation.replaced_link_message)
     for channel, spec in organisation.checkout_channels.items():
         findings += _language_findings(("checkout_channels", channel, "names"), spec.names, languages)
         if channels is None:

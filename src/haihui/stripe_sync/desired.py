@@ -20,11 +20,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from haihui.content.content_rules import SLUG
 from haihui.content.links import content_url
+from haihui.languages.staff import Items, Msg, msg
+from haihui.organisation import load_organisation, organisation_file
+from haihui.problems import ERROR, display_path
 from haihui.stripe_sync.errors import SyncError
 
 PRODUCT_PREFIX = "haihui_"
@@ -47,26 +51,26 @@ META_LOOKUP_KEY = "haihui_lookup_key"
 # `card` only; the `wechat_pay[client]` option belongs to Checkout Sessions).
 WALLETS_BY_CURRENCY = {"cny": ("alipay", "wechat_pay")}
 
-INACTIVE_MESSAGES = {
-    "en": "This donation link has been replaced. Please give through {url} - thank you.",
-    "zh": "此捐赠链接已更换。请前往 {url} 捐赠,谢谢您的支持。",
-}
-
 
 # --------------------------------------------------------------------- site
 
 
 @dataclass(frozen=True)
 class Site:
-    """The public addresses the links return donors to, asked of the site's own URL patterns."""
+    """The public addresses the links return donors to, asked of the site's own URL patterns,
+    and the words a replaced link shows donors (replaced_link_message in the organisation file)."""
 
     origin: str
     languages: tuple[str, ...]
     settings: Mapping[str, Any] = field(repr=False, compare=False)
+    # Per language, with one {url}: the text Stripe shows on a link that has been replaced.
+    replaced_link_message: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def _absolute(self, path: str | None) -> str:
         if path is None:
-            raise SyncError("the settings give this page no address (PAGE_URL, PAGE_LANG_URL, CAMPAIGN_URL)")
+            raise SyncError(
+                msg("the settings give this page no address (PAGE_URL, PAGE_LANG_URL, CAMPAIGN_URL)")
+            )
         return f"{self.origin}/{path.lstrip('/')}"
 
     def page(self, slug: str, lang: str) -> str:
@@ -79,6 +83,11 @@ class Site:
         values = {"slug": slug, "lang": lang, "template": "campaign"}
         return self._absolute(content_url("page", values, self.settings))
 
+    def replaced_link(self, campaign: str, lang: str) -> str:
+        """What a replaced link of `campaign` tells donors in `lang`: the organisation's words,
+        {url} being the campaign's page in that language."""
+        return self.replaced_link_message[lang].format(url=self.campaign(campaign, lang))
+
 
 def site_from_settings(settings: Mapping[str, Any]) -> Site:
     """The Site of the publish settings (publishconf.py, read as Pelican reads it)."""
@@ -86,23 +95,52 @@ def site_from_settings(settings: Mapping[str, Any]) -> Site:
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SyncError(
-            f"SITEURL {origin!r} in the publish settings is not an absolute address; "
-            "Stripe must send donors back to the public site, e.g. https://haihuichina.org"
+            msg(
+                "SITEURL {value} in the publish settings is not an absolute address; "
+                "Stripe must send donors back to the public site, e.g. https://haihuichina.org",
+                value=repr(origin),
+            )
         )
     if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SyncError(f"SITEURL {origin!r} must use https: Stripe returns donors there.")
+        raise SyncError(
+            msg("SITEURL {value} must use https: Stripe returns donors there.", value=repr(origin))
+        )
     languages = settings.get("LANGUAGES") or {settings.get("DEFAULT_LANG", "en"): {"prefix": ""}}
-    site = Site(origin=origin, languages=tuple(languages), settings=dict(settings, LANGUAGES=languages))
+    settings = dict(settings, LANGUAGES=languages)
+    site = Site(
+        origin=origin,
+        languages=tuple(languages),
+        settings=settings,
+        replaced_link_message=_replaced_link_message(settings),
+    )
     try:
         for lang in site.languages:
             site.thank_you(lang)
             site.campaign("x", lang)
     except (KeyError, IndexError, ValueError) as exc:
         raise SyncError(
-            f"PAGE_URL, PAGE_LANG_URL or CAMPAIGN_URL in the settings has an "
-            f"unknown placeholder ({exc}); use {{slug}}, {{lang}} and {{prefix}}."
+            msg(
+                "PAGE_URL, PAGE_LANG_URL or CAMPAIGN_URL in the settings has an "
+                "unknown placeholder ({error}); use {{slug}}, {{lang}} and {{prefix}}.",
+                error=str(exc),
+            )
         ) from None
     return site
+
+
+def _replaced_link_message(settings: dict[str, Any]) -> dict[str, str]:
+    """replaced_link_message of the organisation file, checked as a build checks it (but for the
+    disclosure's sample values, which only a publish build refuses): in every language of the
+    site, each with one {url}. SyncError with the file's problems, at their lines, otherwise."""
+    organisation, problems = load_organisation(dict(settings, STRICT_PUBLISH=False))
+    if organisation is None:
+        errors = [problem for problem in problems if problem.severity == ERROR]
+        shown = display_path(organisation_file(settings), Path(settings["PATH"]).parent)
+        raise SyncError(
+            msg("{file} has mistakes; nothing was sent to Stripe:", file=shown),
+            "\n".join(str(problem) for problem in errors),
+        )
+    return dict(organisation.replaced_link_message)
 
 
 # ------------------------------------------------------------------ desired
@@ -169,7 +207,7 @@ class DesiredPrice:
             params["recurring"] = {"interval": self.interval}
         return params
 
-    def mismatch(self, current: Mapping[str, Any]) -> list[str]:
+    def mismatch(self, current: Mapping[str, Any]) -> list[Msg]:
         """What differs between a price found under this lookup key and this one."""
         problems = []
         recurring = current.get("recurring") or {}
@@ -193,7 +231,14 @@ class DesiredPrice:
         }
         for name, value in wanted.items():
             if found[name] != value:
-                problems.append(f"{name} is {found[name]!r}, expected {value!r}")
+                problems.append(
+                    msg(
+                        "{name} is {found}, expected {wanted}",
+                        name=name,
+                        found=repr(found[name]),
+                        wanted=repr(value),
+                    )
+                )
         return problems
 
 
@@ -286,31 +331,59 @@ def desired_tier(tier, site: Site) -> DesiredTier:
     """The Stripe objects one tier needs; SyncError names the tier if it cannot be sold."""
     tid = getattr(tier, "id", None)
     if not isinstance(tid, str) or not SLUG.match(tid):
-        raise SyncError(f"tier {tid!r}: the id must be a slug (lower-case letters, digits, hyphens)")
+        raise SyncError(
+            msg("tier {tier}: the id must be a slug (lower-case letters, digits, hyphens)", tier=repr(tid))
+        )
     currency = str(tier.currency or "").lower()
     if not re.fullmatch(r"[a-z]{3}", currency):
-        raise SyncError(f"tier {tid}: currency {tier.currency!r} is not a three-letter ISO code")
+        raise SyncError(
+            msg(
+                "tier {tier}: currency {value} is not a three-letter ISO code",
+                tier=tid,
+                value=repr(tier.currency),
+            )
+        )
     if tier.interval not in INTERVALS:
-        raise SyncError(f"tier {tid}: interval {tier.interval!r} is not one of {', '.join(INTERVALS)}")
+        raise SyncError(
+            msg(
+                "tier {tier}: interval {value} is not one of {known}",
+                tier=tid,
+                value=repr(tier.interval),
+                known=", ".join(INTERVALS),
+            )
+        )
     custom = getattr(tier, "custom_amount", None)
     if custom is not None:
         if tier.interval != "one_time":
             raise SyncError(
-                f"tier {tid}: Stripe allows a donor-chosen amount (custom_unit_amount) "
-                "on one-time prices only, not on monthly ones"
+                msg(
+                    "tier {tier}: Stripe allows a donor-chosen amount (custom_unit_amount) "
+                    "on one-time prices only, not on monthly ones",
+                    tier=tid,
+                )
             )
         bounds = (custom.minimum_fen, custom.preset_fen, custom.maximum_fen)
         if not all(isinstance(v, int) and v > 0 for v in bounds) or not bounds[0] <= bounds[1] <= bounds[2]:
             raise SyncError(
-                f"tier {tid}: the chosen-amount bounds {bounds} must be whole fen with "
-                "minimum <= preset <= maximum"
+                msg(
+                    "tier {tier}: the chosen-amount bounds {bounds} must be whole fen with "
+                    "minimum <= preset <= maximum",
+                    tier=tid,
+                    bounds=str(bounds),
+                )
             )
         amount = "custom-{}-{}-{}".format(*bounds)
         unit_amount = None
     else:
         unit_amount = tier.amount_fen
         if not isinstance(unit_amount, int) or isinstance(unit_amount, bool) or unit_amount <= 0:
-            raise SyncError(f"tier {tid}: amount_fen {unit_amount!r} must be a positive whole number of fen")
+            raise SyncError(
+                msg(
+                    "tier {tier}: amount_fen {value} must be a positive whole number of fen",
+                    tier=tid,
+                    value=repr(unit_amount),
+                )
+            )
         amount = str(unit_amount)
         bounds = None
     key = lookup_key(tid, amount, currency, tier.interval)
@@ -338,9 +411,7 @@ def desired_tier(tier, site: Site) -> DesiredTier:
             lookup_key=key,
             redirect_url=site.thank_you(lang),
             payment_method_types=methods,
-            inactive_message=INACTIVE_MESSAGES.get(lang, INACTIVE_MESSAGES["en"]).format(
-                url=site.campaign(str(tier.campaign), lang)
-            ),
+            inactive_message=site.replaced_link(str(tier.campaign), lang),
             metadata={**base_meta, META_LANG: lang, META_LOOKUP_KEY: key},
         )
         for lang in site.languages
@@ -362,5 +433,5 @@ def desired_state(tiers: Iterable, site: Site) -> list[DesiredTier]:
     ids = [t.id for t in result]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
-        raise SyncError(f"tier id(s) {', '.join(duplicated)} appear more than once")
+        raise SyncError(msg("tier id(s) {tiers} appear more than once", tiers=Items(tuple(duplicated))))
     return result

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import stripe
 
+from haihui.languages.staff import Items, Msg, msg
 from haihui.stripe_sync.desired import META_TIER
 from haihui.stripe_sync.errors import SyncError
 from haihui.stripe_sync.keys import ApiKey, scrub
@@ -104,47 +105,62 @@ class StripeGateway:
             pass
         return min(self.backoff_cap, self.backoff_base * (2**attempt))
 
-    def _call(self, what: str, write: bool, fn: Callable, *args, **kwargs):
+    def _call(self, what: Msg, write: bool, fn: Callable, *args, **kwargs):
         for attempt in range(self.rate_limit_retries + 1):
             self.requests["write" if write else "read"] += 1
             try:
                 return fn(*args, **kwargs)
             except stripe.RateLimitError as error:
                 if attempt == self.rate_limit_retries:
-                    raise SyncError(
-                        self._explain(
-                            what,
-                            error,
-                            f" (still rate limited after {attempt + 1} tries; wait a "
-                            "minute and run again: nothing is duplicated)",
-                        )
-                    ) from None
+                    raise SyncError(self._explain(what, error, tries=attempt + 1)) from None
                 self.sleep(self._delay(error, attempt))
             except stripe.StripeError as error:
                 raise SyncError(self._explain(what, error)) from None
         raise AssertionError("unreachable")
 
-    def _explain(self, what: str, error: stripe.StripeError, extra: str = "") -> str:
+    def _explain(self, what: Msg, error: stripe.StripeError, tries: int = 0) -> Msg:
+        """What was being done and what Stripe said (its words scrubbed of any key); `tries`:
+        the attempts made when Stripe still answered "rate limited" at the last one."""
         if isinstance(error, stripe.APIConnectionError):
             said = (error.user_message or "").split("\n")[0].strip()
-            text = f"{what}: could not reach Stripe at {self.api_base} ({said}){extra}"
+            text = msg(
+                "{what}: could not reach Stripe at {base} ({said})",
+                what=what,
+                base=self.api_base,
+                said=scrub(said, self._key),
+            )
         else:
-            parts = [f"HTTP {error.http_status}"] if error.http_status else []
+            parts: list[str | Msg] = [f"HTTP {error.http_status}"] if error.http_status else []
             err = (error.json_body or {}).get("error") if isinstance(error.json_body, dict) else None
             if isinstance(err, dict):
-                parts += [str(err[k]) for k in ("type", "code") if err.get(k)]
+                parts += [scrub(str(err[k]), self._key) for k in ("type", "code") if err.get(k)]
                 if err.get("param"):
-                    parts.append(f"parameter {err['param']}")
+                    parts.append(msg("parameter {name}", name=scrub(str(err["param"]), self._key)))
             said = error.user_message or str(error) or type(error).__name__
-            text = f"{what}: Stripe said: {said} [{', '.join(parts)}]{extra}"
-            if isinstance(error, stripe.AuthenticationError):
-                text += ". Check STRIPE_API_KEY (and that it is the key of the right account)."
-            elif isinstance(error, stripe.PermissionError):
-                text += (
-                    ". The key needs write access to Products, Prices and Payment Links "
-                    "(see README, 'Stripe sync')."
-                )
-        return scrub(text, self._key)
+            text = msg(
+                "{what}: Stripe said: {said} [{parts}]",
+                what=what,
+                said=scrub(said, self._key),
+                parts=Items(tuple(parts)),
+            )
+        if tries:
+            text = msg(
+                "{message} (still rate limited after {tries} tries; wait a minute and run again: "
+                "nothing is duplicated)",
+                message=text,
+                tries=tries,
+            )
+        if isinstance(error, stripe.AuthenticationError):
+            text = msg(
+                "{message}. Check STRIPE_API_KEY (and that it is the key of the right account).", message=text
+            )
+        elif isinstance(error, stripe.PermissionError):
+            text = msg(
+                "{message}. The key needs write access to Products, Prices and Payment Links "
+                "(see README, 'Stripe sync').",
+                message=text,
+            )
+        return text
 
     # ------------------------------------------------------------ listing
 
@@ -153,7 +169,7 @@ class StripeGateway:
         for start in range(0, len(ids), IDS_PER_LIST):
             chunk = ids[start : start + IDS_PER_LIST]
             page = self._call(
-                "listing products",
+                msg("listing products"),
                 False,
                 self.client.v1.products.list,
                 params={"ids": chunk, "limit": PAGE_LIMIT},
@@ -167,7 +183,7 @@ class StripeGateway:
             chunk = lookup_keys[start : start + LOOKUP_KEYS_PER_LIST]
             params: dict = {"lookup_keys": chunk, "limit": PAGE_LIMIT}
             while True:
-                page = self._call("listing prices", False, self.client.v1.prices.list, params=params)
+                page = self._call(msg("listing prices"), False, self.client.v1.prices.list, params=params)
                 found += [_plain(p) for p in page.data]
                 if not page.has_more or not page.data:
                     break
@@ -180,7 +196,7 @@ class StripeGateway:
         params: dict = {"limit": PAGE_LIMIT}
         while True:
             page = self._call(
-                "listing payment links", False, self.client.v1.payment_links.list, params=params
+                msg("listing payment links"), False, self.client.v1.payment_links.list, params=params
             )
             found += [_plain(link) for link in page.data]
             if not page.has_more or not page.data:
@@ -190,27 +206,27 @@ class StripeGateway:
 
     # ------------------------------------------------------------ writing
 
-    def _create(self, what: str, service, kind: str, params: dict) -> dict:
+    def _create(self, what: Msg, service, kind: str, params: dict) -> dict:
         options = {"idempotency_key": idempotency_key(kind, params)}
         return _plain(self._call(what, True, service.create, params=params, options=options))
 
-    def _update(self, what: str, service, object_id: str, params: dict) -> dict:
+    def _update(self, what: Msg, service, object_id: str, params: dict) -> dict:
         return _plain(self._call(what, True, service.update, object_id, params=params))
 
-    def create_product(self, params: dict, what: str) -> dict:
+    def create_product(self, params: dict, what: Msg) -> dict:
         return self._create(what, self.client.v1.products, "product", params)
 
-    def update_product(self, product_id: str, params: dict, what: str) -> dict:
+    def update_product(self, product_id: str, params: dict, what: Msg) -> dict:
         return self._update(what, self.client.v1.products, product_id, params)
 
-    def create_price(self, params: dict, what: str) -> dict:
+    def create_price(self, params: dict, what: Msg) -> dict:
         return self._create(what, self.client.v1.prices, "price", params)
 
-    def update_price(self, price_id: str, params: dict, what: str) -> dict:
+    def update_price(self, price_id: str, params: dict, what: Msg) -> dict:
         return self._update(what, self.client.v1.prices, price_id, params)
 
-    def create_payment_link(self, params: dict, what: str) -> dict:
+    def create_payment_link(self, params: dict, what: Msg) -> dict:
         return self._create(what, self.client.v1.payment_links, "payment_link", params)
 
-    def update_payment_link(self, link_id: str, params: dict, what: str) -> dict:
+    def update_payment_link(self, link_id: str, params: dict, what: Msg) -> dict:
         return self._update(what, self.client.v1.payment_links, link_id, params)

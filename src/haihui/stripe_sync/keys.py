@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from haihui.languages.staff import SOURCE_LANGUAGE, Msg, msg
+
 ENV_VAR = "STRIPE_API_KEY"
 
 # Secret keys (sk_) and restricted keys (rk_); publishable keys (pk_) cannot write.
@@ -24,7 +26,12 @@ _SHORTEST_BODY = 8
 
 
 class KeyProblem(Exception):
-    """The key is missing or not usable; the message never contains it."""
+    """The key is missing or not usable; the message (a staff message, shown in each
+    language of the site) never contains it."""
+
+    def __init__(self, message: Msg):
+        self.message = message
+        super().__init__(message.render(SOURCE_LANGUAGE))
 
 
 @dataclass(frozen=True)
@@ -48,20 +55,29 @@ def read_key(environ) -> ApiKey:
     value = (environ.get(ENV_VAR) or "").strip()
     if not value:
         raise KeyProblem(
-            f"{ENV_VAR} is not set. Create a restricted key in the Stripe Dashboard "
-            "(Developers > API keys > Create restricted key: Write for Products, Prices and "
-            f"Payment Links) and run again with {ENV_VAR} set in the environment."
+            msg(
+                "{variable} is not set. Create a restricted key in the Stripe Dashboard "
+                "(Developers > API keys > Create restricted key: Write for Products, Prices and "
+                "Payment Links) and run again with {variable} set in the environment.",
+                variable=ENV_VAR,
+            )
         )
     if value.startswith("pk_"):
         raise KeyProblem(
-            f"{ENV_VAR} holds a publishable key (pk_...), which cannot create anything. "
-            "Use a restricted key (rk_...) with write access to Products, Prices and Payment Links."
+            msg(
+                "{variable} holds a publishable key (pk_...), which cannot create anything. "
+                "Use a restricted key (rk_...) with write access to Products, Prices and Payment Links.",
+                variable=ENV_VAR,
+            )
         )
     match = _KEY_SHAPE.match(value)
     if not match:
         raise KeyProblem(
-            f"{ENV_VAR} does not look like a Stripe secret or restricted key "
-            "(it should start with rk_test_, rk_live_, sk_test_ or sk_live_)."
+            msg(
+                "{variable} does not look like a Stripe secret or restricted key "
+                "(it should start with rk_test_, rk_live_, sk_test_ or sk_live_).",
+                variable=ENV_VAR,
+            )
         )
     prefix, mode = match.groups()
     return ApiKey(value=value, mode=mode, kind="restricted" if prefix == "rk" else "secret")

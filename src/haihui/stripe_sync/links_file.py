@@ -34,6 +34,7 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from haihui.languages.staff import msg
 from haihui.stripe_sync.errors import SyncError
 
 DEFAULT_HEADER = """\
@@ -76,21 +77,37 @@ class LinksFile:
             where = f":{mark.line + 1}" if mark else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise SyncError(
-                f"{path}{where}: not valid YAML ({problem}); fix it "
-                "by hand before running the sync, which would otherwise overwrite it"
+                msg(
+                    "{file}: not valid YAML ({problem}); fix it by hand before running the sync, "
+                    "which would otherwise overwrite it",
+                    file=f"{path}{where}",
+                    problem=str(problem),
+                )
             ) from None
         if document is not None and not isinstance(document, CommentedMap):
-            raise SyncError(f"{path}: expected a mapping with a `tiers:` key at the top")
+            raise SyncError(msg("{file}: expected a mapping with a `tiers:` key at the top", file=str(path)))
         data = plain(document) if document is not None else {}
         tiers = data.get("tiers")
         if tiers is not None and not isinstance(tiers, dict):
-            raise SyncError(f"{path}: `tiers` must be a mapping of tier id to channels")
+            raise SyncError(msg("{file}: `tiers` must be a mapping of tier id to channels", file=str(path)))
         for tier, channels in (tiers or {}).items():
             if channels is not None and not isinstance(channels, dict):
-                raise SyncError(f"{path}: tiers.{tier} must be a mapping of channel to links")
+                raise SyncError(
+                    msg(
+                        "{file}: {key} must be a mapping of channel to links",
+                        file=str(path),
+                        key=f"tiers.{tier}",
+                    )
+                )
             stripe_entry = (channels or {}).get("stripe")
             if stripe_entry is not None and not isinstance(stripe_entry, dict):
-                raise SyncError(f"{path}: tiers.{tier}.stripe must be a mapping of language to link")
+                raise SyncError(
+                    msg(
+                        "{file}: {key} must be a mapping of language to link",
+                        file=str(path),
+                        key=f"tiers.{tier}.stripe",
+                    )
+                )
         header_lines = []
         for line in text.splitlines(keepends=True):
             if line.startswith("#"):

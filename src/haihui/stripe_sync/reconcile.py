@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from haihui.languages.staff import N_, Items, Msg, Value, msg
 from haihui.stripe_sync.desired import (
     META_LANG,
     META_LOOKUP_KEY,
@@ -33,6 +34,26 @@ from haihui.stripe_sync.desired import (
 from haihui.stripe_sync.errors import SyncError
 
 Obj = Mapping[str, Any]
+
+# The words of the plan, in the staff catalog: what a step acts on, and what it does.
+KINDS = {"product": N_("product"), "price": N_("price"), "link": N_("link")}
+OPS = {
+    "create": N_("create"),
+    "keep": N_("keep"),
+    "update": N_("update"),
+    "reactivate": N_("reactivate"),
+    "replace": N_("replace"),
+    "deactivate": N_("deactivate"),
+}
+# The plan's summary: how many steps of each kind, in this order.
+COUNTED = {
+    "create": N_("{n} create"),
+    "replace": N_("{n} replace"),
+    "update": N_("{n} update"),
+    "reactivate": N_("{n} reactivate"),
+    "deactivate": N_("{n} deactivate"),
+    "keep": N_("{n} keep"),
+}
 
 
 @dataclass
@@ -51,7 +72,7 @@ class Step:
     tier: str
     lang: str | None = None
     target: str = ""  # id or lookup key shown in the plan
-    detail: str = ""
+    detail: Value = ""  # shown after it, in brackets: ids, a URL, or a message
     current: Obj | None = None  # the existing object, if any
     changes: dict | None = None  # update params, for update and reactivate
 
@@ -59,10 +80,18 @@ class Step:
     def writes(self) -> bool:
         return self.op != "keep"
 
-    def line(self) -> str:
-        what = f"{self.kind} {self.lang}" if self.lang else self.kind
-        text = f"  {self.tier:<22} {what:<9} {self.op:<11} {self.target}"
-        return f"{text}  ({self.detail})" if self.detail else text
+    def line(self) -> Msg:
+        kind = msg(KINDS[self.kind])
+        what = msg("{kind} {lang}", kind=kind, lang=self.lang) if self.lang else kind
+        values: dict[str, Value] = {
+            "tier": self.tier,
+            "what": what,
+            "op": msg(OPS[self.op]),
+            "target": self.target,
+        }
+        if self.detail:
+            return msg("  {tier:<22} {what:<9} {op:<11} {target}  ({detail})", detail=self.detail, **values)
+        return msg("  {tier:<22} {what:<9} {op:<11} {target}", **values)
 
 
 @dataclass
@@ -98,18 +127,17 @@ class Plan:
     def counts(self) -> Counter:
         return Counter(step.op for step in self.steps())
 
-    def summary(self) -> str:
+    def summary(self) -> Msg:
         counts = self.counts()
-        order = ("create", "replace", "update", "reactivate", "deactivate", "keep")
-        text = ", ".join(f"{counts[op]} {op}" for op in order if counts[op]) or "nothing to do"
-        return f"Plan: {text}."
+        steps = tuple(msg(counted, n=counts[op]) for op, counted in COUNTED.items() if counts[op])
+        return msg("Plan: {steps}.", steps=Items(steps, empty=msg("nothing to do")))
 
     @property
     def changes_stripe(self) -> bool:
         return any(step.writes for step in self.steps())
 
 
-def _deactivation(tier: str, lang: str, link: Obj, detail: str) -> Step:
+def _deactivation(tier: str, lang: str, link: Obj, detail: Msg) -> Step:
     """The step that switches off a payment link no tier should sell through any more."""
     return Step("link", "deactivate", tier, lang, target=link["id"], current=link, detail=detail)
 
@@ -156,9 +184,15 @@ def plan_tier(tier: DesiredTier, snap: Snapshot, recorded: Mapping[str, str] | N
         problems = tier.price.mismatch(price)
         if problems:
             raise SyncError(
-                f"tier {tier.id}: the Stripe price {price.get('id')} holds the lookup key "
-                f"{tier.price.lookup_key} but its {'; '.join(problems)}. Prices cannot change: "
-                "archive that price and remove its lookup key in the Stripe Dashboard, then run again."
+                msg(
+                    "tier {tier}: the Stripe price {price} holds the lookup key {key} but its "
+                    "{problems}. Prices cannot change: archive that price and remove its lookup key "
+                    "in the Stripe Dashboard, then run again.",
+                    tier=tier.id,
+                    price=str(price.get("id")),
+                    key=tier.price.lookup_key,
+                    problems=Items(tuple(problems), joiner=N_("{first}; {second}")),
+                )
             )
         price_id = price["id"]
         if price.get("active", True):
@@ -229,7 +263,9 @@ def plan_tier(tier: DesiredTier, snap: Snapshot, recorded: Mapping[str, str] | N
                 )
             for link in matching:
                 if link is not chosen and link.get("active"):
-                    deactivate.append(_deactivation(tier.id, want.lang, link, f"duplicate of {chosen['id']}"))
+                    deactivate.append(
+                        _deactivation(tier.id, want.lang, link, msg("duplicate of {link}", link=chosen["id"]))
+                    )
         else:
             old = [link for link in others if link.get("active")]
             op = "replace" if old else "create"
@@ -240,12 +276,12 @@ def plan_tier(tier: DesiredTier, snap: Snapshot, recorded: Mapping[str, str] | N
                 tier.id,
                 want.lang,
                 target=f"-> {want.redirect_url}",
-                detail=f"replaces {replaced}" if old else "",
+                detail=msg("replaces {links}", links=replaced) if old else "",
             )
         for link in others:
             if link.get("active"):
-                was = _meta(link).get(META_LOOKUP_KEY) or "another price"
-                deactivate.append(_deactivation(tier.id, want.lang, link, f"was {was}"))
+                was = _meta(link).get(META_LOOKUP_KEY) or msg("another price")
+                deactivate.append(_deactivation(tier.id, want.lang, link, msg("was {price}", price=was)))
         link_plans.append(LinkPlan(desired=want, step=step, deactivate=deactivate))
 
     return TierPlan(desired=tier, product=product_step, price=price_step, links=link_plans)

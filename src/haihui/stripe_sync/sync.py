@@ -20,15 +20,17 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 from urllib.parse import urlsplit
 
+from haihui.languages.staff import N_, P_, Msg, Value, in_each_language, msg
 from haihui.settings import data_path, read_settings
 from haihui.stripe_sync.desired import DesiredTier, desired_state, site_from_settings
 from haihui.stripe_sync.errors import SyncError
 from haihui.stripe_sync.gateway import STRIPE_API_BASE, StripeGateway
 from haihui.stripe_sync.keys import ApiKey, KeyProblem, read_key, scrub
 from haihui.stripe_sync.links_file import LinksFile
-from haihui.stripe_sync.reconcile import Obj, Plan, Snapshot, Step, make_plan
+from haihui.stripe_sync.reconcile import KINDS, Obj, Plan, Snapshot, Step, make_plan
 
 SETTINGS_FILE = "publishconf.py"
+MODES = {"test": N_("test mode"), "live": N_("live mode")}
 
 
 # ------------------------------------------------------------------ state
@@ -90,12 +92,30 @@ def _entries_if_unchanged(plan: Plan) -> dict:
 # ------------------------------------------------------------------ acting
 
 
-def _what(step: Step, verb: str) -> str:
-    lang = f" ({step.lang})" if step.lang else ""
-    return f"tier {step.tier}{lang}: {verb} {step.kind} {step.target}".rstrip()
+# What a request was doing, named in its error: a message id of the staff catalog each.
+DOING = {
+    "create": N_("creating"),
+    "replace": N_("creating"),
+    "update": N_("updating"),
+    "reactivate": N_("reactivating"),
+    "deactivate": N_("deactivating"),
+}
 
 
-def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: Callable[[str], None]) -> bool:
+def _what(step: Step) -> Msg:
+    """'tier monthly (zh): creating link -> https://...': the step a request carries out."""
+    values: dict[str, Value] = {
+        "tier": step.tier,
+        "doing": msg(DOING[step.op]),
+        "kind": msg(KINDS[step.kind]),
+        "target": step.target,
+    }
+    if step.lang:
+        return msg("tier {tier} ({lang}): {doing} {kind} {target}", lang=step.lang, **values)
+    return msg("tier {tier}: {doing} {kind} {target}", **values)
+
+
+def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: Callable[[Msg], None]) -> bool:
     """Carry out the plan; returns True if the links file was written."""
     entries: dict[str, dict] = {}
     wrote = False
@@ -103,18 +123,18 @@ def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: C
         tier = tp.desired
         step = tp.product
         if step.op == "create":
-            gateway.create_product(tier.product.create_params(), _what(step, "creating"))
+            gateway.create_product(tier.product.create_params(), _what(step))
         elif step.op in ("update", "reactivate"):
-            gateway.update_product(tier.product.id, _changes(step), _what(step, f"{step.op[:-1]}ing"))
+            gateway.update_product(tier.product.id, _changes(step), _what(step))
         say(step.line())
 
         step = tp.price
         price: Obj
         if step.op == "create":
-            price = gateway.create_price(tier.price.create_params(), _what(step, "creating"))
+            price = gateway.create_price(tier.price.create_params(), _what(step))
             step.detail = price["id"]
         elif step.op == "reactivate":
-            price = gateway.update_price(_current(step)["id"], _changes(step), _what(step, "reactivating"))
+            price = gateway.update_price(_current(step)["id"], _changes(step), _what(step))
         else:
             price = _current(step)
         price_id = price["id"]
@@ -125,15 +145,15 @@ def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: C
             step = lp.step
             link: Obj
             if step.op in ("create", "replace"):
-                link = gateway.create_payment_link(
-                    lp.desired.create_params(price_id), _what(step, "creating")
-                )
+                link = gateway.create_payment_link(lp.desired.create_params(price_id), _what(step))
                 step.target = link["id"]
-                step.detail = " ".join(filter(None, [link.get("url", ""), step.detail]))
+                url = link.get("url", "")
+                if step.detail and url:
+                    step.detail = msg("{url} {detail}", url=url, detail=step.detail)
+                elif url:
+                    step.detail = url
             elif step.op in ("update", "reactivate"):
-                link = gateway.update_payment_link(
-                    _current(step)["id"], _changes(step), _what(step, f"{step.op[:-1]}ing")
-                )
+                link = gateway.update_payment_link(_current(step)["id"], _changes(step), _what(step))
             else:
                 link = _current(step)
             by_lang[lp.desired.lang] = link_entry(tier, price_id, link)
@@ -148,7 +168,7 @@ def apply_plan(plan: Plan, gateway: StripeGateway, links_file: LinksFile, say: C
                 gateway.update_payment_link(
                     step.target,
                     {"active": False, "inactive_message": lp.desired.inactive_message},
-                    _what(step, "deactivating"),
+                    _what(step),
                 )
                 say(step.line())
     return wrote
@@ -160,15 +180,19 @@ def run(
     links_file: LinksFile,
     *,
     dry_run: bool,
-    say: Callable[[str], None],
+    say: Callable[[Msg], None],
 ) -> Plan:
     snapshot = fetch_snapshot(gateway, desired)
     plan = make_plan(desired, snapshot, links_file.recorded_links())
     for link in plan.unmanaged:
         tier = (link.get("metadata") or {}).get("haihui_tier")
         say(
-            f"  note: active link {link['id']} is for tier {tier!r}, which is not in the data any more; "
-            "left alone (deactivate it in the Stripe Dashboard if that tier is retired)"
+            msg(
+                "  note: active link {link} is for tier {tier}, which is not in the data any more; "
+                "left alone (deactivate it in the Stripe Dashboard if that tier is retired)",
+                link=link["id"],
+                tier=repr(tier),
+            )
         )
     if dry_run:
         for step in plan.steps():
@@ -177,18 +201,24 @@ def run(
         known = _entries_if_unchanged(plan)
         would = bool(known) and links_file.merged(known) != links_file.data
         if plan.changes_stripe:
-            say("Dry run: nothing was changed; a real run makes the changes above and records the links.")
+            say(
+                msg("Dry run: nothing was changed; a real run makes the changes above and records the links.")
+            )
         elif would:
             say(
-                f"Dry run: nothing was changed; a real run would only update {links_file.path.name} "
-                "from what Stripe holds."
+                msg(
+                    "Dry run: nothing was changed; a real run would only update {file} "
+                    "from what Stripe holds.",
+                    file=links_file.path.name,
+                )
             )
         else:
-            say("Dry run: nothing was changed, and a real run would change nothing.")
+            say(msg("Dry run: nothing was changed, and a real run would change nothing."))
         return plan
     say(plan.summary())
     wrote = apply_plan(plan, gateway, links_file, say)
-    say(f"Wrote {links_file.path}." if wrote else f"{links_file.path} unchanged.")
+    file = str(links_file.path)
+    say(msg("Wrote {file}.", file=file) if wrote else msg("{file} unchanged.", file=file))
     return plan
 
 
@@ -201,25 +231,34 @@ def load_tiers(settings: Mapping[str, Any], languages: tuple[str, ...]) -> list:
         from haihui.giving.fund_use import FundUseError, load_fund_use
         from haihui.giving.tiers import compute_tiers
     except ImportError as exc:
-        raise SyncError(f"the tiers plugin (plugins/haihui_giving) could not be imported: {exc}") from None
+        raise SyncError(
+            msg("the tiers plugin (plugins/haihui_giving) could not be imported: {error}", error=str(exc))
+        ) from None
     try:
         return list(compute_tiers(load_fund_use(data_path(settings, "FUND_USE_FILE"), languages)))
     except FundUseError as exc:
         shown = Path(settings["PATH"]).name + "/" + settings["FUND_USE_FILE"]
-        raise SyncError(f"{shown} has mistakes; nothing was sent to Stripe:\n{exc}") from None
+        # The file's problems are in every language already: shown as they are, below the message.
+        raise SyncError(
+            msg("{file} has mistakes; nothing was sent to Stripe:", file=shown), str(exc)
+        ) from None
 
 
 def _check_mode(key: ApiKey, live: bool) -> None:
     """A live key only with --live, and --live only with a live key."""
     if key.live and not live:
         raise KeyProblem(
-            "STRIPE_API_KEY is a live key: run again with --live to create "
-            "real payment links (nothing was sent to Stripe)"
+            msg(
+                "STRIPE_API_KEY is a live key: run again with --live to create "
+                "real payment links (nothing was sent to Stripe)"
+            )
         )
     if live and not key.live:
         raise KeyProblem(
-            "--live was given but STRIPE_API_KEY is a test key; "
-            "drop --live to write test links, or use the live key"
+            msg(
+                "--live was given but STRIPE_API_KEY is a test key; "
+                "drop --live to write test links, or use the live key"
+            )
         )
 
 
@@ -227,13 +266,20 @@ def check_api_base(api_base: str | None, key: ApiKey) -> str:
     base = (api_base or STRIPE_API_BASE).rstrip("/")
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise KeyProblem(f"--api-base {base!r} is not an http(s) address, e.g. http://127.0.0.1:12111")
+        raise KeyProblem(
+            msg("--api-base {value} is not an http(s) address, e.g. http://127.0.0.1:12111", value=repr(base))
+        )
     loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if parts.scheme == "http" and not loopback:
-        raise KeyProblem(f"--api-base {base!r}: plain http is allowed only for a server on this machine")
+        raise KeyProblem(
+            msg(
+                "--api-base {value}: plain http is allowed only for a server on this machine",
+                value=repr(base),
+            )
+        )
     if key.live and base != STRIPE_API_BASE:
         raise KeyProblem(
-            "a live key is only ever sent to Stripe itself: drop --api-base, or rehearse with a test key"
+            msg("a live key is only ever sent to Stripe itself: drop --api-base, or rehearse with a test key")
         )
     return base
 
@@ -257,8 +303,12 @@ def main(
     root = Path(root)
     key: ApiKey | None = None
 
-    def say(text: str) -> None:
-        print(scrub(text, key), file=out, flush=True)
+    def shown(message: Msg) -> str:
+        """The message in English, then in each other language of the site, scrubbed of any key."""
+        return scrub(in_each_language(message), key)
+
+    def say(message: Msg) -> None:
+        print(shown(message), file=out, flush=True)
 
     try:
         # Everything about the key is settled before any request is made.
@@ -266,7 +316,7 @@ def main(
         _check_mode(key, live)
         base = check_api_base(api_base, key)
     except KeyProblem as exc:
-        print(f"stripe-sync: {scrub(str(exc), key)}", file=err)
+        print(shown(msg("stripe-sync: {problem}", problem=exc.message)), file=err)
         return 2
 
     try:
@@ -277,22 +327,34 @@ def main(
         links_file = LinksFile.load(data_path(settings, "CHECKOUT_LINKS_FILE"))
         factory = gateway_factory or (lambda k, b: StripeGateway(k, api_base=b))
         gateway = factory(key, base)
-        say(
-            f"Stripe sync: {len(desired)} tiers x {len(site.languages)} languages "
-            f"({', '.join(site.languages)}), {key.mode} mode, {base}"
-            f"{' (dry run)' if dry_run else ''}"
-        )
+        values: dict[str, Value] = {
+            "tiers": P_("{n} tier", "{n} tiers", len(desired)),
+            "languages": P_("{n} language", "{n} languages", len(site.languages)),
+            "codes": ", ".join(site.languages),
+            "mode": msg(MODES[key.mode]),
+            "base": base,
+        }
+        if dry_run:
+            say(msg("Stripe sync: {tiers} x {languages} ({codes}), {mode}, {base} (dry run)", **values))
+        else:
+            say(msg("Stripe sync: {tiers} x {languages} ({codes}), {mode}, {base}", **values))
         try:
             run(desired, gateway, links_file, dry_run=dry_run, say=say)
         finally:
             counts = gateway.requests
             say(
-                f"Stripe requests: {counts['read'] + counts['write']} "
-                f"({counts['read']} reads, {counts['write']} writes)"
+                msg(
+                    "Stripe requests: {total} ({reads} reads, {writes} writes)",
+                    total=counts["read"] + counts["write"],
+                    reads=counts["read"],
+                    writes=counts["write"],
+                )
             )
     except SyncError as exc:
-        print(f"stripe-sync failed: {scrub(str(exc), key)}", file=err)
-        print("Nothing is duplicated by running again once the cause is fixed.", file=err)
+        print(shown(msg("stripe-sync failed: {error}", error=exc.message)), file=err)
+        if exc.detail:
+            print(scrub(exc.detail, key), file=err)
+        print(shown(msg("Nothing is duplicated by running again once the cause is fixed.")), file=err)
         return 1
     except Exception:  # noqa: BLE001 - a bug: show its traceback, but never the key (scrubbed here)
         print(scrub(traceback.format_exc(), key), file=err)
