@@ -56,6 +56,14 @@ def test_unusable_keys_are_refused_without_repeating_them(value):
         assert value not in str(caught.value)
 
 
+def test_a_key_of_the_wrong_shape_is_told_which_prefixes_to_look_for():
+    """Scrubbing hides keys, not the bare prefixes the message names to help."""
+    with pytest.raises(KeyProblem) as caught:
+        read_key({"STRIPE_API_KEY": "sk_51abc_DEF"})
+    shown = scrub(str(caught.value), "sk_51abc_DEF")
+    assert "rk_test_, rk_live_, sk_test_ or sk_live_" in shown, shown
+
+
 def test_scrub_removes_the_key_and_anything_shaped_like_a_key():
     key = read_key({"STRIPE_API_KEY": "rk_live_51Sec_ret_Value_9x8y"})
     text = (

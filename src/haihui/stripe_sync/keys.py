@@ -19,7 +19,7 @@ ENV_VAR = "STRIPE_API_KEY"
 # Secret keys (sk_) and restricted keys (rk_); publishable keys (pk_) cannot write.
 _KEY_SHAPE = re.compile(r"^(sk|rk)_(test|live)_[A-Za-z0-9_]+$")
 # Anything that looks like a key or a masked key, in any text.
-_KEY_LIKE = re.compile(r"\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9_*.\-]*")
+_KEY_LIKE = re.compile(r"\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9_*.\-]+")
 HIDDEN = "[key hidden]"
 # A key body shorter than this is not scrubbed on its own (it could match ordinary text).
 _SHORTEST_BODY = 8
