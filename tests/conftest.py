@@ -398,6 +398,35 @@ def pytest_runtest_logreport(report):
             _END_OF_RUN.setdefault(title, []).extend(lines)
 
 
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtestloop(session):
+    """After the tests, before pytest-cov combines the data files (its wrapper is outside this
+    one): the files of the processes tests kill on purpose (a build SIGKILLed mid-run) are
+    empty or cut off. They hold nothing to report; combining them would print a warning each,
+    so they are removed and counted at the end of the run instead."""
+    result = yield
+    plugin = session.config.pluginmanager.getplugin("_cov")
+    controller = getattr(plugin, "cov_controller", None)
+    if controller is None or hasattr(session.config, "workerinput"):
+        return result  # no coverage, or an xdist worker: the reporting process does this
+    from coverage import CoverageData
+    from coverage.exceptions import CoverageException
+
+    data_file = Path(controller.cov.config.data_file).resolve()
+    cut_off = []
+    for path in data_file.parent.glob(data_file.name + ".*"):
+        try:
+            CoverageData(str(path)).read()
+        except CoverageException:
+            cut_off.append(path)
+            path.unlink(missing_ok=True)
+    if cut_off:
+        _END_OF_RUN.setdefault("coverage", []).append(
+            f"{len(cut_off)} data file(s) of processes the tests killed mid-run left out (empty or cut off)"
+        )
+    return result
+
+
 def pytest_terminal_summary(terminalreporter):
     for title, lines in _END_OF_RUN.items():
         terminalreporter.section(title, sep="-")
