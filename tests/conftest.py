@@ -319,6 +319,21 @@ def plain(result) -> str:
     return " ".join(" ".join(re.sub(r"\s{2,}[\w.]+\.py:\d+\s*$", "", line).split()) for line in lines)
 
 
+def add_language_beside_chinese(
+    text: str, lang: str = "fr", words: str = "Texte en français", *, placeholders: bool = False
+) -> str:
+    """A data file's YAML `text` with a `lang` text beside every Chinese one, as staff add a
+    language: block maps (`  zh: ...` on a line of its own) and flow maps (`{en: ..., zh: ...}`).
+    With `placeholders`, a text holding {url} (the replaced-link message) keeps it."""
+
+    def beside(line):
+        kept = " {url}" if placeholders and "{url}" in line.group(0) else ""
+        return f"{line.group(0)}\n{line.group(1)}{lang}: {words}{kept}"
+
+    text = re.sub(r"^(\s+)zh: .*$", beside, text, flags=re.M)
+    return re.sub(r"(\bzh: [^{}\n]*)\}", rf"\1, {lang}: {words}}}", text)
+
+
 def site_settings(tmp_path: Path, strict: bool = False) -> dict:
     """The project's preview settings over a copy of content/data/, to edit."""
     content = tmp_path / "content"
@@ -413,16 +428,16 @@ def pytest_runtestloop(session):
     from coverage.exceptions import CoverageException
 
     data_file = Path(controller.cov.config.data_file).resolve()
-    cut_off = []
+    cut_off = 0
     for path in data_file.parent.glob(data_file.name + ".*"):
         try:
             CoverageData(str(path)).read()
         except CoverageException:
-            cut_off.append(path)
+            cut_off += 1
             path.unlink(missing_ok=True)
     if cut_off:
         _END_OF_RUN.setdefault("coverage", []).append(
-            f"{len(cut_off)} data file(s) of processes the tests killed mid-run left out (empty or cut off)"
+            f"{cut_off} data file(s) of processes the tests killed mid-run left out (empty or cut off)"
         )
     return result
 

@@ -15,6 +15,7 @@ from conftest import ROOT, edit, problems_text, run_pelican, tree_digest
 from haihui.build import _record_releases
 from haihui.giving.fund_use import read_fund_use
 from haihui.giving.history import load_history
+from haihui.giving.open_data import csv_words
 from haihui.giving.tiers import compute_tiers
 from haihui.settings import DEFAULTS, read_settings
 
@@ -35,7 +36,7 @@ def history_of(folder: Path, text: str | None = None, today: date = TODAY):
     fund_use, problems, source = read_fund_use(data, LANGS)
     assert fund_use is not None, problems_text(problems)
     settings = {**SETTINGS, "PATH": str(folder)}
-    history, more = load_history(fund_use, settings, today, data, source)
+    history, more = load_history(fund_use, settings, today, data, source, csv_words(settings))
     return history, problems + more
 
 

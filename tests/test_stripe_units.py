@@ -4,7 +4,6 @@ the links file. No server here (see test_stripe_sync.py for the runs over HTTP).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import stat
 from dataclasses import replace
@@ -12,6 +11,7 @@ from dataclasses import replace
 import pytest
 import yaml
 
+from conftest import add_language_beside_chinese
 from haihui.build import ROOT
 from haihui.organisation import load_organisation, organisation_file
 from haihui.settings import read_settings
@@ -166,9 +166,7 @@ def _project_with_french(tmp_path, monkeypatch) -> dict:
     path = organisation_file(settings)
     path.parent.mkdir(parents=True)
     shutil.copy2(organisation_file(dict(settings, PATH=str(ROOT / "content"))), path)
-    text = re.sub(r"^(\s+)zh: .*$", r"\g<0>\n\1fr: Texte en français", path.read_text("utf-8"), flags=re.M)
-    text = re.sub(r"(\bzh: [^{}\n]*)\}", r"\1, fr: Texte en français}", text)
-    path.write_text(text, "utf-8")
+    path.write_text(add_language_beside_chinese(path.read_text("utf-8")), "utf-8")
     return settings
 
 

@@ -3,9 +3,8 @@
 import csv
 import io
 import json
-import re
 
-from conftest import BuiltSite, tree_digest
+from conftest import BuiltSite, add_language_beside_chinese, tree_digest
 from haihui.build import run_pelican
 from haihui.settings import read_settings
 
@@ -25,19 +24,7 @@ def add_french(project) -> str:
     catalog.parent.mkdir(parents=True)
     catalog.write_text(FRENCH_CATALOG, "utf-8")
     for data in sorted((project / "content/data").glob("*.yaml")):
-        text = data.read_text("utf-8")
-        # Block maps (`  zh: ...` on a line of its own) and flow maps (`{en: ..., zh: ...}`); a text
-        # with a placeholder ({url}: the replaced-link message) keeps it in French too.
-        text = re.sub(
-            r"^(\s+)zh: .*$",
-            lambda m: (
-                f"{m.group(0)}\n{m.group(1)}fr: Texte en français{' {url}' if '{url}' in m.group(0) else ''}"
-            ),
-            text,
-            flags=re.M,
-        )
-        text = re.sub(r"(\bzh: [^{}\n]*)\}", r"\1, fr: Texte en français}", text)
-        data.write_text(text, "utf-8")
+        data.write_text(add_language_beside_chinese(data.read_text("utf-8"), placeholders=True), "utf-8")
     languages = dict(read_settings("pelicanconf.py", root=project)["LANGUAGES"], fr=FRENCH)
     return json.dumps(languages, ensure_ascii=False)
 

@@ -5,7 +5,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import add_language_beside_chinese
 from haihui.build import ROOT
 from haihui.giving.checkout_links import check_checkout_links, host_problem
 from haihui.giving.fund_use import FundUse, check_fund_use, consistency_findings, load_fund_use
@@ -433,8 +433,7 @@ def test_the_csv_names_each_figure_in_every_language_of_the_site_in_the_pages_wo
     """A name column per language, in the site's order; the total and balance rows in the
     words of the fund-use page (the theme's catalog), so a third language needs no code."""
     french = tmp_path / "fund-use.yaml"
-    text = re.sub(r"^(\s+)zh: .*$", r"\g<0>\n\1fr: En français", DATA.read_text("utf-8"), flags=re.M)
-    french.write_text(re.sub(r"(\bzh: [^{}\n]*)\}", r"\1, fr: En français}", text), "utf-8")
+    french.write_text(add_language_beside_chinese(DATA.read_text("utf-8"), words="En français"), "utf-8")
     fund_use = load_fund_use(french, (*LANGS, "fr"))
     words = CsvWords(
         total={"zh": "合计", "en": "Total", "fr": "Total"},

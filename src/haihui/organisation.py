@@ -109,7 +109,7 @@ def _url_placeholder_findings(loc: Loc, texts: dict[str, str]) -> Iterable[Findi
             what = msg(
                 "has {{url}} {count} times; the address of the campaign's page goes in once", count=count
             )
-        elif "{" in text.replace(URL_PLACEHOLDER, "") or "}" in text.replace(URL_PLACEHOLDER, ""):
+        elif set("{}") & set(text.replace(URL_PLACEHOLDER, "")):
             what = msg("has a brace {{ or }} other than the one {{url}}")
         else:
             continue

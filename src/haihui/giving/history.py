@@ -29,7 +29,6 @@ from haihui.giving.open_data import (
     PublishedFile,
     balance_cells,
     category_cells,
-    csv_words,
     figure_columns,
     total_cells,
 )
@@ -601,8 +600,10 @@ def load_history(
     today: date,
     path: Path,
     source: YamlSource | None,
+    words: CsvWords,
 ) -> tuple[History, list[Problem]]:
-    """Fund use over time for a checked summary: every period, the releases, and every problem."""
+    """Fund use over time for a checked summary: every period, the releases, and every problem;
+    `words`: what the period CSVs write in each language (csv_words)."""
     from haihui.settings import DEFAULTS
 
     def setting(name: str):
@@ -610,7 +611,7 @@ def load_history(
 
     releases_path = Path(settings["PATH"]) / setting("FUND_USE_RELEASES_FILE")
     recorded, problems = read_releases(releases_path)
-    views = period_views(fund_use, setting("FUND_USE_PERIOD_FILES"), csv_words(settings))
+    views = period_views(fund_use, setting("FUND_USE_PERIOD_FILES"), words)
     problems += history_problems(fund_use, views, recorded, path, source)
     releases = plan_releases(views, recorded, today)
     manifest = PublishedFile(setting("FUND_USE_RELEASES_URL"), "application/json", manifest_bytes(releases))

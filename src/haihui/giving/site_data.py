@@ -69,13 +69,16 @@ def load_site_tiers(settings: dict) -> tuple[SiteTiers | None, list[Problem]]:
         return None, problems + link_problems
     summary = summarise(fund_use)
     data_file = root / settings["FUND_USE_FILE"]
-    history, history_problems = load_history(fund_use, settings, build_today(settings), data_file, source)
+    words = csv_words(settings)  # the CSVs' words, for the latest period's file and each period's
+    history, history_problems = load_history(
+        fund_use, settings, build_today(settings), data_file, source, words
+    )
     site = SiteTiers(
         fund_use,
         summary,
         {t.id: t for t in tiers},
         links,
-        published_files(settings["FUND_USE_DATA_FILES"], fund_use, summary, tiers, csv_words(settings)),
+        published_files(settings["FUND_USE_DATA_FILES"], fund_use, summary, tiers, words),
         source,
         history,
     )
